@@ -1,0 +1,165 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { AppError } from '../../shared/errors';
+import type { Dispatch, Emit } from '../host/dispatch';
+import { loadStaticFile } from './static-files';
+
+export interface BrowserHostOptions {
+  staticDir: string;
+  dispatch: Dispatch;
+  /** Loopback only; anything else is refused. */
+  host?: string;
+  port?: number;
+  log?: (msg: string) => void;
+}
+
+export interface BrowserHost {
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+  emit: Emit;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+
+function sameToken(given: string | null, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function refuse(socket: Socket, status: number, reason: string): void {
+  socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * Browser mode: serves the built renderer and carries the contract over a WebSocket on loopback, guarded
+ * by a random per-run token (in the URL fragment, so it never reaches a log or a Referer) and an Origin check.
+ */
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const bind = options.host ?? '127.0.0.1';
+  if (!LOOPBACK.has(bind)) {
+    throw new AppError('INVALID_ARGUMENT', `Browser mode only listens on loopback (127.0.0.1); refusing to bind ${bind}.`);
+  }
+  const log = options.log ?? ((msg: string) => console.error(msg));
+  const token = randomBytes(24).toString('base64url');
+  const staticDir = path.resolve(options.staticDir);
+  const sockets = new Set<WebSocket>();
+  let port = 0;
+
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
+
+  const server = http.createServer((req, res) => {
+    if (!allowedHosts().has(req.headers.host ?? '')) {
+      res.writeHead(421).end('Misdirected request');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const urlPath = new URL(req.url ?? '/', 'http://localhost').pathname;
+    void loadStaticFile(staticDir, urlPath).then((file) => {
+      const found = file ?? (path.extname(urlPath) === '' ? loadStaticFile(staticDir, '/') : null);
+      return Promise.resolve(found).then((resolved) => {
+        if (!resolved) {
+          res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+          return;
+        }
+        res.writeHead(200, {
+          'Content-Type': resolved.type,
+          'Content-Security-Policy': contentSecurityPolicy(port),
+          'X-Content-Type-Options': 'nosniff',
+          'X-Frame-Options': 'DENY',
+          'Referrer-Policy': 'no-referrer',
+          'Cache-Control': 'no-store',
+        });
+        res.end(req.method === 'HEAD' ? undefined : resolved.body);
+      });
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  server.on('upgrade', (req, socket: Socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    if (!allowedHosts().has(req.headers.host ?? '')) return refuse(socket, 421, 'Misdirected Request');
+    if (!allowedOrigins().has(req.headers.origin ?? '')) {
+      log(`[browser-host] refused a WebSocket from origin ${JSON.stringify(req.headers.origin ?? null)}`);
+      return refuse(socket, 403, 'Forbidden');
+    }
+    if (!sameToken(url.searchParams.get('token'), token)) {
+      log('[browser-host] refused a WebSocket with a missing or wrong token');
+      return refuse(socket, 401, 'Unauthorized');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return ws.close(1003, 'binary frames are not accepted');
+        let message: unknown;
+        try {
+          message = JSON.parse(data.toString());
+        } catch {
+          return ws.close(1007, 'not JSON');
+        }
+        const { id, channel, request } = (message ?? {}) as { id?: unknown; channel?: unknown; request?: unknown };
+        if (typeof id !== 'number') return ws.close(1008, 'request without a numeric id');
+        void options.dispatch(channel, request).then((result) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }));
+        });
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, bind === 'localhost' ? '127.0.0.1' : bind, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = bind === '::1' ? `http://[::1]:${port}` : `http://127.0.0.1:${port}`;
+
+  const emit: Emit = (name, payload) => {
+    const text = JSON.stringify({ event: name, payload });
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  };
+
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    port,
+    token,
+    emit,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of sockets) ws.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

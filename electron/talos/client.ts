@@ -1,0 +1,287 @@
+import { parse } from 'yaml';
+import { StateService, type Resource, type WatchResponse, EventType } from '../../proto/gen/cosi/resource/state';
+import { Empty } from '../../proto/gen/google/protobuf/empty';
+import {
+  ApplyConfigurationRequest_Mode,
+  MachineServiceService as M,
+  type ApplyConfiguration,
+  type ContainerInfo,
+  type EtcdMember,
+  type EtcdMemberStatus,
+  type FileInfo,
+  type MemInfo,
+  type MountStat,
+  type ProcessInfo,
+  type SystemStat,
+} from '../../proto/gen/machine/machine';
+import { TimeServiceService } from '../../proto/gen/time/time';
+import { AppError } from '../../shared/errors';
+import type { ServiceAction, TalosEvent, TalosService, TalosVersion } from '../../shared/domain/talos';
+import { TalosConnection, type CallOptions, type ConnectionMaterial } from './connection';
+import { decodeEvent } from './decode-event';
+import { LineAssembler } from './line-assembler';
+
+const empty = Empty.fromPartial({});
+const iso = (d: Date | undefined) => (d && d.getTime() > 0 ? d.toISOString() : null);
+
+function first<T>(response: { messages: T[] }, method: string): T {
+  const message = response.messages[0];
+  if (!message) throw new AppError('INTERNAL', `${method} returned no message.`);
+  return message;
+}
+
+export interface ResourceKind {
+  type: string;
+  namespace: string;
+  displayType: string;
+  aliases: string[];
+  printColumns: { name: string; jsonPath: string }[];
+  sensitive: boolean;
+}
+
+export interface ResourceItem {
+  namespace: string;
+  type: string;
+  id: string;
+  version: string;
+  owner: string;
+  phase: string;
+  created: string | null;
+  updated: string | null;
+  annotations: Record<string, string>;
+  yaml: string;
+  spec: unknown;
+}
+
+export function toResourceItem(resource: Resource | undefined): ResourceItem {
+  const m = resource?.metadata;
+  const yaml = resource?.spec?.yamlSpec ?? '';
+  let spec: unknown = null;
+  try {
+    spec = parse(yaml);
+  } catch {
+    spec = null;
+  }
+  return { namespace: m?.namespace ?? '', type: m?.type ?? '', id: m?.id ?? '', version: m?.version ?? '', owner: m?.owner ?? '', phase: m?.phase ?? '', created: iso(m?.created), updated: iso(m?.updated), annotations: m?.annotations ?? {}, yaml, spec };
+}
+
+/** The machine config body: Talos >= 1.12 wraps it in a YAML string scalar, older versions send it raw. */
+export function machineConfigBody(item: ResourceItem): string {
+  if (item.annotations['talos.dev/yaml-spec'] === '1' || typeof item.spec === 'string') return typeof item.spec === 'string' ? item.spec : '';
+  return item.yaml;
+}
+
+/** Nodeglass's typed view of the Talos API; every call targets one node through the `node` key. */
+export class TalosClient {
+  constructor(readonly connection: TalosConnection) {}
+
+  static open(material: ConnectionMaterial): TalosClient {
+    return new TalosClient(new TalosConnection(material));
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  async version(node: string, o?: CallOptions): Promise<TalosVersion> {
+    const v = first(await this.connection.unary(M.version, empty, node, o), 'Version');
+    return { tag: v.version?.tag ?? '', sha: v.version?.sha ?? '', goVersion: v.version?.goVersion ?? '', os: v.version?.os ?? '', arch: v.version?.arch ?? '', platform: v.platform?.name ?? '', platformMode: v.platform?.mode ?? '' };
+  }
+
+  async hostname(node: string): Promise<string> {
+    return first(await this.connection.unary(M.hostname, empty, node), 'Hostname').hostname;
+  }
+
+  async services(node: string): Promise<TalosService[]> {
+    const list = first(await this.connection.unary(M.serviceList, empty, node), 'ServiceList');
+    return list.services.map((s) => {
+      const events = (s.events?.events ?? []).map((e) => ({ msg: e.msg, state: e.state, ts: iso(e.ts) }));
+      const last = events[events.length - 1];
+      return {
+        id: s.id,
+        state: s.state,
+        health: s.health?.unknown ? 'unknown' : s.health?.healthy ? 'ok' : 'fail',
+        healthMessage: s.health?.lastMessage ?? '',
+        lastChange: last?.ts ?? null,
+        lastEvent: last?.msg ?? '<none>',
+        events,
+      };
+    });
+  }
+
+  async serviceAction(node: string, id: string, action: ServiceAction): Promise<string> {
+    const def = action === 'start' ? M.serviceStart : action === 'stop' ? M.serviceStop : M.serviceRestart;
+    const response = await this.connection.unary(def as typeof M.serviceRestart, { id }, node);
+    return first(response, `Service${action}`).resp;
+  }
+
+  async memory(node: string): Promise<MemInfo> {
+    const meminfo = first(await this.connection.unary(M.memory, empty, node), 'Memory').meminfo;
+    if (!meminfo) throw new AppError('INTERNAL', 'Memory returned no meminfo.');
+    return meminfo;
+  }
+
+  async loadAvg(node: string): Promise<{ load1: number; load5: number; load15: number }> {
+    const l = first(await this.connection.unary(M.loadAvg, empty, node), 'LoadAvg');
+    return { load1: l.load1, load5: l.load5, load15: l.load15 };
+  }
+
+  async systemStat(node: string): Promise<SystemStat> {
+    return first(await this.connection.unary(M.systemStat, empty, node), 'SystemStat');
+  }
+
+  async processes(node: string): Promise<ProcessInfo[]> {
+    return first(await this.connection.unary(M.processes, empty, node), 'Processes').processes;
+  }
+
+  async mounts(node: string): Promise<MountStat[]> {
+    return first(await this.connection.unary(M.mounts, empty, node), 'Mounts').stats;
+  }
+
+  async containers(node: string, namespace: 'system' | 'k8s.io'): Promise<ContainerInfo[]> {
+    return first(await this.connection.unary(M.containers, { namespace, driver: namespace === 'k8s.io' ? 1 : 0 }, node), 'Containers').containers;
+  }
+
+  async etcdMembers(node: string): Promise<EtcdMember[]> {
+    return first(await this.connection.unary(M.etcdMemberList, { queryLocal: true }, node), 'EtcdMemberList').members;
+  }
+
+  async etcdStatus(node: string): Promise<EtcdMemberStatus | undefined> {
+    return first(await this.connection.unary(M.etcdStatus, empty, node), 'EtcdStatus').memberStatus;
+  }
+
+  async etcdAlarms(node: string): Promise<{ memberId: string; alarm: number }[]> {
+    return first(await this.connection.unary(M.etcdAlarmList, empty, node), 'EtcdAlarmList').memberAlarms;
+  }
+
+  async timeCheck(node: string, server: string): Promise<{ server: string; localtime: string | null; remotetime: string | null }> {
+    const t = first(await this.connection.unary(TimeServiceService.timeCheck, { server }, node), 'TimeCheck');
+    return { server: t.server, localtime: iso(t.localtime), remotetime: iso(t.remotetime) };
+  }
+
+  async logsContainers(node: string): Promise<string[]> {
+    return first(await this.connection.unary(M.logsContainers, empty, node), 'LogsContainers').ids;
+  }
+
+  /** A log as lines. `tailLines` -1 = everything (proto3 never sends 0, which would mean none). */
+  logs(node: string, request: { namespace: 'system' | 'k8s.io'; id: string; follow: boolean; tailLines: number }, onLines: (lines: string[]) => void, signal?: AbortSignal): Promise<void> {
+    const assembler = new LineAssembler();
+    const req = { namespace: request.namespace, id: request.id, driver: request.namespace === 'k8s.io' ? 1 : 0, follow: request.follow, tailLines: request.tailLines };
+    return this.connection
+      .stream(M.logs, req, node, (data) => {
+        const lines = assembler.push(data.bytes);
+        if (lines.length) onLines(lines);
+      }, signal)
+      .finally(() => {
+        const rest = assembler.flush();
+        if (rest.length) onLines(rest);
+      });
+  }
+
+  dmesg(node: string, request: { follow: boolean; tail: boolean }, onRecord: (line: string) => void, signal?: AbortSignal): Promise<void> {
+    const assembler = new LineAssembler();
+    return this.connection.stream(M.dmesg, request, node, (data) => assembler.push(data.bytes).forEach(onRecord), signal).finally(() => assembler.flush().forEach(onRecord));
+  }
+
+  async list(node: string, request: { root: string; recurse?: boolean; recursionDepth?: number }): Promise<FileInfo[]> {
+    const out: FileInfo[] = [];
+    await this.connection.stream(M.list, { root: request.root, recurse: request.recurse ?? false, recursionDepth: request.recursionDepth ?? 0, types: [], reportXattrs: false }, node, (f) => out.push(f));
+    return out;
+  }
+
+  /** Reads a file, refusing to buffer more than `maxBytes`. */
+  async read(node: string, path: string, maxBytes = 4 * 1024 * 1024): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const abort = new AbortController();
+    try {
+      await this.connection.stream(M.read, { path }, node, (data) => {
+        size += data.bytes.length;
+        if (size > maxBytes) abort.abort();
+        else chunks.push(data.bytes);
+      }, abort.signal);
+    } catch (error) {
+      if (!abort.signal.aborted) throw error;
+    }
+    if (size > maxBytes) throw new AppError('TOO_LARGE', `${path} on ${node} is larger than ${Math.round(maxBytes / 1024)} KiB; Nodeglass stopped reading it. Download it instead.`);
+    return Buffer.concat(chunks);
+  }
+
+  async diskUsage(node: string, paths: string[]): Promise<{ name: string; size: number; error: string }[]> {
+    const out: { name: string; size: number; error: string }[] = [];
+    await this.connection.stream(M.diskUsage, { recursionDepth: 0, all: false, threshold: '0', paths }, node, (d) => out.push({ name: d.name, size: Number(d.size), error: d.error }));
+    return out;
+  }
+
+  /** Machine events, decoded; the hello event is skipped. */
+  events(node: string, request: { tailEvents?: number; tailId?: string; tailSeconds?: number; withActorId?: string }, onEvent: (event: TalosEvent) => void, signal?: AbortSignal): Promise<void> {
+    return this.connection.stream(M.events, { tailEvents: request.tailEvents ?? 0, tailId: request.tailId ?? '', tailSeconds: request.tailSeconds ?? 0, withActorId: request.withActorId ?? '' }, node, (e) => {
+      const decoded = decodeEvent(e);
+      if (decoded) onEvent(decoded);
+    }, signal);
+  }
+
+  async applyConfiguration(node: string, request: { data: string; mode: 'auto' | 'no-reboot' | 'staged' | 'try'; dryRun: boolean; tryTimeoutSeconds?: number }): Promise<ApplyConfiguration> {
+    const mode = { auto: ApplyConfigurationRequest_Mode.AUTO, 'no-reboot': ApplyConfigurationRequest_Mode.NO_REBOOT, staged: ApplyConfigurationRequest_Mode.STAGED, try: ApplyConfigurationRequest_Mode.TRY }[request.mode];
+    const response = await this.connection.unary(M.applyConfiguration, { data: Buffer.from(request.data), mode, dryRun: request.dryRun, tryModeTimeout: { seconds: String(request.tryTimeoutSeconds ?? 60), nanos: 0 } }, node);
+    return first(response, 'ApplyConfiguration');
+  }
+
+  async reboot(node: string, mode: 'default' | 'powercycle' = 'default'): Promise<string> {
+    return first(await this.connection.unary(M.reboot, { mode: mode === 'powercycle' ? 1 : 0 }, node), 'Reboot').actorId;
+  }
+
+  async shutdown(node: string, force = false): Promise<string> {
+    return first(await this.connection.unary(M.shutdown, { force }, node), 'Shutdown').actorId;
+  }
+
+  async upgrade(node: string, image: string): Promise<{ ack: string; actorId: string }> {
+    const u = first(await this.connection.unary(M.upgrade, { image, preserve: false, stage: false, force: false, rebootMode: 0 }, node), 'Upgrade');
+    return { ack: u.ack, actorId: u.actorId };
+  }
+
+  async resourceDefinitions(node: string): Promise<ResourceKind[]> {
+    const items = await this.listResources(node, 'meta', 'ResourceDefinitions.meta.cosi.dev');
+    return items.map((item) => {
+      const spec = (item.spec ?? {}) as { type?: string; displayType?: string; defaultNamespace?: string; allAliases?: string[]; aliases?: string[]; printColumns?: { name: string; jsonPath: string }[]; sensitivity?: string };
+      return { type: spec.type ?? item.id, namespace: spec.defaultNamespace ?? '', displayType: spec.displayType ?? '', aliases: spec.allAliases ?? spec.aliases ?? [], printColumns: spec.printColumns ?? [], sensitive: spec.sensitivity === 'sensitive' };
+    });
+  }
+
+  /** Resolves `mc`, `members`, `svc`... the way talosctl does, through ResourceDefinitions. */
+  async resolveKind(node: string, name: string): Promise<ResourceKind> {
+    const wanted = name.toLowerCase();
+    const kinds = await this.resourceDefinitions(node);
+    const kind = kinds.find((k) => k.type.toLowerCase() === wanted || k.aliases.includes(wanted));
+    if (!kind) throw new AppError('NOT_FOUND', `${node} knows no resource type or alias "${name}".`);
+    return kind;
+  }
+
+  async getResource(node: string, namespace: string, type: string, id: string): Promise<ResourceItem> {
+    const response = await this.connection.unary(StateService.get, { namespace, type, id, options: {} }, node);
+    return toResourceItem(response.resource);
+  }
+
+  async listResources(node: string, namespace: string, type: string): Promise<ResourceItem[]> {
+    const out: ResourceItem[] = [];
+    await this.connection.stream(StateService.list, { namespace, type, options: undefined }, node, (r) => out.push(toResourceItem(r.resource)));
+    return out;
+  }
+
+  /** Watches a kind (with bootstrap) or one resource; skips the empty "ready" message. */
+  watchResources(
+    node: string,
+    request: { namespace: string; type: string; id?: string },
+    onEvent: (event: { kind: 'created' | 'updated' | 'destroyed' | 'bootstrapped'; resource: ResourceItem | null }) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const kinds: Partial<Record<EventType, 'created' | 'updated' | 'destroyed' | 'bootstrapped'>> = { [EventType.CREATED]: 'created', [EventType.UPDATED]: 'updated', [EventType.DESTROYED]: 'destroyed', [EventType.BOOTSTRAPPED]: 'bootstrapped' };
+    const req = { namespace: request.namespace, type: request.type, ...(request.id !== undefined ? { id: request.id } : {}), options: { bootstrapContents: request.id === undefined, tailEvents: 0, labelQuery: [], idQuery: undefined, aggregated: false, bootstrapBookmark: false }, apiVersion: 1 };
+    return this.connection.stream(StateService.watch, req, node, (response: WatchResponse) => {
+      for (const e of response.event) {
+        const kind = kinds[e.eventType];
+        if (kind) onEvent({ kind, resource: e.resource ? toResourceItem(e.resource) : null });
+      }
+    }, signal);
+  }
+}

@@ -1,0 +1,156 @@
+import * as grpc from '@grpc/grpc-js';
+import { createSecureContext } from 'node:tls';
+import { relabelForOpenSsl } from '../../certs/pem';
+import { AppError } from '../../shared/errors';
+import { mapTalosError } from './errors';
+
+/** What a connection needs from an identity. The key arrives from the vault, in the main process only. */
+export interface ConnectionMaterial {
+  context: string;
+  endpoints: string[];
+  roles: string[];
+  caPem: string;
+  certPem: string;
+  keyPem: Buffer;
+}
+
+export interface MethodDef<Req, Res> {
+  path: string;
+  requestSerialize(value: Req): Buffer;
+  responseDeserialize(value: Buffer): Res;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Electron's BoringSSL leaves Ed25519 out of its default list; Talos certificates are Ed25519. */
+export const SIGNATURE_ALGORITHMS = [
+  'ed25519',
+  'ecdsa_secp256r1_sha256',
+  'ecdsa_secp384r1_sha384',
+  'rsa_pss_rsae_sha256',
+  'rsa_pss_rsae_sha384',
+  'rsa_pss_rsae_sha512',
+  'rsa_pkcs1_sha256',
+  'rsa_pkcs1_sha384',
+  'rsa_pkcs1_sha512',
+].join(':');
+
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': 32 * 1024 * 1024,
+  'grpc.max_send_message_length': 32 * 1024 * 1024,
+  // apid keeps grpc-go's default enforcement (5 minutes, no pings without calls); faster pings get GOAWAY.
+  'grpc.keepalive_time_ms': 300_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.keepalive_permit_without_calls': 0,
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 10_000,
+};
+
+/** `host` → `host:50000`; `https://host` → `host:443`; IPv6 stays bracketed. */
+export function normalizeEndpoint(endpoint: string): string {
+  let value = endpoint.trim();
+  let defaultPort = 50000;
+  const url = /^([a-z]+):\/\/(.*)$/i.exec(value);
+  if (url) {
+    if ((url[1] ?? '').toLowerCase() === 'https') defaultPort = 443;
+    value = (url[2] ?? '').replace(/\/.*$/, '');
+  }
+  if (value.startsWith('[')) return value.includes(']:') ? value : `${value}:${defaultPort}`;
+  if ((value.match(/:/g) ?? []).length > 1) return `[${value}]:${defaultPort}`;
+  return /:\d+$/.test(value) ? value : `${value}:${defaultPort}`;
+}
+
+const CONNECT_FAILURE = /no connection established|failed to connect|connect econnrefused|name resolution failed|getaddrinfo|ehostunreach|enetunreach|econnreset|connection dropped|socket closed|tls|ssl|handshake|certificate/i;
+
+/** One channel per endpoint, mTLS with the identity's CA only, with failover to the next endpoint. */
+export class TalosConnection {
+  private readonly clients: { endpoint: string; client: grpc.Client }[];
+  private current = 0;
+
+  constructor(readonly material: ConnectionMaterial) {
+    if (material.endpoints.length === 0) {
+      throw new AppError('IDENTITY_INVALID', `Identity ${material.context} has no endpoints. Add the address of a control-plane node (or its load balancer) in Identities.`);
+    }
+    const key = Buffer.from(relabelForOpenSsl(material.keyPem.toString('utf8')));
+    let secureContext;
+    try {
+      secureContext = createSecureContext({ ca: material.caPem, cert: material.certPem, key, sigalgs: SIGNATURE_ALGORITHMS, minVersion: 'TLSv1.2' });
+    } catch (error) {
+      throw new AppError('IDENTITY_INVALID', `Identity ${material.context}: the certificate and key could not be loaded for TLS (${(error as Error).message}).`);
+    } finally {
+      key.fill(0);
+    }
+    const credentials = grpc.credentials.createFromSecureContext(secureContext);
+    this.clients = material.endpoints.map((raw) => {
+      const endpoint = normalizeEndpoint(raw);
+      return { endpoint, client: new grpc.Client(endpoint, credentials, CHANNEL_OPTIONS) };
+    });
+  }
+
+  get endpoint(): string {
+    return this.clients[this.current]?.endpoint ?? '';
+  }
+
+  private metadata(node: string | null): grpc.Metadata {
+    const md = new grpc.Metadata();
+    if (node) md.set('node', node);
+    return md;
+  }
+
+  /** A unary call to one node (the `node` metadata key); tries the next endpoint when one cannot be reached. */
+  async unary<Req, Res>(def: MethodDef<Req, Res>, request: Req, node: string | null, options: CallOptions = {}): Promise<Res> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.clients.length; attempt++) {
+      const index = (this.current + attempt) % this.clients.length;
+      const { client, endpoint } = this.clients[index]!;
+      try {
+        const result = await new Promise<Res>((resolve, reject) => {
+          const call = client.makeUnaryRequest(
+            def.path,
+            def.requestSerialize,
+            def.responseDeserialize,
+            request,
+            this.metadata(node),
+            { deadline: Date.now() + (options.timeoutMs ?? 15_000) },
+            (error, value) => (error ? reject(error) : resolve(value as Res)),
+          );
+          options.signal?.addEventListener('abort', () => call.cancel(), { once: true });
+        });
+        this.current = index;
+        return result;
+      } catch (error) {
+        lastError = error;
+        const e = error as grpc.ServiceError;
+        const connectionLevel = e.code === grpc.status.UNAVAILABLE && CONNECT_FAILURE.test(e.details ?? '') && !/dial tcp/.test(e.details ?? '');
+        if (!connectionLevel) throw mapTalosError(error, { node: node ?? endpoint, endpoint, method: def.path, roles: this.material.roles });
+      }
+    }
+    throw mapTalosError(lastError, { node: node ?? this.endpoint, endpoint: this.endpoint, method: def.path, roles: this.material.roles });
+  }
+
+  /** A server stream to one node. `onMessage` runs per message; the promise settles when the stream ends. */
+  stream<Req, Res>(def: MethodDef<Req, Res>, request: Req, node: string | null, onMessage: (message: Res) => void, signal?: AbortSignal): Promise<void> {
+    const { client, endpoint } = this.clients[this.current]!;
+    return new Promise<void>((resolve, reject) => {
+      const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request, this.metadata(node), {});
+      const onAbort = () => call.cancel();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      call.on('data', (message: Res) => onMessage(message));
+      call.on('error', (error: grpc.ServiceError) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(mapTalosError(error, { node: node ?? endpoint, endpoint, method: def.path, roles: this.material.roles }));
+      });
+      call.on('end', () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
+
+  close(): void {
+    for (const { client } of this.clients) client.close();
+  }
+}

@@ -1,0 +1,147 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { relabelForOpenSsl } from '../certs/pem';
+import { createCa, issueClientCert, issueServerCert, type KeyType, type LeafOptions, type Minted } from '../certs/pki';
+import { b64, stringifyTalosconfig, type Talosconfig } from '../certs/talosconfig';
+import { LabNode, type MachineType } from './model/node';
+import { putMembers } from './model/node-resources';
+import { apidRequestLine } from './model/log-formats';
+import { Rng } from './rng';
+import { startApid } from './server/apid';
+import type { Router } from './server/call-context';
+
+export interface LabOptions {
+  port?: number;
+  nodes?: number;
+  controlPlanes?: number;
+  cluster?: string;
+  /** Where to write the talosconfig; omit to keep it in memory only. */
+  talosconfigPath?: string;
+  logRate?: number;
+  seed?: number;
+  now?: () => number;
+}
+
+export interface Lab {
+  endpoint: string;
+  port: number;
+  cluster: string;
+  nodes: LabNode[];
+  talosconfig: string;
+  talosconfigPath: string | null;
+  ca: Minted;
+  /** Mints another client identity signed by the lab CA (for tests of roles, key types and validity). */
+  issueClient(roles: string[], options?: LeafOptions & { keyType?: KeyType }): Promise<Minted>;
+  node(target: string): LabNode;
+  setUnreachable(target: string, unreachable: boolean): void;
+  setDelay(target: string, ms: number): void;
+  dropStreams(target: string): void;
+  setLogRate(linesPerSecond: number, target?: string, logId?: string): void;
+  refusedConnections: string[];
+  stop(): Promise<void>;
+}
+
+export function nodeLayout(count: number, controlPlanes: number, cluster: string): { ip: string; hostname: string; type: MachineType }[] {
+  const out: { ip: string; hostname: string; type: MachineType }[] = [];
+  for (let i = 0; i < count; i++) {
+    const cp = i < controlPlanes;
+    const n = cp ? i + 1 : i - controlPlanes + 1;
+    const third = Math.floor((i + 2) / 250);
+    out.push({ ip: `10.5.${third}.${((i + 2) % 250) + (third ? 0 : 0)}`, hostname: `${cluster}-${cp ? 'controlplane' : 'worker'}-${n}`, type: cp ? 'controlplane' : 'worker' });
+  }
+  return out;
+}
+
+/** Starts a practice cluster: an apid-like endpoint on 127.0.0.1 over real mTLS, with simulated nodes behind it. */
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const cluster = options.cluster ?? 'lab';
+  const count = options.nodes ?? 3;
+  const controlPlanes = Math.min(options.controlPlanes ?? 1, count);
+  const seed = options.seed ?? 1;
+  const now = options.now ?? Date.now;
+  const rng = new Rng(seed);
+  const layout = nodeLayout(count, controlPlanes, cluster);
+  const endpointIp = layout[0]?.ip ?? '10.5.0.2';
+  const nodes = layout.map((l, index) => new LabNode({ ...l, cluster, index, endpointIp }, seed * 7919 + index, now, options.logRate ?? 20));
+  for (const node of nodes) node.boot(rng.int(2, 30) * 3_600_000 + rng.int(0, 3_599_999));
+  putMembers(nodes);
+
+  const ca = await createCa();
+  const server = await issueServerCert(ca, `${cluster}-controlplane-1`, ['127.0.0.1', '::1', ...layout.filter((l) => l.type === 'controlplane').map((l) => l.ip)], ['localhost', `${cluster}-controlplane-1`]);
+  const router: Router = {
+    endpointNode: () => nodes[0]!,
+    find: (target) => nodes.find((n) => n.id.ip === target || n.id.hostname === target),
+    all: () => nodes,
+  };
+  const refusedConnections: string[] = [];
+  const apidRng = new Rng(seed + 1);
+  const { server: grpcServer, port } = await startApid({
+    caPem: ca.certPem,
+    serverCertPem: server.certPem,
+    serverKeyPem: relabelForOpenSsl(server.keyPem),
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    router,
+    hooks: { onCall: (_node, method, code, roles) => nodes[0]?.logs.get('apid')?.buffer.append([apidRequestLine(now(), apidRng, method, code, roles)]) },
+    onRefused: (reason) => refusedConnections.push(reason),
+  });
+  const endpoint = `127.0.0.1:${port}`;
+
+  const clients = await Promise.all(['os:admin', 'os:operator', 'os:reader'].map((role) => issueClientCert(ca, [role])));
+  const config: Talosconfig = { context: `admin@${cluster}`, contexts: {} };
+  const ips = nodes.map((n) => n.id.ip);
+  ['admin', 'operator', 'reader'].forEach((name, i) => {
+    const client = clients[i]!;
+    config.contexts[`${name}@${cluster}`] = { endpoints: [endpoint], nodes: [...ips], ca: b64(ca.certPem), crt: b64(client.certPem), key: b64(client.keyPem) };
+  });
+  const talosconfig = stringifyTalosconfig(config);
+  let talosconfigPath: string | null = null;
+  if (options.talosconfigPath) {
+    talosconfigPath = path.resolve(options.talosconfigPath);
+    await mkdir(path.dirname(talosconfigPath), { recursive: true });
+    await writeFile(talosconfigPath, talosconfig, { mode: 0o600 });
+  }
+
+  const node = (target: string) => {
+    const found = router.find(target);
+    if (!found) throw new Error(`no lab node ${target}`);
+    return found;
+  };
+
+  return {
+    endpoint,
+    port,
+    cluster,
+    nodes,
+    talosconfig,
+    talosconfigPath,
+    ca,
+    refusedConnections,
+    issueClient: (roles, opts = {}) => issueClientCert(ca, roles, opts),
+    node,
+    setUnreachable(target, unreachable) {
+      const n = node(target);
+      n.faults.unreachable = unreachable;
+      if (unreachable) n.cutStreams('node unreachable');
+    },
+    setDelay: (target, ms) => (node(target).faults.delayMs = ms),
+    dropStreams: (target) => node(target).cutStreams('stream dropped by fault injection'),
+    setLogRate(rate, target, logId) {
+      for (const n of target ? [node(target)] : nodes) {
+        for (const [id, source] of n.logs) {
+          if (logId && id !== logId) continue;
+          n.catchUp(source);
+          source.rate = rate;
+        }
+      }
+    },
+    async stop() {
+      for (const n of nodes) n.stop();
+      await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+      grpcServer.forceShutdown();
+    },
+  };
+}
+
+export { grpc };

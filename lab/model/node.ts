@@ -1,0 +1,309 @@
+import { stringify } from 'yaml';
+import {
+  MachineStatusEvent,
+  MachineStatusEvent_MachineStage as Stage,
+  PhaseEvent,
+  PhaseEvent_Action,
+  SequenceEvent,
+  SequenceEvent_Action,
+  ServiceStateEvent,
+  ServiceStateEvent_Action as ServiceAction,
+  TaskEvent,
+  TaskEvent_Action,
+} from '../../proto/gen/machine/machine';
+import { Rng } from '../rng';
+import { EventLog } from './event-log';
+import { FileTree } from './files';
+import { LogBuffer } from './log-buffer';
+import { criLine, kernelRecord, makeLineMakers, type LineMaker } from './log-formats';
+import { buildMachineConfig } from './machine-config';
+import { ResourceStore } from './resource-store';
+import { SERVICES, runningMessage, type ServiceDef, EXTRA_LOG_IDS } from './service-catalog';
+import { populateResources, updateServiceResource, updateMachineStatus } from './node-resources';
+import { populateFiles } from './node-files';
+
+export type MachineType = 'controlplane' | 'worker';
+
+export interface NodeIdentity {
+  ip: string;
+  hostname: string;
+  type: MachineType;
+  cluster: string;
+  index: number;
+  endpointIp: string;
+}
+
+export interface ServiceEventRecord {
+  msg: string;
+  state: string;
+  ts: number;
+}
+
+export interface ServiceState {
+  def: ServiceDef;
+  state: string;
+  healthy: boolean;
+  unknown: boolean;
+  lastMessage: string;
+  lastChange: number;
+  events: ServiceEventRecord[];
+  pid: number;
+}
+
+export interface LogSource {
+  buffer: LogBuffer;
+  make: LineMaker;
+  /** lines per second while the node runs */
+  rate: number;
+  generatedUntil: number;
+}
+
+export interface Faults {
+  unreachable: boolean;
+  delayMs: number;
+}
+
+const STATE_ACTION: Record<string, ServiceAction> = {
+  Initialized: ServiceAction.INITIALIZED,
+  Preparing: ServiceAction.PREPARING,
+  Waiting: ServiceAction.WAITING,
+  Running: ServiceAction.RUNNING,
+  Stopping: ServiceAction.STOPPING,
+  Finished: ServiceAction.FINISHED,
+  Failed: ServiceAction.FAILED,
+  Skipped: ServiceAction.SKIPPED,
+  Starting: ServiceAction.STARTING,
+};
+
+export const STAGE_NAMES: Record<number, string> = {
+  [Stage.UNKNOWN]: 'unknown',
+  [Stage.BOOTING]: 'booting',
+  [Stage.INSTALLING]: 'installing',
+  [Stage.MAINTENANCE]: 'maintenance',
+  [Stage.RUNNING]: 'running',
+  [Stage.REBOOTING]: 'rebooting',
+  [Stage.SHUTTING_DOWN]: 'shutting down',
+  [Stage.RESETTING]: 'resetting',
+  [Stage.UPGRADING]: 'upgrading',
+};
+
+/** One simulated Talos machine: services, logs, events, resources, files and stats. */
+export class LabNode {
+  readonly rng: Rng;
+  readonly services = new Map<string, ServiceState>();
+  readonly logs = new Map<string, LogSource>();
+  readonly kernel = new LogBuffer(1_048_576);
+  events: EventLog;
+  readonly resources: ResourceStore;
+  readonly files: FileTree;
+  readonly faults: Faults = { unreachable: false, delayMs: 0 };
+  /** Streams register here so a reboot or a fault can cut them. */
+  readonly streamKillers = new Set<(reason: string) => void>();
+  bootId = '';
+  bootTime = 0;
+  stage: Stage = Stage.BOOTING;
+  ready = false;
+  down = false;
+  talosVersion = 'v1.13.9';
+  config: { active: string; persistent: string };
+  applyInProgress = false;
+  readonly machineId: string;
+  readonly etcdMemberId: string;
+  readonly memoryTotalKb: number;
+  readonly cpus: number;
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly id: NodeIdentity,
+    seed: number,
+    readonly now: () => number,
+    logRate: number,
+  ) {
+    this.rng = new Rng(seed);
+    this.events = new EventLog(this.rng, now);
+    this.resources = new ResourceStore(now);
+    this.files = new FileTree(now);
+    this.machineId = this.rng.hex(32);
+    this.etcdMemberId = BigInt('0x' + this.rng.hex(16)).toString();
+    this.memoryTotalKb = (id.type === 'controlplane' ? 4 : 8) * 1024 * 1024 - this.rng.int(100_000, 200_000);
+    this.cpus = id.type === 'controlplane' ? 2 : 4;
+    const active = buildMachineConfig(id.type, id.cluster, id.hostname, id.ip, id.endpointIp);
+    this.config = { active, persistent: active };
+    const makers = makeLineMakers(id.hostname);
+    for (const def of this.serviceDefs()) {
+      this.logs.set(def.id, { buffer: new LogBuffer(), make: makers[def.id] ?? makers.machined!, rate: logRate, generatedUntil: 0 });
+    }
+    for (const logId of EXTRA_LOG_IDS) this.logs.set(logId, { buffer: new LogBuffer(), make: makers[logId]!, rate: logRate, generatedUntil: 0 });
+    for (const container of this.k8sContainers()) {
+      const component = container.name;
+      this.logs.set(container.logId, { buffer: new LogBuffer(), make: (ts, rng) => criLine(ts, rng, component), rate: Math.max(1, logRate / 4), generatedUntil: 0 });
+    }
+  }
+
+  serviceDefs(): ServiceDef[] {
+    return SERVICES.filter((s) => !s.controlPlaneOnly || this.id.type === 'controlplane');
+  }
+
+  get reachable(): boolean {
+    return !this.down && !this.faults.unreachable;
+  }
+
+  private podCache: { pod: string; name: string; logId: string; image: string; podId: string; containerId: string }[] | null = null;
+
+  /** Kubernetes pods on this node (stable for the node's life). */
+  k8sContainers(): { pod: string; name: string; logId: string; image: string; podId: string; containerId: string }[] {
+    this.podCache ??= this.makePods();
+    return this.podCache;
+  }
+
+  private makePods() {
+    const pods: { pod: string; name: string; image: string }[] = [
+      { pod: `kube-system/kube-proxy-${this.rng.hex(5)}`, name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.36.3' },
+      { pod: `kube-system/kube-flannel-${this.rng.hex(5)}`, name: 'kube-flannel', image: 'ghcr.io/siderolabs/flannel:v0.27.4' },
+    ];
+    if (this.id.type === 'controlplane') {
+      for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
+        pods.push({ pod: `kube-system/${c}-${this.id.hostname}`, name: c, image: `registry.k8s.io/${c}:v1.36.3` });
+      }
+    }
+    return pods.map((p) => {
+      const containerId = this.rng.hex(64);
+      return { ...p, podId: this.rng.hex(64), containerId, logId: `${p.pod}:${p.name}:${containerId.slice(0, 12)}` };
+    });
+  }
+
+  /** Boots the node: history as Talos leaves it, with the boot having happened `uptimeMs` ago. */
+  boot(uptimeMs: number): void {
+    const start = this.now() - uptimeMs;
+    this.bootId = this.rng.uuid();
+    this.bootTime = start;
+    this.stage = Stage.BOOTING;
+    this.ready = false;
+    this.events = new EventLog(this.rng, this.now);
+    const at = (offset: number) => start + offset;
+    this.publish('SequenceEvent', SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.START, error: undefined }).finish(), '', at(100));
+    this.publish('MachineStatusEvent', MachineStatusEvent.encode({ stage: Stage.BOOTING, status: { ready: false, unmetConditions: [{ name: 'services', reason: 'some services are not running' }] } }).finish(), '', at(150));
+    let offset = 200;
+    for (const phase of ['memorySizeCheck', 'diskSizeCheck', 'env', 'sharedFilesystems', 'ephemeral', 'userSetup', 'startEverything']) {
+      this.publish('PhaseEvent', PhaseEvent.encode({ phase, action: PhaseEvent_Action.START }).finish(), '', at((offset += 40)));
+      if (phase === 'startEverything') this.publish('TaskEvent', TaskEvent.encode({ task: 'startAllServices', action: TaskEvent_Action.START }).finish(), '', at((offset += 10)));
+      this.publish('PhaseEvent', PhaseEvent.encode({ phase, action: PhaseEvent_Action.STOP }).finish(), '', at((offset += 40)));
+    }
+    this.services.clear();
+    for (const def of this.serviceDefs()) {
+      const service: ServiceState = { def, state: 'Initialized', healthy: false, unknown: true, lastMessage: '', lastChange: at(offset), events: [], pid: this.rng.int(900, 4000) };
+      this.services.set(def.id, service);
+      let t = offset + this.rng.int(100, 2000);
+      this.setServiceState(def.id, 'Starting', 'Starting service', '', at(t));
+      if (def.waitingFor) this.setServiceState(def.id, 'Waiting', `Waiting for ${def.waitingFor}`, '', at((t += 900)));
+      this.setServiceState(def.id, 'Preparing', 'Running pre state', '', at((t += 50)));
+      this.setServiceState(def.id, 'Preparing', 'Creating service runner', '', at((t += 20)));
+      this.setServiceState(def.id, 'Running', runningMessage(def, service.pid), '', at((t += 600)));
+      if (def.healthCheck) this.setServiceState(def.id, 'Running', 'Health check successful', '', at((t += 1500)), { healthy: true });
+    }
+    this.publish('MachineStatusEvent', MachineStatusEvent.encode({ stage: Stage.RUNNING, status: { ready: true, unmetConditions: [] } }).finish(), '', at(offset + 6000));
+    this.publish('SequenceEvent', SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.STOP, error: undefined }).finish(), '', at(offset + 6000));
+    this.events.sortByTime();
+    this.stage = Stage.RUNNING;
+    this.ready = true;
+    this.seedKernelLog(start);
+    for (const source of this.logs.values()) source.generatedUntil = Math.max(start, this.now() - 120_000);
+    populateResources(this);
+    populateFiles(this);
+    updateMachineStatus(this);
+  }
+
+  publish(type: string, value: Uint8Array, actorId = '', ts = this.now()): void {
+    this.events.publish(type, value, actorId, ts);
+  }
+
+  /** Moves a service to a state with a message, as Talos' service runner records it. */
+  setServiceState(id: string, state: string, msg: string, actorId = '', ts = this.now(), health?: { healthy: boolean }): void {
+    const service = this.services.get(id);
+    if (!service) return;
+    service.state = state;
+    service.events.push({ msg, state, ts });
+    if (service.events.length > 64) service.events.shift();
+    if (health && service.def.healthCheck) {
+      service.healthy = health.healthy;
+      service.unknown = false;
+      service.lastMessage = msg;
+      service.lastChange = ts;
+    } else if (state !== 'Running') {
+      service.healthy = false;
+      service.unknown = true;
+    }
+    const healthMsg = { unknown: service.unknown, healthy: service.healthy, lastMessage: service.lastMessage, lastChange: new Date(service.lastChange) };
+    this.publish('ServiceStateEvent', ServiceStateEvent.encode({ service: id, action: STATE_ACTION[state] ?? ServiceAction.INITIALIZED, message: msg, health: healthMsg }).finish(), actorId, ts);
+    this.logs.get('machined')?.buffer.append([`[talos] service[${id}](${state}): ${msg}`]);
+    updateServiceResource(this, service);
+  }
+
+  /** Generates log lines up to now for one source, at its rate. */
+  catchUp(source: LogSource, now = this.now()): void {
+    if (!this.reachable || source.rate <= 0) {
+      source.generatedUntil = now;
+      return;
+    }
+    const interval = 1000 / source.rate;
+    let count = Math.floor((now - source.generatedUntil) / interval);
+    if (count <= 0) return;
+    const maxLines = 20_000;
+    let ts = source.generatedUntil;
+    if (count > maxLines) {
+      ts = now - maxLines * interval;
+      count = maxLines;
+    }
+    const lines = new Array<string>(count);
+    for (let i = 0; i < count; i++) {
+      ts += interval;
+      lines[i] = source.make(ts, this.rng);
+    }
+    source.generatedUntil = ts;
+    source.buffer.append(lines);
+  }
+
+  after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  cutStreams(reason: string): void {
+    for (const kill of [...this.streamKillers]) kill(reason);
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    this.cutStreams('lab stopped');
+  }
+
+  private seedKernelLog(start: number): void {
+    const records: [string, string, string][] = [
+      ['kern', 'info', 'Linux version 6.18.44-talos (@buildkitsandbox) (gcc (GCC) 15.2.0, GNU ld (GNU Binutils) 2.45) #1 SMP'],
+      ['kern', 'info', 'Command line: talos.platform=metal console=ttyS0 reboot=k panic=1 talos.shutdown=halt init_on_alloc=1 slab_nomerge pti=on'],
+      ['kern', 'info', `Memory: ${Math.round(this.memoryTotalKb / 1024)}M/${Math.round(this.memoryTotalKb / 1024) + 256}M available`],
+      ['kern', 'notice', 'random: crng init done'],
+      ['kern', 'info', 'virtio_net virtio1 eth0: renamed from eth0'],
+      ['kern', 'warning', 'ACPI: PCI: Interrupt link GSIA not found, ignoring'],
+      ['kern', 'err', 'EXT4-fs (vda6): mounting with "discard" option, but the device does not support discard'],
+      ['user', 'warning', '[talos] task startAllServices (1/1): waiting for 9 services'],
+      ['daemon', 'info', 'udevd[412]: starting version 3.2.14'],
+      ['kern', 'info', 'IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready'],
+      ['auth', 'notice', 'audit: type=1403 audit(0.9:2): auid=4294967295 ses=4294967295 lsm=selinux res=1'],
+    ];
+    const lines = records.map(([facility, priority, message], i) => kernelRecord(start + i * 37, this.rng, facility, priority, message).trimEnd());
+    this.kernel.append(lines);
+  }
+
+  addKernelRecord(facility: string, priority: string, message: string): void {
+    this.kernel.append([kernelRecord(this.now(), this.rng, facility, priority, message).trimEnd()]);
+  }
+
+  resourceYaml(spec: unknown): string {
+    return stringify(spec, { indent: 4, lineWidth: 0 });
+  }
+}

@@ -1,0 +1,111 @@
+import * as grpc from '@grpc/grpc-js';
+import type { LabNode } from '../model/node';
+import { GrpcError, contextFor, resolveNode, routeCall, sleep, toServiceError, type CallContext, type Router } from './call-context';
+
+type WithMessages = { messages: { metadata?: unknown }[] };
+
+export type UnaryFn<Req, Res> = (node: LabNode, request: Req, ctx: CallContext) => Res | Promise<Res>;
+export type StreamFn<Req, Res> = (node: LabNode, request: Req, ctx: CallContext, send: (message: Res) => void, signal: AbortSignal) => Promise<void>;
+
+export type ApidHooks = { onCall?: (node: LabNode, method: string, code: string, roles: string[]) => void };
+
+function errorMetadata(hostname: string, error: unknown) {
+  const e = error instanceof GrpcError ? error : new GrpcError(grpc.status.INTERNAL, String(error));
+  return { hostname, error: e.message, status: { code: e.code, message: e.message, details: [] } };
+}
+
+async function runOnNode<T>(node: LabNode, fn: () => T | Promise<T>): Promise<T> {
+  if (node.faults.delayMs > 0) await sleep(node.faults.delayMs);
+  if (!node.reachable) throw new GrpcError(grpc.status.UNAVAILABLE, 'connection error: desc = "error reading from server: EOF"');
+  return fn();
+}
+
+/** Wraps a per-node unary implementation with routing, RBAC, faults and legacy `nodes` aggregation. */
+export function unary<Req, Res>(router: Router, method: string, fn: UnaryFn<Req, Res>, hooks: ApidHooks = {}): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    void (async () => {
+      let roles: string[] = [];
+      try {
+        const ctx = contextFor(call, method);
+        roles = ctx.roles;
+        const target = routeCall(call, method, router);
+        if (target.mode === 'one') {
+          const response = await runOnNode(target.node, () => fn(target.node, call.request, ctx));
+          hooks.onCall?.(target.node, method, 'Success', roles);
+          return callback(null, response);
+        }
+        const parts = await Promise.all(
+          target.targets.map(async (label) => {
+            try {
+              const node = resolveNode(router, label);
+              const response = await runOnNode(node, () => fn(node, call.request, ctx));
+              return (response as unknown as WithMessages).messages.map((m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res);
+            } catch (error) {
+              return [{ metadata: errorMetadata(label, error) }];
+            }
+          }),
+        );
+        callback(null, { messages: parts.flat() } as unknown as Res);
+      } catch (error) {
+        callback(toServiceError(error));
+      }
+    })();
+  };
+}
+
+/** Same for server streams; a reboot or a fault on the node ends the stream with Unavailable. */
+export function serverStream<Req, Res>(router: Router, method: string, fn: StreamFn<Req, Res>): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const abort = new AbortController();
+    call.on('cancelled', () => abort.abort());
+    call.on('close', () => abort.abort());
+    const fail = (error: unknown) => {
+      if (!abort.signal.aborted) call.emit('error', toServiceError(error));
+      abort.abort();
+    };
+    void (async () => {
+      try {
+        const ctx = contextFor(call, method);
+        const target = routeCall(call, method, router);
+        const one = async (node: LabNode, decorate: (m: Res) => Res) => {
+          const kill = (reason: string) => fail(new GrpcError(grpc.status.UNAVAILABLE, `connection error: desc = "error reading from server: EOF" (${reason})`));
+          node.streamKillers.add(kill);
+          try {
+            await runOnNode(node, () => fn(node, call.request, ctx, (m) => !abort.signal.aborted && call.write(decorate(m)), abort.signal));
+          } finally {
+            node.streamKillers.delete(kill);
+          }
+        };
+        if (target.mode === 'one') {
+          await one(target.node, (m) => m);
+        } else {
+          await Promise.all(
+            target.targets.map(async (label) => {
+              try {
+                await one(resolveNode(router, label), (m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res);
+              } catch (error) {
+                if (!abort.signal.aborted) call.write({ metadata: errorMetadata(label, error) } as unknown as Res);
+              }
+            }),
+          );
+        }
+        if (!abort.signal.aborted) call.end();
+      } catch (error) {
+        fail(error);
+      }
+    })();
+  };
+}
+
+/** Sends bytes as `common.Data` chunks of at most 1 KiB, not aligned to lines (like Talos' chunker). */
+export function chunked(text: string | Buffer, send: (bytes: Buffer) => void, size = 1024): void {
+  const buffer = typeof text === 'string' ? Buffer.from(text) : text;
+  for (let at = 0; at < buffer.length; at += size) send(buffer.subarray(at, at + size));
+}
+
+export function waitForAbort(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

@@ -1,0 +1,196 @@
+import * as grpc from '@grpc/grpc-js';
+import type { MachineServiceServer } from '../../proto/gen/machine/machine';
+import { ListRequest_Type } from '../../proto/gen/machine/machine';
+import type { LabNode } from '../model/node';
+import { MODE_DIR, MODE_SYMLINK, normalize } from '../model/files';
+import { containers, loadAvg, memInfo, mounts, processes, systemStat } from '../model/node-stats';
+import { apiActionAllowed } from '../model/service-catalog';
+import { GrpcError, type Router } from './call-context';
+import { chunked, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
+import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
+
+const M = (name: string) => `/machine.MachineService/${name}`;
+const ts = (ms: number) => new Date(ms);
+
+function requireControlPlane(node: LabNode, api: string): void {
+  if (node.id.type !== 'controlplane') throw new GrpcError(grpc.status.UNIMPLEMENTED, `${api} is only available on control plane nodes`);
+}
+
+function logSource(node: LabNode, namespace: string, id: string) {
+  const source = node.logs.get(id);
+  const isService = namespace === 'system' || id === 'kubelet';
+  if (!source || (isService && id.includes('/')) || (!isService && !id.includes('/'))) throw new GrpcError(grpc.status.UNKNOWN, `log "${id}" was not registered`);
+  return source;
+}
+
+/** The lab's MachineService: each method works on one simulated node. */
+export function machineService(router: Router, hooks: ApidHooks): Partial<MachineServiceServer> {
+  const u = <Req, Res>(name: string, fn: (node: LabNode, req: Req, ctx: import('./call-context').CallContext) => Res | Promise<Res>) => unary<Req, Res>(router, M(name), fn, hooks);
+  const s = <Req, Res>(name: string, fn: import('./handler-kit').StreamFn<Req, Res>) => serverStream<Req, Res>(router, M(name), fn);
+  const data = (bytes: Buffer) => ({ metadata: undefined, bytes });
+
+  return {
+    version: u('Version', (node) => ({
+      messages: [
+        {
+          metadata: undefined,
+          version: { tag: node.talosVersion, sha: '3ebd10a7', built: '', goVersion: 'go1.26.6', os: 'linux', arch: 'amd64' },
+          platform: { name: 'metal', mode: 'metal' },
+          features: { rbac: true },
+        },
+      ],
+    })),
+    hostname: u('Hostname', (node) => ({ messages: [{ metadata: undefined, hostname: node.id.hostname }] })),
+    serviceList: u('ServiceList', (node) => ({
+      messages: [
+        {
+          metadata: undefined,
+          services: [...node.services.values()].map((svc) => ({
+            id: svc.def.id,
+            state: svc.state,
+            events: { events: svc.events.map((e) => ({ msg: e.msg, state: e.state, ts: ts(e.ts) })) },
+            health: { unknown: svc.unknown, healthy: svc.healthy, lastMessage: svc.lastMessage, lastChange: ts(svc.lastChange) },
+          })),
+        },
+      ],
+    })),
+    serviceStart: u('ServiceStart', (node, req: { id: string }, ctx) => ({ messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'start', ctx.actorId()) }] })),
+    serviceStop: u('ServiceStop', (node, req: { id: string }, ctx) => ({ messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'stop', ctx.actorId()) }] })),
+    serviceRestart: u('ServiceRestart', (node, req: { id: string }, ctx) => ({ messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'restart', ctx.actorId()) }] })),
+    logsContainers: u('LogsContainers', (node) => ({
+      messages: [{ metadata: undefined, ids: [...node.logs.keys()].filter((id) => !id.includes('/')).concat('kernel').sort() }],
+    })),
+    logs: s('Logs', async (node, req, _ctx, send, signal) => {
+      const source = req.id === 'kernel' && req.namespace === 'system' ? null : logSource(node, req.namespace, req.id);
+      const buffer = source ? source.buffer : node.kernel;
+      if (source) node.catchUp(source);
+      chunked(buffer.tail(req.tailLines), (b) => send(data(b)));
+      if (!req.follow) return;
+      let pending = '';
+      const stop = buffer.follow((text) => {
+        pending += text;
+        if (pending.length >= 1024) {
+          const cut = pending.length - (pending.length % 1024);
+          chunked(pending.slice(0, cut), (b) => send(data(b)));
+          pending = pending.slice(cut);
+        }
+      });
+      const flush = setInterval(() => {
+        if (source) node.catchUp(source);
+        if (pending) {
+          chunked(pending, (b) => send(data(b)));
+          pending = '';
+        }
+      }, 50);
+      await waitForAbort(signal);
+      clearInterval(flush);
+      stop();
+    }),
+    dmesg: s('Dmesg', async (node, req, _ctx, send, signal) => {
+      if (!req.tail) for (const record of node.kernel.tail(-1).split('\n').filter(Boolean)) send(data(Buffer.from(record + '\n')));
+      if (!req.follow) return;
+      const stop = node.kernel.follow((text) => {
+        for (const record of text.split('\n').filter(Boolean)) send(data(Buffer.from(record + '\n')));
+      });
+      await waitForAbort(signal);
+      stop();
+    }),
+    events: s('Events', async (node, req, _ctx, send, signal) => {
+      const set = [req.tailEvents !== 0, req.tailId !== '', req.tailSeconds !== 0].filter(Boolean).length;
+      if (set > 1) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'only one of tail_events, tail_id, tail_seconds may be set');
+      const matches = (actorId: string) => !req.withActorId || actorId === req.withActorId;
+      const toWire = (e: { id: string; actorId: string; typeUrl: string; value: Uint8Array }) => ({ metadata: undefined, data: { typeUrl: e.typeUrl, value: Buffer.from(e.value) }, id: e.id, actorId: e.actorId });
+      send({ metadata: undefined, data: { typeUrl: '', value: Buffer.alloc(0) }, id: '', actorId: '' });
+      const log = node.events;
+      for (const e of log.history(req)) if (matches(e.actorId)) send(toWire(e));
+      const stop = log.subscribe((e) => matches(e.actorId) && send(toWire(e)));
+      await waitForAbort(signal);
+      stop();
+    }),
+    read: s('Read', async (node, req, _ctx, send) => {
+      const file = node.files.get(req.path);
+      if (!file) throw new GrpcError(grpc.status.NOT_FOUND, `open ${req.path}: no such file or directory`);
+      if (file.mode & (MODE_DIR | MODE_SYMLINK) || !file.content) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'path must be a regular file');
+      chunked(file.content(), (b) => send(data(b)));
+    }),
+    list: s('List', async (node, req, _ctx, send) => {
+      const root = normalize(req.root || '/');
+      const start = node.files.get(root);
+      if (!start) throw new GrpcError(grpc.status.NOT_FOUND, `lstat ${root}: no such file or directory`);
+      const maxDepth = req.recurse ? (req.recursionDepth <= 0 ? Infinity : req.recursionDepth) : 1;
+      const wanted = (mode: number) => {
+        if (req.types.length === 0) return true;
+        const type = mode & MODE_DIR ? ListRequest_Type.DIRECTORY : mode & MODE_SYMLINK ? ListRequest_Type.SYMLINK : ListRequest_Type.REGULAR;
+        return req.types.includes(type);
+      };
+      const emit = (file: NonNullable<typeof start>, relative: string) =>
+        send({
+          metadata: undefined,
+          name: file.path,
+          size: String(node.files.sizeOf(file)),
+          mode: file.mode >>> 0,
+          modified: String(Math.floor(file.modified / 1000)),
+          isDir: (file.mode & MODE_DIR) !== 0,
+          error: '',
+          link: file.link ?? '',
+          relativeName: relative,
+          uid: file.uid,
+          gid: file.gid,
+          xattrs: req.reportXattrs ? [{ name: 'security.selinux', data: Buffer.from('system_u:object_r:system_t:s0\0') }] : [],
+        });
+      emit(start, '.');
+      const walk = (dir: string, depth: number, prefix: string) => {
+        for (const child of node.files.children(dir)) {
+          const name = child.path.slice(child.path.lastIndexOf('/') + 1);
+          const relative = prefix ? `${prefix}/${name}` : name;
+          if (wanted(child.mode)) emit(child, relative);
+          if (child.mode & MODE_DIR && depth < maxDepth) walk(child.path, depth + 1, relative);
+        }
+      };
+      if (start.mode & MODE_DIR) walk(root, 1, '');
+    }),
+    processes: u('Processes', (node) => ({ messages: [{ metadata: undefined, processes: processes(node) }] })),
+    memory: u('Memory', (node) => ({ messages: [{ metadata: undefined, meminfo: memInfo(node) }] })),
+    loadAvg: u('LoadAvg', (node) => ({ messages: [{ metadata: undefined, ...loadAvg(node) }] })),
+    systemStat: u('SystemStat', (node) => ({ messages: [systemStat(node)] })),
+    mounts: u('Mounts', (node) => ({ messages: [{ metadata: undefined, stats: mounts(node) }] })),
+    containers: u('Containers', (node, req: { namespace: string; driver: number }) => {
+      if (!req.namespace) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'namespace is required');
+      if (req.driver === 1 && req.namespace !== 'k8s.io') throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'CRI driver requires namespace k8s.io');
+      return { messages: [{ metadata: undefined, containers: containers(node, req.namespace) }] };
+    }),
+    diskUsage: s('DiskUsage', async (node, req, _ctx, send) => {
+      for (const path of req.paths.length ? req.paths : ['/']) {
+        const file = node.files.get(path);
+        if (!file) send({ metadata: undefined, name: path, size: '0', error: `lstat ${path}: no such file or directory`, relativeName: path });
+        else send({ metadata: undefined, name: file.path, size: String(node.files.sizeOf(file)), error: '', relativeName: '.' });
+      }
+    }),
+    etcdMemberList: u('EtcdMemberList', (node) => {
+      requireControlPlane(node, 'etcd');
+      const members = router.all().filter((n) => n.id.type === 'controlplane');
+      return {
+        messages: [{ metadata: undefined, legacyMembers: [], members: members.map((m) => ({ id: m.etcdMemberId, hostname: m.id.hostname, peerUrls: [`https://${m.id.ip}:2380`], clientUrls: [`https://${m.id.ip}:2379`], isLearner: false })) }],
+      };
+    }),
+    etcdStatus: u('EtcdStatus', (node) => {
+      requireControlPlane(node, 'etcd');
+      const leader = router.all().find((n) => n.id.type === 'controlplane' && n.reachable) ?? node;
+      const uptime = Math.floor((node.now() - node.bootTime) / 1000);
+      const dbSize = 20_000_000 + node.id.index * 1_000_000;
+      return {
+        messages: [{ metadata: undefined, memberStatus: { protocolVersion: '3.6.0', dbSize: String(dbSize), dbSizeInUse: String(Math.round(dbSize * 0.29)), leader: leader.etcdMemberId, raftIndex: String(50_000 + uptime * 3), raftTerm: '4', raftAppliedIndex: String(50_000 + uptime * 3), errors: [], isLearner: false, memberId: node.etcdMemberId, storageVersion: '3.6.0' } }],
+      };
+    }),
+    etcdAlarmList: u('EtcdAlarmList', (node) => {
+      requireControlPlane(node, 'etcd');
+      return { messages: [{ metadata: undefined, memberAlarms: [] }] };
+    }),
+    applyConfiguration: u('ApplyConfiguration', (node, req, ctx) => ({ messages: [applyConfiguration(node, req, ctx)] })),
+    reboot: u('Reboot', (node, req: { mode: number }, ctx) => ({ messages: [{ metadata: undefined, actorId: reboot(node, ctx.actorId(), 'reboot') }] })),
+    shutdown: u('Shutdown', (node, _req, ctx) => ({ messages: [{ metadata: undefined, actorId: shutdown(node, ctx.actorId()) }] })),
+    upgrade: u('Upgrade', (node, req: { image: string }, ctx) => ({ messages: [{ metadata: undefined, ack: 'Upgrade request received', actorId: upgrade(node, req.image, ctx.actorId()) }] })),
+  };
+}
+
+export { apiActionAllowed };

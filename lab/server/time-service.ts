@@ -1,0 +1,13 @@
+import type { TimeServiceServer } from '../../proto/gen/time/time';
+import type { Router } from './call-context';
+import { unary, type ApidHooks } from './handler-kit';
+
+export function timeService(router: Router, hooks: ApidHooks): Partial<TimeServiceServer> {
+  const answer = (node: { now(): number }, server: string) => ({
+    messages: [{ metadata: undefined, server, localtime: new Date(node.now()), remotetime: new Date(node.now() + 3) }],
+  });
+  return {
+    time: unary(router, '/time.TimeService/Time', (node) => answer(node, 'time.cloudflare.com'), hooks),
+    timeCheck: unary(router, '/time.TimeService/TimeCheck', (node, req: { server: string }) => answer(node, req.server), hooks),
+  };
+}

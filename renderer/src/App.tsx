@@ -1,0 +1,83 @@
+import { useEffect } from 'react';
+import { getApi } from './api';
+import { CommandPalette } from './components/CommandPalette';
+import { Notices } from './components/Notices';
+import { Sidebar } from './components/Sidebar';
+import { StatusBar } from './components/StatusBar';
+import { ViewTabs } from './components/ViewTabs';
+import { useSession } from './stores/session-store';
+import { useUi } from './stores/ui-store';
+import { EventsView } from './views/EventsView';
+import { IdentitiesView } from './views/IdentitiesView';
+import { OverviewView } from './views/OverviewView';
+import { ServicesView } from './views/ServicesView';
+import { WelcomeView } from './views/WelcomeView';
+
+function useGlobalKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const ui = useUi.getState();
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        ui.setPaletteOpen(!ui.paletteOpen);
+        return;
+      }
+      const inField = e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
+      if (inField || ui.paletteOpen) return;
+      if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+        const { nodes, selected, setSelected } = useSession.getState();
+        if (nodes.length === 0) return;
+        const at = nodes.findIndex((n) => n.address === selected[0]);
+        const step = e.key === 'ArrowDown' ? 1 : -1;
+        const next = nodes[(at + step + nodes.length) % nodes.length];
+        if (next) setSelected([next.address]);
+        e.preventDefault();
+      } else if (e.key === '/') {
+        const filter = document.querySelector<HTMLInputElement>('[data-filter]');
+        if (filter) {
+          e.preventDefault();
+          filter.focus();
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+function MainView() {
+  const view = useUi((s) => s.view);
+  const identities = useSession((s) => s.identities);
+  const activeId = useSession((s) => s.activeId);
+  if (view === 'identities') return <IdentitiesView />;
+  if (identities.length === 0 || !activeId || view === 'welcome') return <WelcomeView />;
+  if (view === 'services') return <ServicesView />;
+  if (view === 'events') return <EventsView />;
+  return <OverviewView />;
+}
+
+export function App() {
+  const theme = useUi((s) => s.theme);
+  const loaded = useSession((s) => s.loaded);
+  useGlobalKeys();
+  useEffect(() => {
+    void useSession.getState().init();
+    return getApi().on('lab.changed', (lab) => useSession.getState().setLab(lab));
+  }, []);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="main">
+        <ViewTabs />
+        <div className="view">{loaded ? <MainView /> : <p className="muted">Connecting to the Nodeglass host…</p>}</div>
+      </main>
+      <StatusBar />
+      <CommandPalette />
+      <Notices />
+    </div>
+  );
+}

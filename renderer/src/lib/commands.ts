@@ -1,0 +1,53 @@
+import { useSession } from '../stores/session-store';
+import { useUi, type ViewId } from '../stores/ui-store';
+
+export interface Command {
+  id: string;
+  title: string;
+  hint?: string;
+  run(): void | Promise<void>;
+}
+
+const VIEWS: { id: ViewId; title: string }[] = [
+  { id: 'overview', title: 'Go to Overview' },
+  { id: 'services', title: 'Go to Services' },
+  { id: 'events', title: 'Go to Events timeline' },
+  { id: 'identities', title: 'Go to Identities' },
+];
+
+/** Every command the palette offers, built from the current state so it always matches what is possible. */
+export function buildCommands(): Command[] {
+  const ui = useUi.getState();
+  const session = useSession.getState();
+  const commands: Command[] = VIEWS.map((v) => ({ id: `view.${v.id}`, title: v.title, run: () => ui.setView(v.id) }));
+  commands.push(
+    { id: 'theme.toggle', title: `Switch to ${ui.theme === 'dark' ? 'light' : 'dark'} theme`, run: () => ui.toggleTheme() },
+    { id: 'teach.toggle', title: `${ui.teach ? 'Hide' : 'Show'} teach mode (talosctl and gRPC lines)`, run: () => ui.setTeach(!ui.teach) },
+    { id: 'lab.open', title: 'Open practice cluster', run: () => session.openPracticeCluster() },
+    { id: 'identities.import', title: 'Import talosconfig…', run: () => ui.setView('identities') },
+  );
+  for (const identity of session.identities) {
+    commands.push({
+      id: `identity.${identity.id}`,
+      title: `Use identity ${identity.name}`,
+      hint: identity.roles.join(', '),
+      run: () => session.selectIdentity(identity.id),
+    });
+  }
+  for (const node of session.nodes) {
+    commands.push({
+      id: `node.${node.address}`,
+      title: `Select node ${node.address}${node.hostname ? ` (${node.hostname})` : ''}`,
+      run: () => session.setSelected([node.address]),
+    });
+  }
+  if (session.nodes.length > 1) {
+    commands.push({ id: 'node.all', title: 'Select all nodes', run: () => session.setSelected(session.nodes.map((n) => n.address)) });
+  }
+  return commands;
+}
+
+export function matchCommands(commands: Command[], query: string): Command[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return commands.filter((c) => words.every((w) => `${c.title} ${c.hint ?? ''}`.toLowerCase().includes(w)));
+}

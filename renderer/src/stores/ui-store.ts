@@ -1,0 +1,51 @@
+import { create } from 'zustand';
+
+export type ViewId = 'welcome' | 'identities' | 'overview' | 'services' | 'events';
+export type Theme = 'dark' | 'light';
+
+export interface Notice {
+  id: number;
+  kind: 'info' | 'error' | 'warning';
+  text: string;
+}
+
+interface UiState {
+  theme: Theme;
+  view: ViewId;
+  paletteOpen: boolean;
+  teach: boolean;
+  notices: Notice[];
+  setTheme(theme: Theme): void;
+  toggleTheme(): void;
+  setView(view: ViewId): void;
+  setPaletteOpen(open: boolean): void;
+  setTeach(teach: boolean): void;
+  notify(kind: Notice['kind'], text: string): void;
+  dismiss(id: number): void;
+}
+
+let noticeId = 0;
+const storedTheme = (): Theme => (typeof localStorage !== 'undefined' && localStorage.getItem('nodeglass.theme') === 'light' ? 'light' : 'dark');
+
+export const useUi = create<UiState>((set, get) => ({
+  theme: storedTheme(),
+  view: 'welcome',
+  paletteOpen: false,
+  teach: true,
+  notices: [],
+  setTheme(theme) {
+    localStorage.setItem('nodeglass.theme', theme);
+    set({ theme });
+  },
+  toggleTheme() {
+    get().setTheme(get().theme === 'dark' ? 'light' : 'dark');
+  },
+  setView: (view) => set({ view }),
+  setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+  setTeach: (teach) => set({ teach }),
+  notify(kind, text) {
+    const id = ++noticeId;
+    set((s) => ({ notices: [...s.notices.slice(-4), { id, kind, text }] }));
+  },
+  dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
+}));
