@@ -63,14 +63,6 @@ export const channels = {
     response: identitySummarySchema,
   },
   'identities.remove': { request: z.strictObject({ id: identityId }), response: z.object({ removed: z.boolean() }) },
-  'identities.export': {
-    request: z.strictObject({
-      id: identityId,
-      path: z.string().min(1).max(4096),
-      acknowledgePlaintextKey: z.literal(true),
-    }),
-    response: z.object({ path: z.string() }),
-  },
 
   'lab.status': { request: empty, response: labStatusSchema },
   'lab.start': {

@@ -51,3 +51,17 @@ export function roleBlockReason(method: string, roles: string[]): string | null 
   const needed = allowedRoles(method).filter((r) => r !== 'os:reader' || !method.endsWith('ApplyConfiguration'));
   return `needs ${needed.join(' or ')}; this identity has ${roles.join(', ') || 'no roles'}`;
 }
+
+/** Talos allows API start/restart for kubelet, and start/stop/restart for extension services (`ext-*`). */
+export function serviceSupportsAction(id: string, action: 'start' | 'stop' | 'restart'): boolean {
+  if (id.startsWith('ext-')) return true;
+  return id === 'kubelet' && action !== 'stop';
+}
+
+/** Why a service action is unavailable (Talos' rule first, then the role), or null when it may run. */
+export function serviceActionBlock(id: string, action: 'start' | 'stop' | 'restart', roles: string[]): string | null {
+  if (!serviceSupportsAction(id, action)) {
+    return id === 'kubelet' ? 'Talos does not allow stopping kubelet through the API' : `Talos allows ${action} through the API only for kubelet and extension services (ext-*)`;
+  }
+  return roleBlockReason(SERVICE_ACTION_METHOD[action], roles);
+}

@@ -23,11 +23,7 @@ export const SERVICES: ServiceDef[] = [
 
 export const EXTRA_LOG_IDS = ['controller-runtime'];
 
-/** Talos allows API start/restart for kubelet, and start/stop/restart for extension services. */
-export function apiActionAllowed(id: string, action: 'start' | 'stop' | 'restart'): boolean {
-  if (id.startsWith('ext-')) return true;
-  return id === 'kubelet' && action !== 'stop';
-}
+export { serviceSupportsAction as apiActionAllowed } from '../../shared/talos-rbac';
 
 export function runningMessage(def: ServiceDef, pid: number): string {
   if (def.runner === 'goroutine') return 'Service started as goroutine';

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from '../host/app-paths';
+import { startBrowserMode } from './start-browser-mode';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const portArg = process.argv.find((a) => a.startsWith('--port='));
+const reason = process.env.NODEGLASS_BROWSER_REASON;
+
+const mode = await startBrowserMode({
+  staticDir: path.join(root, 'renderer'),
+  dataDir: defaultDataDir(),
+  version: process.env.npm_package_version ?? '0.0.0',
+  port: portArg ? Number(portArg.slice('--port='.length)) : 0,
+});
+
+if (reason) console.log(reason);
+console.log('Nodeglass is running in browser mode (only this computer can reach it).');
+console.log(`Open: ${mode.host.url}`);
+console.log('Press Ctrl+C to stop.');
+
+const stop = () => void mode.stop().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,80 @@
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import path from 'node:path';
+import { channelNames } from '../../shared/contract';
+import { createDispatcher } from '../host/dispatch';
+import { createEventBus } from '../host/event-bus';
+import { createServices } from '../services';
+import { safeStorageWrapper } from './safe-storage-wrapper';
+
+const RENDERER = path.join(__dirname, '..', 'renderer', 'index.html');
+const rendererUrl = new URL(`file://${RENDERER}`).href;
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let window: BrowserWindow | null = null;
+
+function isTrustedSender(frameUrl: string | undefined): boolean {
+  return frameUrl === rendererUrl;
+}
+
+async function createWindow(): Promise<void> {
+  window = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'Nodeglass',
+    show: false,
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window?.show());
+  await window.loadFile(RENDERER);
+}
+
+app.on('second-instance', () => {
+  if (window?.isMinimized()) window.restore();
+  window?.focus();
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+
+void app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': ["default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'"],
+      },
+    });
+  });
+
+  const bus = createEventBus();
+  const keyring = safeStorageWrapper();
+  const services = createServices({ host: 'desktop', version: app.getVersion(), dataDir: app.getPath('userData'), emit: bus.emit, keyring: { keyringWrapper: keyring.wrapper, keyringNote: keyring.note } });
+  const dispatch = createDispatcher(services.handlers);
+  for (const channel of channelNames) {
+    ipcMain.handle(channel, async (event, request: unknown) => {
+      if (!isTrustedSender(event.senderFrame?.url)) return { ok: false, error: { code: 'PERMISSION_DENIED', message: 'Request from an untrusted frame was refused.' } };
+      return dispatch(channel, request);
+    });
+  }
+  bus.subscribe((name, payload) => window?.webContents.send(`event:${name}`, payload));
+  app.on('before-quit', () => void services.dispose());
+  await createWindow();
+});
+
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import type { TalosEvent } from '../../shared/domain/talos';
+import { AppError } from '../../shared/errors';
+import type { Emit } from '../host/dispatch';
+import type { TalosSessions } from './talos-sessions';
+
+const BATCH_MS = 100;
+
+/** Live event streams per node, batched before they cross to the renderer; a dropped stream reconnects. */
+export class EventStreams {
+  private readonly open = new Map<string, AbortController>();
+
+  constructor(
+    private readonly sessions: TalosSessions,
+    private readonly emit: Emit,
+  ) {}
+
+  async start(identityId: string, nodes: string[], tail: number): Promise<string> {
+    const client = await this.sessions.client(identityId);
+    const streamId = randomUUID();
+    const abort = new AbortController();
+    this.open.set(streamId, abort);
+    for (const node of nodes) {
+      let pending: TalosEvent[] = [];
+      let lastId = '';
+      const flush = setInterval(() => {
+        if (pending.length) {
+          this.emit('stream.events', { streamId, node, events: pending });
+          pending = [];
+        }
+      }, BATCH_MS);
+      abort.signal.addEventListener('abort', () => clearInterval(flush), { once: true });
+      void (async () => {
+        let delay = 500;
+        while (!abort.signal.aborted) {
+          this.emit('stream.state', { streamId, node, state: 'open', error: null });
+          try {
+            await client.events(node, lastId ? { tailId: lastId } : { tailEvents: tail }, (event) => {
+              lastId = event.id;
+              pending.push(event);
+              delay = 500;
+            }, abort.signal);
+            if (abort.signal.aborted) break;
+          } catch (error) {
+            if (abort.signal.aborted) break;
+            const e = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
+            this.emit('stream.state', { streamId, node, state: 'reconnecting', error: { code: e.code, message: e.message } });
+          }
+          await new Promise((r) => setTimeout(r, delay));
+          delay = Math.min(delay * 2, 10_000);
+        }
+        this.emit('stream.state', { streamId, node, state: 'ended', error: null });
+      })();
+    }
+    return streamId;
+  }
+
+  stop(streamId: string): void {
+    this.open.get(streamId)?.abort();
+    this.open.delete(streamId);
+  }
+
+  stopAll(): void {
+    for (const id of [...this.open.keys()]) this.stop(id);
+  }
+}

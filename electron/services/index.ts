@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { NodeRef } from '../../shared/domain/node';
+import type { Emit, Handlers } from '../host/dispatch';
+import { fanOut } from '../talos/fan-out';
+import { EventStreams } from './event-streams';
+import { IdentityService, type IdentityServiceOptions } from './identity-service';
+import { LabService } from './lab-service';
+import { createMutationGate, type MutationRecorder } from './mutations';
+import { nodeOverview } from './overview';
+import { TalosSessions } from './talos-sessions';
+
+export interface ServiceDeps {
+  host: 'desktop' | 'browser';
+  version: string;
+  dataDir: string;
+  emit: Emit;
+  keyring?: Pick<IdentityServiceOptions, 'keyringWrapper' | 'keyringNote'>;
+  recordMutation?: MutationRecorder;
+  env?: NodeJS.ProcessEnv;
+  home?: string;
+}
+
+export interface Services {
+  handlers: Handlers;
+  identities: IdentityService;
+  lab: LabService;
+  dispose(): Promise<void>;
+}
+
+/** The operations the UI calls, identical under both hosts. */
+export function createServices(deps: ServiceDeps): Services {
+  const identities = new IdentityService({ vaultPath: path.join(deps.dataDir, 'identities.json'), ...deps.keyring, env: deps.env, home: deps.home });
+  const sessions = new TalosSessions(identities);
+  const lab = new LabService(identities, deps.dataDir, (status) => {
+    sessions.forget();
+    deps.emit('lab.changed', status);
+  });
+  const streams = new EventStreams(sessions, deps.emit);
+  const mutate = createMutationGate(identities, deps.recordMutation ?? (() => undefined));
+  const forgetAfter = async <T>(id: string, p: Promise<T>) => {
+    const value = await p;
+    sessions.forget(id);
+    return value;
+  };
+
+  const handlers: Handlers = {
+    'app.info': async () => ({ name: 'Nodeglass', version: deps.version, host: deps.host, platform: process.platform }),
+    'vault.status': () => identities.status(),
+    'vault.setup': ({ passphrase }) => identities.setup(passphrase),
+    'vault.unlock': ({ passphrase }) => identities.unlock(passphrase),
+    'vault.lock': async () => {
+      sessions.forget();
+      return identities.lock();
+    },
+    'identities.list': () => identities.list(),
+    'identities.discover': () => identities.discover(),
+    'identities.preview': async ({ yaml }) => identities.preview(yaml),
+    'identities.import': ({ yaml, contexts }) => identities.importYaml(yaml, contexts),
+    'identities.importPath': ({ path: file, contexts }) => identities.importPath(file, contexts),
+    'identities.rename': ({ id, name }) => identities.rename(id, name),
+    'identities.update': ({ id, endpoints, nodes }) => forgetAfter(id, identities.update(id, endpoints, nodes)),
+    'identities.remove': async ({ id }) => ({ removed: await forgetAfter(id, identities.remove(id)) }),
+    'lab.status': async () => lab.status(),
+    'lab.start': (options) => lab.start(options),
+    'lab.stop': async () => {
+      streams.stopAll();
+      return lab.stop();
+    },
+    'nodes.list': async ({ identityId }) => {
+      const meta = await identities.meta(identityId);
+      const nodes = new Map<string, NodeRef>();
+      for (const address of meta.nodes) nodes.set(address, { address, hostname: null, machineType: null, source: 'context' });
+      const client = await sessions.client(identityId);
+      const first = meta.nodes[0] ?? null;
+      try {
+        const members = await client.listResources(first ?? '', 'cluster', 'Members.cluster.talos.dev');
+        for (const m of members) {
+          const spec = m.spec as { addresses?: string[]; hostname?: string; machineType?: string };
+          const address = spec.addresses?.[0];
+          if (!address) continue;
+          const known = nodes.get(address);
+          nodes.set(address, { address, hostname: spec.hostname ?? null, machineType: spec.machineType ?? null, source: known ? 'both' : 'members' });
+        }
+      } catch {
+        // Members is optional: older nodes or a reader without access still get the context's nodes.
+      }
+      return [...nodes.values()];
+    },
+    'talos.version': async ({ identityId, nodes }) => {
+      const client = await sessions.client(identityId);
+      return fanOut(nodes, (node) => client.version(node));
+    },
+    'talos.overview': async ({ identityId, nodes }) => {
+      const client = await sessions.client(identityId);
+      return fanOut(nodes, (node) => nodeOverview(client, node));
+    },
+    'talos.services': async ({ identityId, nodes }) => {
+      const client = await sessions.client(identityId);
+      return fanOut(nodes, (node) => client.services(node));
+    },
+    'talos.serviceAction': async ({ identityId, nodes, service, action }) => {
+      const client = await sessions.client(identityId);
+      const method = `/machine.MachineService/Service${action[0]!.toUpperCase()}${action.slice(1)}`;
+      return mutate(identityId, nodes, method, { id: service }, () => fanOut(nodes, async (node) => ({ message: await client.serviceAction(node, service, action) })));
+    },
+    'stream.open': async ({ identityId, nodes, tail }) => ({ streamId: await streams.start(identityId, nodes, tail) }),
+    'stream.close': async ({ streamId }) => {
+      streams.stop(streamId);
+      return {};
+    },
+  };
+
+  return {
+    handlers,
+    identities,
+    lab,
+    async dispose() {
+      streams.stopAll();
+      sessions.forget();
+      await lab.stop();
+    },
+  };
+}

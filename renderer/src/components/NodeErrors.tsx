@@ -1,0 +1,16 @@
+import type { PerNode } from '../../../shared/domain/node';
+
+/** Per-node failures shown inline, above the rows of the nodes that answered. */
+export function NodeErrors({ results }: { results: PerNode<unknown>[] }) {
+  const failed = results.filter((r): r is Extract<PerNode<unknown>, { ok: false }> => !r.ok);
+  if (failed.length === 0) return null;
+  return (
+    <div role="alert">
+      {failed.map((r) => (
+        <div key={r.node} className="node-error" data-node-error={r.node}>
+          <strong>{r.node}</strong>: {r.error.message} <span className="muted">({r.error.code})</span>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,210 @@
+import { useEffect, useState } from 'react';
+import type { DiscoveredConfig, ImportPreview } from '../../../shared/domain/identity';
+import { call, errorText } from '../api/call';
+import { RoleBadges } from '../components/RoleBadges';
+import { expiryLabel } from '../components/Sidebar';
+import { useSession } from '../stores/session-store';
+import { useUi } from '../stores/ui-store';
+
+function VaultPanel() {
+  const vault = useSession((s) => s.vault);
+  const refreshVault = useSession((s) => s.refreshVault);
+  const refreshIdentities = useSession((s) => s.refreshIdentities);
+  const [passphrase, setPassphrase] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  if (!vault || vault.state === 'unlocked') return null;
+  const submit = async () => {
+    try {
+      await call(vault.state === 'uninitialized' ? 'vault.setup' : 'vault.unlock', { passphrase });
+      setPassphrase('');
+      setError(null);
+      await refreshVault();
+      await refreshIdentities();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+  return (
+    <section className="card" aria-label="Vault">
+      <h3>{vault.state === 'uninitialized' ? 'Protect your keys with a passphrase' : 'Unlock the vault'}</h3>
+      <p className="muted">
+        {vault.note ?? 'Private keys are encrypted with a key derived from this passphrase (scrypt, AES-256-GCM). Nodeglass never stores the passphrase.'}
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <input type="password" aria-label="Passphrase" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />{' '}
+        <button className="primary" type="submit">
+          {vault.state === 'uninitialized' ? 'Create vault' : 'Unlock'}
+        </button>
+      </form>
+      {error && <p className="error-text" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+function ImportPanel() {
+  const vault = useSession((s) => s.vault);
+  const refreshIdentities = useSession((s) => s.refreshIdentities);
+  const notify = useUi((s) => s.notify);
+  const [yaml, setYaml] = useState('');
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [discovered, setDiscovered] = useState<DiscoveredConfig[]>([]);
+
+  useEffect(() => {
+    void call('identities.discover', {}).then(setDiscovered, () => undefined);
+  }, []);
+
+  const check = async (text: string) => {
+    setYaml(text);
+    setError(null);
+    setPreview(null);
+    if (!text.trim()) return;
+    try {
+      const p = await call('identities.preview', { yaml: text });
+      setPreview(p);
+      setChosen(p.contexts.filter((c) => c.problems.length === 0).map((c) => c.name));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  const done = async (report: { imported: { name: string }[]; warnings: string[] }) => {
+    setYaml('');
+    setPreview(null);
+    notify('info', `Imported ${report.imported.map((i) => i.name).join(', ')}.`);
+    for (const w of report.warnings) notify('warning', w);
+    await refreshIdentities();
+  };
+
+  const importNow = async () => {
+    try {
+      await done(await call('identities.import', { yaml, contexts: chosen }));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  const locked = vault?.state !== 'unlocked';
+  return (
+    <section className="card" aria-label="Import talosconfig">
+      <h3>Import talosconfig</h3>
+      {locked && <p className="warn-text">Create or unlock the vault first; imported keys are stored encrypted.</p>}
+      {discovered.map((d) => (
+        <p key={d.path}>
+          Found <code>{d.path}</code> ({d.source === 'TALOSCONFIG' ? '$TALOSCONFIG' : 'talosctl default'}): {d.error ?? d.contexts.join(', ')}{' '}
+          {!d.error && (
+            <button disabled={locked} onClick={() => void call('identities.importPath', { path: d.path, contexts: null }).then(done, (e) => setError(errorText(e)))}>
+              Import it
+            </button>
+          )}
+        </p>
+      ))}
+      <label>
+        Choose a file:{' '}
+        <input
+          type="file"
+          aria-label="talosconfig file"
+          disabled={locked}
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (!file) return;
+            if (file.size > 1_048_576) return setError(`${file.name} is larger than 1024 KiB; a talosconfig is a few KiB.`);
+            void file.text().then(check);
+          }}
+        />
+      </label>
+      <p className="muted">or paste it:</p>
+      <textarea aria-label="talosconfig YAML" rows={6} value={yaml} disabled={locked} onChange={(e) => void check(e.target.value)} spellCheck={false} />
+      {error && <p className="error-text" role="alert">{error}</p>}
+      {preview && (
+        <div>
+          <ul className="list">
+            {preview.contexts.map((c) => (
+              <li key={c.name}>
+                <label>
+                  <input type="checkbox" disabled={c.problems.length > 0} checked={chosen.includes(c.name)} onChange={(e) => setChosen(e.target.checked ? [...chosen, c.name] : chosen.filter((n) => n !== c.name))} /> {c.name}
+                  {c.name === preview.current && <span className="badge">current</span>} <RoleBadges roles={c.roles} />
+                </label>
+                {c.problems.map((p) => (
+                  <div key={p} className="error-text">{p}</div>
+                ))}
+                {c.warnings.map((w) => (
+                  <div key={w} className="warn-text">{w}</div>
+                ))}
+              </li>
+            ))}
+          </ul>
+          <button className="primary" disabled={chosen.length === 0 || locked} onClick={() => void importNow()}>
+            Import {chosen.length} context(s)
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function IdentitiesView() {
+  const identities = useSession((s) => s.identities);
+  const refreshIdentities = useSession((s) => s.refreshIdentities);
+  const notify = useUi((s) => s.notify);
+  const remove = async (id: string, name: string) => {
+    if (!window.confirm(`Remove ${name}? Its encrypted key is deleted from the vault.`)) return;
+    try {
+      await call('identities.remove', { id });
+      await refreshIdentities();
+    } catch (e) {
+      notify('error', errorText(e));
+    }
+  };
+  return (
+    <div className="cards">
+      <VaultPanel />
+      <ImportPanel />
+      {identities.map((i) => (
+        <section key={i.id} className="card" aria-label={`Identity ${i.name}`} data-identity={i.name}>
+          <h3>
+            {i.name} {i.practice && <span className="badge">practice</span>}
+          </h3>
+          <dl className="kv">
+            <dt>Roles</dt>
+            <dd>
+              <RoleBadges roles={i.roles} />
+            </dd>
+            <dt>Expires</dt>
+            <dd className={i.expiry === 'ok' ? '' : 'warn-text'} data-expiry>
+              {new Date(i.notAfter).toISOString().slice(0, 10)} ({expiryLabel(i.expiry === 'ok' ? 'soon' : i.expiry, i.daysLeft)})
+            </dd>
+            <dt>Endpoints</dt>
+            <dd>{i.endpoints.join(', ') || <span className="warn-text">none</span>}</dd>
+            <dt>Nodes</dt>
+            <dd>{i.nodes.join(', ') || 'none'}</dd>
+            <dt>Subject</dt>
+            <dd>{i.subject}</dd>
+            <dt>Issuer</dt>
+            <dd>{i.issuer}</dd>
+            <dt>Key</dt>
+            <dd>{i.keyAlgorithm}</dd>
+            <dt>Fingerprint</dt>
+            <dd className="mono" style={{ wordBreak: 'break-all' }}>
+              {i.fingerprint}
+            </dd>
+          </dl>
+          {i.warnings.map((w) => (
+            <p key={w} className="warn-text">{w}</p>
+          ))}
+          {!i.practice && (
+            <button className="danger" onClick={() => void remove(i.id, i.name)}>
+              Remove
+            </button>
+          )}
+        </section>
+      ))}
+    </div>
+  );
+}

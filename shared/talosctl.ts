@@ -1,0 +1,41 @@
+/** The talosctl command line equivalent to each call Nodeglass makes, for teach mode and the audit trail. */
+export interface CommandTarget {
+  context: string;
+  nodes: string[];
+}
+
+const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`);
+
+function base(target: CommandTarget): string {
+  const parts = ['talosctl', '--context', quote(target.context)];
+  if (target.nodes.length) parts.push('-n', quote(target.nodes.join(',')));
+  return parts.join(' ');
+}
+
+export const talosctl = {
+  version: (t: CommandTarget) => `${base(t)} version`,
+  services: (t: CommandTarget) => `${base(t)} services`,
+  service: (t: CommandTarget, id: string) => `${base(t)} service ${quote(id)}`,
+  serviceAction: (t: CommandTarget, id: string, action: 'start' | 'stop' | 'restart') => `${base(t)} service ${quote(id)} ${action}`,
+  dashboard: (t: CommandTarget) => `${base(t)} dashboard`,
+  memory: (t: CommandTarget) => `${base(t)} memory`,
+  processes: (t: CommandTarget, sort: 'cpu' | 'rss' = 'cpu') => `${base(t)} processes -s ${sort}`,
+  mounts: (t: CommandTarget) => `${base(t)} mounts`,
+  containers: (t: CommandTarget, k8s: boolean) => `${base(t)} containers${k8s ? ' -k' : ''}`,
+  events: (t: CommandTarget, tail = -1) => `${base(t)} events --tail ${tail}`,
+  dmesg: (t: CommandTarget, follow: boolean) => `${base(t)} dmesg${follow ? ' -f' : ''}`,
+  logs: (t: CommandTarget, id: string, o: { follow?: boolean; tail?: number; k8s?: boolean } = {}) =>
+    `${base(t)} logs${o.k8s ? ' -k' : ''} ${quote(id)}${o.follow ? ' -f' : ''}${o.tail !== undefined && o.tail !== -1 ? ` --tail ${o.tail}` : ''}`,
+  etcdMembers: (t: CommandTarget) => `${base(t)} etcd members`,
+  etcdStatus: (t: CommandTarget) => `${base(t)} etcd status`,
+  etcdAlarms: (t: CommandTarget) => `${base(t)} etcd alarm list`,
+  get: (t: CommandTarget, type: string, id?: string, o: { watch?: boolean; yaml?: boolean } = {}) =>
+    `${base(t)} get ${quote(type)}${id ? ` ${quote(id)}` : ''}${o.yaml ? ' -o yaml' : ''}${o.watch ? ' -w' : ''}`,
+  ls: (t: CommandTarget, path: string) => `${base(t)} ls -l ${quote(path)}`,
+  read: (t: CommandTarget, path: string) => `${base(t)} read ${quote(path)}`,
+  reboot: (t: CommandTarget) => `${base(t)} reboot`,
+  shutdown: (t: CommandTarget) => `${base(t)} shutdown`,
+  upgrade: (t: CommandTarget, image: string) => `${base(t)} upgrade --image ${quote(image)}`,
+  applyConfig: (t: CommandTarget, file: string, mode: string, dryRun: boolean) => `${base(t)} apply-config -f ${quote(file)} --mode ${mode}${dryRun ? ' --dry-run' : ''}`,
+  timeCheck: (t: CommandTarget, server: string) => `${base(t)} time --check ${quote(server)}`,
+};
