@@ -29,7 +29,7 @@ export function mapTalosError(error: unknown, ctx: ErrorContext): AppError {
   const text = scrub(message);
   const lower = text.toLowerCase();
   const on = `on ${ctx.node}`;
-  if (/unknown ca|unable to verify|self[- ]signed|unable to get (local )?issuer/.test(lower)) {
+  if (/unknown ca|unable to verify|self[- ]signed|unable to get (local )?issuer|certificate signature failure/.test(lower)) {
     return new AppError('TLS_UNKNOWN_CA', `TLS to ${ctx.endpoint} failed: the server's certificate is not signed by this identity's CA (${text}). Check that the talosconfig's "ca" belongs to this cluster.`);
   }
   if (/altnames|hostname\/ip does not match|does not match certificate|err_tls_cert_altname/.test(lower)) {

@@ -54,7 +54,8 @@ export function resolveNode(router: Router, target: string): LabNode {
 export function routeCall(call: SurfaceCall, method: string, router: Router): Target {
   const md = call.metadata;
   const node = md.get('node').map(String);
-  const nodes = md.get('nodes').map(String);
+  // grpc-js joins repeated header fields with ", "; apid (Go) sees them as separate values.
+  const nodes = md.get('nodes').flatMap((v) => String(v).split(/,\s*/)).filter(Boolean);
   const endpoint = router.endpointNode();
   if (!endpoint.reachable) throw new GrpcError(grpc.status.UNAVAILABLE, 'connection error: desc = "transport: error while dialing: connection refused"');
   if (node.length > 1) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'node metadata must be single-valued');

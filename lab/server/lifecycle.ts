@@ -118,7 +118,8 @@ const MODE_TEXT: Record<number, string> = { [Mode.NO_REBOOT]: 'Applied configura
 function unifiedDiff(before: string, after: string): string {
   if (before === after) return 'No changes.';
   const patch = createTwoFilesPatch('a', 'b', before, after, '', '', { context: 3 });
-  return patch.split('\n').slice(2).join('\n').replace(/^--- a\t?\n\+\+\+ b\t?/m, '--- a\n+++ b').trimEnd();
+  const lines = patch.split('\n').filter((l) => !l.startsWith('Index:') && !l.startsWith('====='));
+  return lines.map((l) => (l.startsWith('--- a') ? '--- a' : l.startsWith('+++ b') ? '+++ b' : l)).join('\n').trimEnd();
 }
 
 /** ApplyConfiguration as Talos >= 1.14 handles it: admin only, one at a time, validated, dry run with a diff. */
