@@ -24,7 +24,8 @@ export class ContextProblem extends Error {}
 function decodeField(context: string, field: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') throw new ContextProblem(`Context "${context}": "${field}" is missing.`);
   const clean = value.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) throw new ContextProblem(`Context "${context}": "${field}" is not valid base64.`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0)
+    throw new ContextProblem(`Context "${context}": "${field}" is not valid base64.`);
   return Buffer.from(clean, 'base64').toString('utf8');
 }
 
@@ -44,12 +45,19 @@ export function validateContext(name: string, raw: Record<string, unknown>, now:
   const keyPem = decodeField(name, 'key', raw.key);
 
   const caBlocks = parsePemBlocks(caPem);
-  if (caBlocks.length === 0 || caBlocks.some((b) => b.label !== 'CERTIFICATE')) throw new ContextProblem(`Context "${name}": "ca" must hold PEM CERTIFICATE blocks (found ${caBlocks.map((b) => b.label).join(', ') || 'no PEM'}).`);
+  if (caBlocks.length === 0 || caBlocks.some((b) => b.label !== 'CERTIFICATE'))
+    throw new ContextProblem(
+      `Context "${name}": "ca" must hold PEM CERTIFICATE blocks (found ${caBlocks.map((b) => b.label).join(', ') || 'no PEM'}).`,
+    );
   const certBlocks = parsePemBlocks(certPem);
-  if (certBlocks.length === 0 || certBlocks[0]?.label !== 'CERTIFICATE') throw new ContextProblem(`Context "${name}": "crt" must be a PEM CERTIFICATE (found ${certBlocks[0]?.label ?? 'no PEM'}).`);
+  if (certBlocks.length === 0 || certBlocks[0]?.label !== 'CERTIFICATE')
+    throw new ContextProblem(`Context "${name}": "crt" must be a PEM CERTIFICATE (found ${certBlocks[0]?.label ?? 'no PEM'}).`);
   const keyBlocks = parsePemBlocks(keyPem);
   const keyLabel = keyBlocks[0]?.label ?? '';
-  if (!(KEY_LABELS as readonly string[]).includes(keyLabel)) throw new ContextProblem(`Context "${name}": "key" must be a private key PEM (ED25519 PRIVATE KEY, PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY), found ${keyLabel || 'no PEM'}.`);
+  if (!(KEY_LABELS as readonly string[]).includes(keyLabel))
+    throw new ContextProblem(
+      `Context "${name}": "key" must be a private key PEM (ED25519 PRIVATE KEY, PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY), found ${keyLabel || 'no PEM'}.`,
+    );
 
   let cert: X509Certificate;
   let cas: X509Certificate[];
@@ -66,20 +74,32 @@ export function validateContext(name: string, raw: Record<string, unknown>, now:
     throw new ContextProblem(`Context "${name}": the private key could not be read (${(error as Error).message}).`);
   }
   const spki = (k: ReturnType<typeof createPublicKey>) => k.export({ type: 'spki', format: 'der' });
-  if (!spki(createPublicKey(privateKey)).equals(spki(cert.publicKey))) throw new ContextProblem(`Context "${name}": the private key does not belong to the client certificate.`);
-  if (!cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey))) throw new ContextProblem(`Context "${name}": the client certificate is not signed by the context's CA.`);
+  if (!spki(createPublicKey(privateKey)).equals(spki(cert.publicKey)))
+    throw new ContextProblem(`Context "${name}": the private key does not belong to the client certificate.`);
+  if (!cas.some((ca) => cert.checkIssued(ca) && cert.verify(ca.publicKey)))
+    throw new ContextProblem(`Context "${name}": the client certificate is not signed by the context's CA.`);
 
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
-  if (now < notBefore) throw new ContextProblem(`Context "${name}": the client certificate is not valid until ${notBefore.toISOString()}. Check this computer's clock.`);
-  if (now > notAfter) throw new ContextProblem(`Context "${name}": the client certificate expired on ${notAfter.toISOString()}. Generate a new one (talosctl config new).`);
+  if (now < notBefore)
+    throw new ContextProblem(
+      `Context "${name}": the client certificate is not valid until ${notBefore.toISOString()}. Check this computer's clock.`,
+    );
+  if (now > notAfter)
+    throw new ContextProblem(
+      `Context "${name}": the client certificate expired on ${notAfter.toISOString()}. Generate a new one (talosctl config new).`,
+    );
 
   const parsed = new x509.X509Certificate(certPem);
   const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
   const usages = (eku?.usages ?? []).map(String);
-  if (!usages.includes(CLIENT_AUTH)) throw new ContextProblem(`Context "${name}": the client certificate lacks the clientAuth extended key usage, so Talos would refuse it.`);
+  if (!usages.includes(CLIENT_AUTH))
+    throw new ContextProblem(
+      `Context "${name}": the client certificate lacks the clientAuth extended key usage, so Talos would refuse it.`,
+    );
   const warnings: string[] = [];
-  if (usages.length !== 1) warnings.push(`Context "${name}": the certificate has extended key usages besides clientAuth; Talos 1.2+ refuses such certificates.`);
+  if (usages.length !== 1)
+    warnings.push(`Context "${name}": the certificate has extended key usages besides clientAuth; Talos 1.2+ refuses such certificates.`);
 
   const roles = parsed.subjectName.getField('O');
   const endpoints = Array.isArray(raw.endpoints) ? raw.endpoints.map(String).filter(Boolean) : [];

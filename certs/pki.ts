@@ -110,7 +110,13 @@ export function issueClientCert(ca: Minted, roles: string[], options: LeafOption
 }
 
 /** An apid server certificate: EKU serverAuth and SANs for loopback names. */
-export function issueServerCert(ca: Minted, commonName: string, ips: string[], dnsNames: string[], options: LeafOptions = {}): Promise<Minted> {
+export function issueServerCert(
+  ca: Minted,
+  commonName: string,
+  ips: string[],
+  dnsNames: string[],
+  options: LeafOptions = {},
+): Promise<Minted> {
   const names = [...ips.map((value) => ({ type: 'ip' as const, value })), ...dnsNames.map((value) => ({ type: 'dns' as const, value }))];
   return issue(ca, `CN=${commonName}`, 'ed25519', { extendedKeyUsages: [x509.ExtendedKeyUsage.serverAuth], ...options }, [
     new x509.SubjectAlternativeNameExtension(names),

@@ -24,7 +24,13 @@ export interface KeyWrapper {
   unwrap(wrapped: unknown): Promise<Buffer>;
 }
 
-export type StoredIdentity = Omit<ValidatedIdentity, 'keyPem' | 'warnings'> & { id: string; name: string; cluster: string; key: Sealed; warnings: string[] };
+export type StoredIdentity = Omit<ValidatedIdentity, 'keyPem' | 'warnings'> & {
+  id: string;
+  name: string;
+  cluster: string;
+  key: Sealed;
+  warnings: string[];
+};
 
 interface VaultFile {
   format: typeof FORMAT;
@@ -62,7 +68,12 @@ export function passphraseWrapper(passphrase: string): KeyWrapper {
     async unwrap(wrapped) {
       const w = wrapped as { salt?: string; N?: number; r?: number; p?: number; sealed?: Sealed };
       if (!w?.salt || !w.sealed) throw new AppError('VAULT_CORRUPT', 'The vault file has no passphrase data; it may be damaged.');
-      const kek = await scrypt(passphrase, Buffer.from(w.salt, 'base64'), 32, { N: w.N ?? SCRYPT.N, r: w.r ?? SCRYPT.r, p: w.p ?? SCRYPT.p, maxmem: SCRYPT.maxmem });
+      const kek = await scrypt(passphrase, Buffer.from(w.salt, 'base64'), 32, {
+        N: w.N ?? SCRYPT.N,
+        r: w.r ?? SCRYPT.r,
+        p: w.p ?? SCRYPT.p,
+        maxmem: SCRYPT.maxmem,
+      });
       try {
         return unseal(kek, w.sealed);
       } catch {
@@ -96,12 +107,16 @@ export class Vault {
     }
     try {
       const parsed = JSON.parse(text) as Partial<VaultFile>;
-      if (parsed.format !== FORMAT || parsed.version !== 1 || !Array.isArray(parsed.identities) || !parsed.wrapping) throw new Error('not a Nodeglass vault');
+      if (parsed.format !== FORMAT || parsed.version !== 1 || !Array.isArray(parsed.identities) || !parsed.wrapping)
+        throw new Error('not a Nodeglass vault');
       this.file = parsed as VaultFile;
       this.loadError = null;
       return 'present';
     } catch (error) {
-      this.loadError = new AppError('VAULT_CORRUPT', `The identity store ${this.filePath} is damaged or not a Nodeglass vault (${(error as Error).message}). It was left untouched; move it aside to start a new one.`);
+      this.loadError = new AppError(
+        'VAULT_CORRUPT',
+        `The identity store ${this.filePath} is damaged or not a Nodeglass vault (${(error as Error).message}). It was left untouched; move it aside to start a new one.`,
+      );
       throw this.loadError;
     }
   }

@@ -48,7 +48,11 @@ export function nodeLayout(count: number, controlPlanes: number, cluster: string
     const cp = i < controlPlanes;
     const n = cp ? i + 1 : i - controlPlanes + 1;
     const third = Math.floor((i + 2) / 250);
-    out.push({ ip: `10.5.${third}.${((i + 2) % 250) + (third ? 0 : 0)}`, hostname: `${cluster}-${cp ? 'controlplane' : 'worker'}-${n}`, type: cp ? 'controlplane' : 'worker' });
+    out.push({
+      ip: `10.5.${third}.${((i + 2) % 250) + (third ? 0 : 0)}`,
+      hostname: `${cluster}-${cp ? 'controlplane' : 'worker'}-${n}`,
+      type: cp ? 'controlplane' : 'worker',
+    });
   }
   return out;
 }
@@ -63,12 +67,19 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const rng = new Rng(seed);
   const layout = nodeLayout(count, controlPlanes, cluster);
   const endpointIp = layout[0]?.ip ?? '10.5.0.2';
-  const nodes = layout.map((l, index) => new LabNode({ ...l, cluster, index, endpointIp }, seed * 7919 + index, now, options.logRate ?? 20));
+  const nodes = layout.map(
+    (l, index) => new LabNode({ ...l, cluster, index, endpointIp }, seed * 7919 + index, now, options.logRate ?? 20),
+  );
   for (const node of nodes) node.boot(rng.int(2, 30) * 3_600_000 + rng.int(0, 3_599_999));
   putMembers(nodes);
 
   const ca = await createCa();
-  const server = await issueServerCert(ca, `${cluster}-controlplane-1`, ['127.0.0.1', '::1', ...layout.filter((l) => l.type === 'controlplane').map((l) => l.ip)], ['localhost', `${cluster}-controlplane-1`]);
+  const server = await issueServerCert(
+    ca,
+    `${cluster}-controlplane-1`,
+    ['127.0.0.1', '::1', ...layout.filter((l) => l.type === 'controlplane').map((l) => l.ip)],
+    ['localhost', `${cluster}-controlplane-1`],
+  );
   const router: Router = {
     endpointNode: () => nodes[0]!,
     find: (target) => nodes.find((n) => n.id.ip === target || n.id.hostname === target),
@@ -83,7 +94,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     host: '127.0.0.1',
     port: options.port ?? 0,
     router,
-    hooks: { onCall: (_node, method, code, roles) => nodes[0]?.logs.get('apid')?.buffer.append([apidRequestLine(now(), apidRng, method, code, roles)]) },
+    hooks: {
+      onCall: (_node, method, code, roles) =>
+        nodes[0]?.logs.get('apid')?.buffer.append([apidRequestLine(now(), apidRng, method, code, roles)]),
+    },
     onRefused: (reason) => refusedConnections.push(reason),
   });
   const endpoint = `127.0.0.1:${port}`;
@@ -93,7 +107,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const ips = nodes.map((n) => n.id.ip);
   ['admin', 'operator', 'reader'].forEach((name, i) => {
     const client = clients[i]!;
-    config.contexts[`${name}@${cluster}`] = { endpoints: [endpoint], nodes: [...ips], ca: b64(ca.certPem), crt: b64(client.certPem), key: b64(client.keyPem) };
+    config.contexts[`${name}@${cluster}`] = {
+      endpoints: [endpoint],
+      nodes: [...ips],
+      ca: b64(ca.certPem),
+      crt: b64(client.certPem),
+      key: b64(client.keyPem),
+    };
   });
   const talosconfig = stringifyTalosconfig(config);
   let talosconfigPath: string | null = null;

@@ -8,9 +8,32 @@ await vite({ configFile: 'vite.config.ts', logLevel: 'warn' });
 await cp('lab/data', 'out/data', { recursive: true });
 const cjsImportMeta = { 'import.meta.url': 'importMetaUrl' };
 const cjsBanner = { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' };
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', loader: { '.jsonl': 'copy', '.yaml': 'copy' } };
-await esbuild({ ...common, entryPoints: { main: 'electron/desktop/main.ts' }, outdir: 'out/electron', format: 'cjs', define: cjsImportMeta, banner: cjsBanner, outExtension: { '.js': '.cjs' }, external: ['electron'] });
-await esbuild({ ...common, entryPoints: { preload: 'electron/desktop/preload.ts' }, outdir: 'out/electron', format: 'cjs', outExtension: { '.js': '.cjs' }, external: ['electron'] });
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  loader: { '.jsonl': 'copy', '.yaml': 'copy' },
+};
+await esbuild({
+  ...common,
+  entryPoints: { main: 'electron/desktop/main.ts' },
+  outdir: 'out/electron',
+  format: 'cjs',
+  define: cjsImportMeta,
+  banner: cjsBanner,
+  outExtension: { '.js': '.cjs' },
+  external: ['electron'],
+});
+await esbuild({
+  ...common,
+  entryPoints: { preload: 'electron/desktop/preload.ts' },
+  outdir: 'out/electron',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  external: ['electron'],
+});
 await esbuild({
   ...common,
   entryPoints: { main: 'electron/browser/main.ts' },

@@ -9,23 +9,52 @@ const RULES: Record<string, string[]> = {};
 const set = (roles: string[], methods: string[]) => methods.forEach((m) => (RULES[m] = roles));
 
 set(READ, [
-  '/machine.MachineService/Version', '/machine.MachineService/Hostname', '/machine.MachineService/ServiceList',
-  '/machine.MachineService/Logs', '/machine.MachineService/LogsContainers', '/machine.MachineService/Dmesg',
-  '/machine.MachineService/List', '/machine.MachineService/DiskUsage', '/machine.MachineService/Processes',
-  '/machine.MachineService/Memory', '/machine.MachineService/LoadAvg', '/machine.MachineService/CPUInfo',
-  '/machine.MachineService/CPUFreqStats', '/machine.MachineService/SystemStat', '/machine.MachineService/NetworkDeviceStats',
-  '/machine.MachineService/DiskStats', '/machine.MachineService/Mounts', '/machine.MachineService/Containers',
-  '/machine.MachineService/Stats', '/machine.MachineService/Events', '/machine.MachineService/Netstat',
-  '/time.TimeService/Time', '/time.TimeService/TimeCheck', '/cluster.ClusterService/HealthCheck',
-  '/cosi.resource.State/Get', '/cosi.resource.State/List', '/cosi.resource.State/Watch',
+  '/machine.MachineService/Version',
+  '/machine.MachineService/Hostname',
+  '/machine.MachineService/ServiceList',
+  '/machine.MachineService/Logs',
+  '/machine.MachineService/LogsContainers',
+  '/machine.MachineService/Dmesg',
+  '/machine.MachineService/List',
+  '/machine.MachineService/DiskUsage',
+  '/machine.MachineService/Processes',
+  '/machine.MachineService/Memory',
+  '/machine.MachineService/LoadAvg',
+  '/machine.MachineService/CPUInfo',
+  '/machine.MachineService/CPUFreqStats',
+  '/machine.MachineService/SystemStat',
+  '/machine.MachineService/NetworkDeviceStats',
+  '/machine.MachineService/DiskStats',
+  '/machine.MachineService/Mounts',
+  '/machine.MachineService/Containers',
+  '/machine.MachineService/Stats',
+  '/machine.MachineService/Events',
+  '/machine.MachineService/Netstat',
+  '/time.TimeService/Time',
+  '/time.TimeService/TimeCheck',
+  '/cluster.ClusterService/HealthCheck',
+  '/cosi.resource.State/Get',
+  '/cosi.resource.State/List',
+  '/cosi.resource.State/Watch',
 ]);
-set([A, O, R, E], ['/machine.MachineService/EtcdMemberList', '/machine.MachineService/EtcdStatus', '/machine.MachineService/EtcdAlarmList']);
+set(
+  [A, O, R, E],
+  ['/machine.MachineService/EtcdMemberList', '/machine.MachineService/EtcdStatus', '/machine.MachineService/EtcdAlarmList'],
+);
 set([A, O, E], ['/machine.MachineService/EtcdSnapshot']);
-set([A, O], [
-  '/machine.MachineService/Reboot', '/machine.MachineService/Shutdown', '/machine.MachineService/ServiceStart',
-  '/machine.MachineService/ServiceStop', '/machine.MachineService/ServiceRestart', '/machine.MachineService/Restart',
-  '/machine.MachineService/EtcdAlarmDisarm', '/machine.MachineService/EtcdDefragment',
-]);
+set(
+  [A, O],
+  [
+    '/machine.MachineService/Reboot',
+    '/machine.MachineService/Shutdown',
+    '/machine.MachineService/ServiceStart',
+    '/machine.MachineService/ServiceStop',
+    '/machine.MachineService/ServiceRestart',
+    '/machine.MachineService/Restart',
+    '/machine.MachineService/EtcdAlarmDisarm',
+    '/machine.MachineService/EtcdDefragment',
+  ],
+);
 // The rule lists os:reader for maintenance mode, but the handler itself requires os:admin on a configured node.
 set([A, R], ['/machine.MachineService/ApplyConfiguration']);
 
@@ -61,7 +90,9 @@ export function serviceSupportsAction(id: string, action: 'start' | 'stop' | 're
 /** Why a service action is unavailable (Talos' rule first, then the role), or null when it may run. */
 export function serviceActionBlock(id: string, action: 'start' | 'stop' | 'restart', roles: string[]): string | null {
   if (!serviceSupportsAction(id, action)) {
-    return id === 'kubelet' ? 'Talos does not allow stopping kubelet through the API' : `Talos allows ${action} through the API only for kubelet and extension services (ext-*)`;
+    return id === 'kubelet'
+      ? 'Talos does not allow stopping kubelet through the API'
+      : `Talos allows ${action} through the API only for kubelet and extension services (ext-*)`;
   }
   return roleBlockReason(SERVICE_ACTION_METHOD[action], roles);
 }

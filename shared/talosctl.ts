@@ -36,6 +36,7 @@ export const talosctl = {
   reboot: (t: CommandTarget) => `${base(t)} reboot`,
   shutdown: (t: CommandTarget) => `${base(t)} shutdown`,
   upgrade: (t: CommandTarget, image: string) => `${base(t)} upgrade --image ${quote(image)}`,
-  applyConfig: (t: CommandTarget, file: string, mode: string, dryRun: boolean) => `${base(t)} apply-config -f ${quote(file)} --mode ${mode}${dryRun ? ' --dry-run' : ''}`,
+  applyConfig: (t: CommandTarget, file: string, mode: string, dryRun: boolean) =>
+    `${base(t)} apply-config -f ${quote(file)} --mode ${mode}${dryRun ? ' --dry-run' : ''}`,
   timeCheck: (t: CommandTarget, server: string) => `${base(t)} time --check ${quote(server)}`,
 };

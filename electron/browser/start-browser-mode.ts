@@ -1,6 +1,6 @@
 import { createDispatcher } from '../host/dispatch';
 import { createEventBus } from '../host/event-bus';
-import { createServices } from '../services';
+import { createServices, type Services } from '../services';
 import { startBrowserHost, type BrowserHost } from './server';
 
 export interface BrowserModeOptions {
@@ -13,13 +13,20 @@ export interface BrowserModeOptions {
 }
 
 /** The services behind the browser-mode host: used by `npm start` without Electron and by the e2e tests. */
-export async function startBrowserMode(options: BrowserModeOptions): Promise<{ host: BrowserHost; stop(): Promise<void> }> {
+export async function startBrowserMode(options: BrowserModeOptions): Promise<{ host: BrowserHost; services: Services; stop(): Promise<void> }> {
   const bus = createEventBus();
   const services = createServices({ host: 'browser', version: options.version, dataDir: options.dataDir, emit: bus.emit });
-  const host = await startBrowserHost({ staticDir: options.staticDir, dispatch: createDispatcher(services.handlers, options.log), port: options.port, host: options.host, log: options.log });
+  const host = await startBrowserHost({
+    staticDir: options.staticDir,
+    dispatch: createDispatcher(services.handlers, options.log),
+    port: options.port,
+    host: options.host,
+    log: options.log,
+  });
   const unsubscribe = bus.subscribe((name, payload) => host.emit(name, payload as never));
   return {
     host,
+    services,
     async stop() {
       unsubscribe();
       await services.dispose();

@@ -57,18 +57,27 @@ void app.whenReady().then(async () => {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': ["default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'"],
+        'Content-Security-Policy': [
+          "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'",
+        ],
       },
     });
   });
 
   const bus = createEventBus();
   const keyring = safeStorageWrapper();
-  const services = createServices({ host: 'desktop', version: app.getVersion(), dataDir: app.getPath('userData'), emit: bus.emit, keyring: { keyringWrapper: keyring.wrapper, keyringNote: keyring.note } });
+  const services = createServices({
+    host: 'desktop',
+    version: app.getVersion(),
+    dataDir: app.getPath('userData'),
+    emit: bus.emit,
+    keyring: { keyringWrapper: keyring.wrapper, keyringNote: keyring.note },
+  });
   const dispatch = createDispatcher(services.handlers);
   for (const channel of channelNames) {
     ipcMain.handle(channel, async (event, request: unknown) => {
-      if (!isTrustedSender(event.senderFrame?.url)) return { ok: false, error: { code: 'PERMISSION_DENIED', message: 'Request from an untrusted frame was refused.' } };
+      if (!isTrustedSender(event.senderFrame?.url))
+        return { ok: false, error: { code: 'PERMISSION_DENIED', message: 'Request from an untrusted frame was refused.' } };
       return dispatch(channel, request);
     });
   }

@@ -35,11 +35,16 @@ export class EventStreams {
         while (!abort.signal.aborted) {
           this.emit('stream.state', { streamId, node, state: 'open', error: null });
           try {
-            await client.events(node, lastId ? { tailId: lastId } : { tailEvents: tail }, (event) => {
-              lastId = event.id;
-              pending.push(event);
-              delay = 500;
-            }, abort.signal);
+            await client.events(
+              node,
+              lastId ? { tailId: lastId } : { tailEvents: tail },
+              (event) => {
+                lastId = event.id;
+                pending.push(event);
+                delay = 500;
+              },
+              abort.signal,
+            );
             if (abort.signal.aborted) break;
           } catch (error) {
             if (abort.signal.aborted) break;

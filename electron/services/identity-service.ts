@@ -15,7 +15,16 @@ type Meta = Omit<StoredIdentity, 'key'>;
 export function summarize(meta: Meta, practice: boolean, now: number): IdentitySummary {
   const notAfter = Date.parse(meta.notAfter);
   const daysLeft = (notAfter - now) / DAY;
-  const expiry = now < Date.parse(meta.notBefore) ? 'not-yet-valid' : daysLeft < 0 ? 'expired' : daysLeft <= 7 ? 'imminent' : daysLeft <= 30 ? 'soon' : 'ok';
+  const expiry =
+    now < Date.parse(meta.notBefore)
+      ? 'not-yet-valid'
+      : daysLeft < 0
+        ? 'expired'
+        : daysLeft <= 7
+          ? 'imminent'
+          : daysLeft <= 30
+            ? 'soon'
+            : 'ok';
   return {
     id: meta.id,
     name: meta.name,
@@ -59,12 +68,16 @@ export class IdentityService {
   }
 
   private async ready(): Promise<void> {
-    this.loaded ??= this.vault.load().then(async (state) => {
-      if (state === 'present' && this.vault.wrapperKind === 'safe-storage' && this.options.keyringWrapper) await this.vault.unlock(this.options.keyringWrapper);
-    }).catch((error: unknown) => {
-      this.loaded = null;
-      throw error;
-    });
+    this.loaded ??= this.vault
+      .load()
+      .then(async (state) => {
+        if (state === 'present' && this.vault.wrapperKind === 'safe-storage' && this.options.keyringWrapper)
+          await this.vault.unlock(this.options.keyringWrapper);
+      })
+      .catch((error: unknown) => {
+        this.loaded = null;
+        throw error;
+      });
     return this.loaded;
   }
 
@@ -78,7 +91,8 @@ export class IdentityService {
   async setup(passphrase: string | null): Promise<VaultStatus> {
     await this.ready();
     const wrapper = passphrase ? passphraseWrapper(passphrase) : this.options.keyringWrapper;
-    if (!wrapper) throw new AppError('VAULT_INSECURE_BACKEND', 'No OS keyring is available here; choose a passphrase to protect your keys.');
+    if (!wrapper)
+      throw new AppError('VAULT_INSECURE_BACKEND', 'No OS keyring is available here; choose a passphrase to protect your keys.');
     await this.vault.create(wrapper);
     return this.status();
   }
@@ -97,12 +111,25 @@ export class IdentityService {
   async list(): Promise<IdentitySummary[]> {
     await this.ready();
     const now = this.now();
-    return [...[...this.practice.values()].map((p) => summarize(p.meta, true, now)), ...this.vault.list().map((i) => summarize(i, false, now))];
+    return [
+      ...[...this.practice.values()].map((p) => summarize(p.meta, true, now)),
+      ...this.vault.list().map((i) => summarize(i, false, now)),
+    ];
   }
 
   preview(yaml: string): ImportPreview {
     const parsed = parseTalosconfig(yaml, new Date(this.now()));
-    return { current: parsed.current, contexts: parsed.contexts.map((c) => ({ name: c.name, roles: c.roles, endpoints: c.endpoints, notAfter: c.notAfter, problems: c.problems, warnings: c.warnings })) };
+    return {
+      current: parsed.current,
+      contexts: parsed.contexts.map((c) => ({
+        name: c.name,
+        roles: c.roles,
+        endpoints: c.endpoints,
+        notAfter: c.notAfter,
+        problems: c.problems,
+        warnings: c.warnings,
+      })),
+    };
   }
 
   /** Imports chosen (or all) contexts. Nothing is stored unless every chosen context validated. */
@@ -125,7 +152,9 @@ export class IdentityService {
     return {
       imported: entries.map((e) => ({ context: e.identity.context, name: e.name, renamed: e.name !== e.identity.context })),
       warnings: [
-        ...entries.filter((e) => e.name !== e.identity.context).map((e) => `A context named "${e.identity.context}" already existed, so this one was imported as "${e.name}".`),
+        ...entries
+          .filter((e) => e.name !== e.identity.context)
+          .map((e) => `A context named "${e.identity.context}" already existed, so this one was imported as "${e.name}".`),
         ...picked.flatMap((c) => c.warnings),
       ],
     };
@@ -224,6 +253,7 @@ async function readTalosconfigFile(file: string): Promise<string> {
     throw new AppError('NOT_FOUND', `There is no file at ${file}.`);
   }
   if (!info.isFile()) throw new AppError('IDENTITY_INVALID', `${file} is not a file.`);
-  if (info.size > MAX_TALOSCONFIG_BYTES) throw new AppError('TOO_LARGE', `${file} is larger than ${MAX_TALOSCONFIG_BYTES / 1024} KiB; a talosconfig is a few KiB.`);
+  if (info.size > MAX_TALOSCONFIG_BYTES)
+    throw new AppError('TOO_LARGE', `${file} is larger than ${MAX_TALOSCONFIG_BYTES / 1024} KiB; a talosconfig is a few KiB.`);
   return readFile(file, 'utf8');
 }

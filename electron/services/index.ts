@@ -29,7 +29,12 @@ export interface Services {
 
 /** The operations the UI calls, identical under both hosts. */
 export function createServices(deps: ServiceDeps): Services {
-  const identities = new IdentityService({ vaultPath: path.join(deps.dataDir, 'identities.json'), ...deps.keyring, env: deps.env, home: deps.home });
+  const identities = new IdentityService({
+    vaultPath: path.join(deps.dataDir, 'identities.json'),
+    ...deps.keyring,
+    env: deps.env,
+    home: deps.home,
+  });
   const sessions = new TalosSessions(identities);
   const lab = new LabService(identities, deps.dataDir, (status) => {
     sessions.forget();
@@ -79,7 +84,12 @@ export function createServices(deps: ServiceDeps): Services {
           const address = spec.addresses?.[0];
           if (!address) continue;
           const known = nodes.get(address);
-          nodes.set(address, { address, hostname: spec.hostname ?? null, machineType: spec.machineType ?? null, source: known ? 'both' : 'members' });
+          nodes.set(address, {
+            address,
+            hostname: spec.hostname ?? null,
+            machineType: spec.machineType ?? null,
+            source: known ? 'both' : 'members',
+          });
         }
       } catch {
         // Members is optional: older nodes or a reader without access still get the context's nodes.
@@ -101,7 +111,9 @@ export function createServices(deps: ServiceDeps): Services {
     'talos.serviceAction': async ({ identityId, nodes, service, action }) => {
       const client = await sessions.client(identityId);
       const method = `/machine.MachineService/Service${action[0]!.toUpperCase()}${action.slice(1)}`;
-      return mutate(identityId, nodes, method, { id: service }, () => fanOut(nodes, async (node) => ({ message: await client.serviceAction(node, service, action) })));
+      return mutate(identityId, nodes, method, { id: service }, () =>
+        fanOut(nodes, async (node) => ({ message: await client.serviceAction(node, service, action) })),
+      );
     },
     'stream.open': async ({ identityId, nodes, tail }) => ({ streamId: await streams.start(identityId, nodes, tail) }),
     'stream.close': async ({ streamId }) => {

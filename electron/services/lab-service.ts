@@ -17,16 +17,31 @@ export class LabService {
     private readonly onChange: (status: LabStatus) => void,
   ) {}
 
+  /** The running lab, for fault injection in tests and the trainee's toolbox. */
+  current(): Lab | null {
+    return this.lab;
+  }
+
   status(): LabStatus {
     const lab = this.lab;
     if (!lab) return stopped;
-    return { running: true, endpoint: lab.endpoint, cluster: lab.cluster, nodes: lab.nodes.map((n) => ({ ip: n.id.ip, hostname: n.id.hostname, type: n.id.type })), talosconfigPath: lab.talosconfigPath };
+    return {
+      running: true,
+      endpoint: lab.endpoint,
+      cluster: lab.cluster,
+      nodes: lab.nodes.map((n) => ({ ip: n.id.ip, hostname: n.id.hostname, type: n.id.type })),
+      talosconfigPath: lab.talosconfigPath,
+    };
   }
 
   async start(options: { nodes?: number; controlPlanes?: number }): Promise<LabStatus> {
     if (this.lab) return this.status();
     this.starting ??= import('../../lab/cluster').then(({ startLab }) =>
-      startLab({ nodes: options.nodes ?? 3, controlPlanes: options.controlPlanes ?? 1, talosconfigPath: path.join(this.dataDir, 'practice-talosconfig') }),
+      startLab({
+        nodes: options.nodes ?? 3,
+        controlPlanes: options.controlPlanes ?? 1,
+        talosconfigPath: path.join(this.dataDir, 'practice-talosconfig'),
+      }),
     );
     try {
       this.lab = await this.starting;

@@ -24,7 +24,13 @@ export function createMutationGate(identities: IdentityService, recorder: Mutati
   ): Promise<T[]> {
     await identities.meta(identityId);
     const results = await run();
-    await recorder({ identityId, nodes, method, args, outcomes: results.map((r) => ({ node: r.node, ok: r.ok, ...(r.error ? { code: r.error.code, message: r.error.message } : {}) })) });
+    await recorder({
+      identityId,
+      nodes,
+      method,
+      args,
+      outcomes: results.map((r) => ({ node: r.node, ok: r.ok, ...(r.error ? { code: r.error.code, message: r.error.message } : {}) })),
+    });
     return results;
   };
 }

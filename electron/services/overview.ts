@@ -26,7 +26,9 @@ export async function nodeOverview(client: TalosClient, node: string): Promise<N
     hostname,
     version,
     machineType: typeof machineType?.spec === 'string' ? machineType.spec : 'unknown',
-    status: st ? { stage: st.stage ?? 'unknown', ready: st.status?.ready ?? false, unmetConditions: st.status?.unmetConditions ?? [] } : null,
+    status: st
+      ? { stage: st.stage ?? 'unknown', ready: st.status?.ready ?? false, unmetConditions: st.status?.unmetConditions ?? [] }
+      : null,
     bootTime: Number(stat.bootTime),
     cpuSeconds: { busy, total },
     memory: { totalMb: mb(memory.memtotal), availableMb: mb(memory.memavailable), usedMb: mb(memory.memtotal) - mb(memory.memavailable) },

@@ -62,12 +62,25 @@ export function toResourceItem(resource: Resource | undefined): ResourceItem {
   } catch {
     spec = null;
   }
-  return { namespace: m?.namespace ?? '', type: m?.type ?? '', id: m?.id ?? '', version: m?.version ?? '', owner: m?.owner ?? '', phase: m?.phase ?? '', created: iso(m?.created), updated: iso(m?.updated), annotations: m?.annotations ?? {}, yaml, spec };
+  return {
+    namespace: m?.namespace ?? '',
+    type: m?.type ?? '',
+    id: m?.id ?? '',
+    version: m?.version ?? '',
+    owner: m?.owner ?? '',
+    phase: m?.phase ?? '',
+    created: iso(m?.created),
+    updated: iso(m?.updated),
+    annotations: m?.annotations ?? {},
+    yaml,
+    spec,
+  };
 }
 
 /** The machine config body: Talos >= 1.12 wraps it in a YAML string scalar, older versions send it raw. */
 export function machineConfigBody(item: ResourceItem): string {
-  if (item.annotations['talos.dev/yaml-spec'] === '1' || typeof item.spec === 'string') return typeof item.spec === 'string' ? item.spec : '';
+  if (item.annotations['talos.dev/yaml-spec'] === '1' || typeof item.spec === 'string')
+    return typeof item.spec === 'string' ? item.spec : '';
   return item.yaml;
 }
 
@@ -85,7 +98,15 @@ export class TalosClient {
 
   async version(node: string, o?: CallOptions): Promise<TalosVersion> {
     const v = first(await this.connection.unary(M.version, empty, node, o), 'Version');
-    return { tag: v.version?.tag ?? '', sha: v.version?.sha ?? '', goVersion: v.version?.goVersion ?? '', os: v.version?.os ?? '', arch: v.version?.arch ?? '', platform: v.platform?.name ?? '', platformMode: v.platform?.mode ?? '' };
+    return {
+      tag: v.version?.tag ?? '',
+      sha: v.version?.sha ?? '',
+      goVersion: v.version?.goVersion ?? '',
+      os: v.version?.os ?? '',
+      arch: v.version?.arch ?? '',
+      platform: v.platform?.name ?? '',
+      platformMode: v.platform?.mode ?? '',
+    };
   }
 
   async hostname(node: string): Promise<string> {
@@ -139,7 +160,8 @@ export class TalosClient {
   }
 
   async containers(node: string, namespace: 'system' | 'k8s.io'): Promise<ContainerInfo[]> {
-    return first(await this.connection.unary(M.containers, { namespace, driver: namespace === 'k8s.io' ? 1 : 0 }, node), 'Containers').containers;
+    return first(await this.connection.unary(M.containers, { namespace, driver: namespace === 'k8s.io' ? 1 : 0 }, node), 'Containers')
+      .containers;
   }
 
   async etcdMembers(node: string): Promise<EtcdMember[]> {
@@ -164,14 +186,31 @@ export class TalosClient {
   }
 
   /** A log as lines. `tailLines` -1 = everything (proto3 never sends 0, which would mean none). */
-  logs(node: string, request: { namespace: 'system' | 'k8s.io'; id: string; follow: boolean; tailLines: number }, onLines: (lines: string[]) => void, signal?: AbortSignal): Promise<void> {
+  logs(
+    node: string,
+    request: { namespace: 'system' | 'k8s.io'; id: string; follow: boolean; tailLines: number },
+    onLines: (lines: string[]) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const assembler = new LineAssembler();
-    const req = { namespace: request.namespace, id: request.id, driver: request.namespace === 'k8s.io' ? 1 : 0, follow: request.follow, tailLines: request.tailLines };
+    const req = {
+      namespace: request.namespace,
+      id: request.id,
+      driver: request.namespace === 'k8s.io' ? 1 : 0,
+      follow: request.follow,
+      tailLines: request.tailLines,
+    };
     return this.connection
-      .stream(M.logs, req, node, (data) => {
-        const lines = assembler.push(data.bytes);
-        if (lines.length) onLines(lines);
-      }, signal)
+      .stream(
+        M.logs,
+        req,
+        node,
+        (data) => {
+          const lines = assembler.push(data.bytes);
+          if (lines.length) onLines(lines);
+        },
+        signal,
+      )
       .finally(() => {
         const rest = assembler.flush();
         if (rest.length) onLines(rest);
@@ -180,12 +219,25 @@ export class TalosClient {
 
   dmesg(node: string, request: { follow: boolean; tail: boolean }, onRecord: (line: string) => void, signal?: AbortSignal): Promise<void> {
     const assembler = new LineAssembler();
-    return this.connection.stream(M.dmesg, request, node, (data) => assembler.push(data.bytes).forEach(onRecord), signal).finally(() => assembler.flush().forEach(onRecord));
+    return this.connection
+      .stream(M.dmesg, request, node, (data) => assembler.push(data.bytes).forEach(onRecord), signal)
+      .finally(() => assembler.flush().forEach(onRecord));
   }
 
   async list(node: string, request: { root: string; recurse?: boolean; recursionDepth?: number }): Promise<FileInfo[]> {
     const out: FileInfo[] = [];
-    await this.connection.stream(M.list, { root: request.root, recurse: request.recurse ?? false, recursionDepth: request.recursionDepth ?? 0, types: [], reportXattrs: false }, node, (f) => out.push(f));
+    await this.connection.stream(
+      M.list,
+      {
+        root: request.root,
+        recurse: request.recurse ?? false,
+        recursionDepth: request.recursionDepth ?? 0,
+        types: [],
+        reportXattrs: false,
+      },
+      node,
+      (f) => out.push(f),
+    );
     return out;
   }
 
@@ -195,35 +247,80 @@ export class TalosClient {
     let size = 0;
     const abort = new AbortController();
     try {
-      await this.connection.stream(M.read, { path }, node, (data) => {
-        size += data.bytes.length;
-        if (size > maxBytes) abort.abort();
-        else chunks.push(data.bytes);
-      }, abort.signal);
+      await this.connection.stream(
+        M.read,
+        { path },
+        node,
+        (data) => {
+          size += data.bytes.length;
+          if (size > maxBytes) abort.abort();
+          else chunks.push(data.bytes);
+        },
+        abort.signal,
+      );
     } catch (error) {
       if (!abort.signal.aborted) throw error;
     }
-    if (size > maxBytes) throw new AppError('TOO_LARGE', `${path} on ${node} is larger than ${Math.round(maxBytes / 1024)} KiB; Nodeglass stopped reading it. Download it instead.`);
+    if (size > maxBytes)
+      throw new AppError(
+        'TOO_LARGE',
+        `${path} on ${node} is larger than ${Math.round(maxBytes / 1024)} KiB; Nodeglass stopped reading it. Download it instead.`,
+      );
     return Buffer.concat(chunks);
   }
 
   async diskUsage(node: string, paths: string[]): Promise<{ name: string; size: number; error: string }[]> {
     const out: { name: string; size: number; error: string }[] = [];
-    await this.connection.stream(M.diskUsage, { recursionDepth: 0, all: false, threshold: '0', paths }, node, (d) => out.push({ name: d.name, size: Number(d.size), error: d.error }));
+    await this.connection.stream(M.diskUsage, { recursionDepth: 0, all: false, threshold: '0', paths }, node, (d) =>
+      out.push({ name: d.name, size: Number(d.size), error: d.error }),
+    );
     return out;
   }
 
   /** Machine events, decoded; the hello event is skipped. */
-  events(node: string, request: { tailEvents?: number; tailId?: string; tailSeconds?: number; withActorId?: string }, onEvent: (event: TalosEvent) => void, signal?: AbortSignal): Promise<void> {
-    return this.connection.stream(M.events, { tailEvents: request.tailEvents ?? 0, tailId: request.tailId ?? '', tailSeconds: request.tailSeconds ?? 0, withActorId: request.withActorId ?? '' }, node, (e) => {
-      const decoded = decodeEvent(e);
-      if (decoded) onEvent(decoded);
-    }, signal);
+  events(
+    node: string,
+    request: { tailEvents?: number; tailId?: string; tailSeconds?: number; withActorId?: string },
+    onEvent: (event: TalosEvent) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return this.connection.stream(
+      M.events,
+      {
+        tailEvents: request.tailEvents ?? 0,
+        tailId: request.tailId ?? '',
+        tailSeconds: request.tailSeconds ?? 0,
+        withActorId: request.withActorId ?? '',
+      },
+      node,
+      (e) => {
+        const decoded = decodeEvent(e);
+        if (decoded) onEvent(decoded);
+      },
+      signal,
+    );
   }
 
-  async applyConfiguration(node: string, request: { data: string; mode: 'auto' | 'no-reboot' | 'staged' | 'try'; dryRun: boolean; tryTimeoutSeconds?: number }): Promise<ApplyConfiguration> {
-    const mode = { auto: ApplyConfigurationRequest_Mode.AUTO, 'no-reboot': ApplyConfigurationRequest_Mode.NO_REBOOT, staged: ApplyConfigurationRequest_Mode.STAGED, try: ApplyConfigurationRequest_Mode.TRY }[request.mode];
-    const response = await this.connection.unary(M.applyConfiguration, { data: Buffer.from(request.data), mode, dryRun: request.dryRun, tryModeTimeout: { seconds: String(request.tryTimeoutSeconds ?? 60), nanos: 0 } }, node);
+  async applyConfiguration(
+    node: string,
+    request: { data: string; mode: 'auto' | 'no-reboot' | 'staged' | 'try'; dryRun: boolean; tryTimeoutSeconds?: number },
+  ): Promise<ApplyConfiguration> {
+    const mode = {
+      auto: ApplyConfigurationRequest_Mode.AUTO,
+      'no-reboot': ApplyConfigurationRequest_Mode.NO_REBOOT,
+      staged: ApplyConfigurationRequest_Mode.STAGED,
+      try: ApplyConfigurationRequest_Mode.TRY,
+    }[request.mode];
+    const response = await this.connection.unary(
+      M.applyConfiguration,
+      {
+        data: Buffer.from(request.data),
+        mode,
+        dryRun: request.dryRun,
+        tryModeTimeout: { seconds: String(request.tryTimeoutSeconds ?? 60), nanos: 0 },
+      },
+      node,
+    );
     return first(response, 'ApplyConfiguration');
   }
 
@@ -236,15 +333,33 @@ export class TalosClient {
   }
 
   async upgrade(node: string, image: string): Promise<{ ack: string; actorId: string }> {
-    const u = first(await this.connection.unary(M.upgrade, { image, preserve: false, stage: false, force: false, rebootMode: 0 }, node), 'Upgrade');
+    const u = first(
+      await this.connection.unary(M.upgrade, { image, preserve: false, stage: false, force: false, rebootMode: 0 }, node),
+      'Upgrade',
+    );
     return { ack: u.ack, actorId: u.actorId };
   }
 
   async resourceDefinitions(node: string): Promise<ResourceKind[]> {
     const items = await this.listResources(node, 'meta', 'ResourceDefinitions.meta.cosi.dev');
     return items.map((item) => {
-      const spec = (item.spec ?? {}) as { type?: string; displayType?: string; defaultNamespace?: string; allAliases?: string[]; aliases?: string[]; printColumns?: { name: string; jsonPath: string }[]; sensitivity?: string };
-      return { type: spec.type ?? item.id, namespace: spec.defaultNamespace ?? '', displayType: spec.displayType ?? '', aliases: spec.allAliases ?? spec.aliases ?? [], printColumns: spec.printColumns ?? [], sensitive: spec.sensitivity === 'sensitive' };
+      const spec = (item.spec ?? {}) as {
+        type?: string;
+        displayType?: string;
+        defaultNamespace?: string;
+        allAliases?: string[];
+        aliases?: string[];
+        printColumns?: { name: string; jsonPath: string }[];
+        sensitivity?: string;
+      };
+      return {
+        type: spec.type ?? item.id,
+        namespace: spec.defaultNamespace ?? '',
+        displayType: spec.displayType ?? '',
+        aliases: spec.allAliases ?? spec.aliases ?? [],
+        printColumns: spec.printColumns ?? [],
+        sensitive: spec.sensitivity === 'sensitive',
+      };
     });
   }
 
@@ -264,7 +379,9 @@ export class TalosClient {
 
   async listResources(node: string, namespace: string, type: string): Promise<ResourceItem[]> {
     const out: ResourceItem[] = [];
-    await this.connection.stream(StateService.list, { namespace, type, options: undefined }, node, (r) => out.push(toResourceItem(r.resource)));
+    await this.connection.stream(StateService.list, { namespace, type, options: undefined }, node, (r) =>
+      out.push(toResourceItem(r.resource)),
+    );
     return out;
   }
 
@@ -275,13 +392,37 @@ export class TalosClient {
     onEvent: (event: { kind: 'created' | 'updated' | 'destroyed' | 'bootstrapped'; resource: ResourceItem | null }) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const kinds: Partial<Record<EventType, 'created' | 'updated' | 'destroyed' | 'bootstrapped'>> = { [EventType.CREATED]: 'created', [EventType.UPDATED]: 'updated', [EventType.DESTROYED]: 'destroyed', [EventType.BOOTSTRAPPED]: 'bootstrapped' };
-    const req = { namespace: request.namespace, type: request.type, ...(request.id !== undefined ? { id: request.id } : {}), options: { bootstrapContents: request.id === undefined, tailEvents: 0, labelQuery: [], idQuery: undefined, aggregated: false, bootstrapBookmark: false }, apiVersion: 1 };
-    return this.connection.stream(StateService.watch, req, node, (response: WatchResponse) => {
-      for (const e of response.event) {
-        const kind = kinds[e.eventType];
-        if (kind) onEvent({ kind, resource: e.resource ? toResourceItem(e.resource) : null });
-      }
-    }, signal);
+    const kinds: Partial<Record<EventType, 'created' | 'updated' | 'destroyed' | 'bootstrapped'>> = {
+      [EventType.CREATED]: 'created',
+      [EventType.UPDATED]: 'updated',
+      [EventType.DESTROYED]: 'destroyed',
+      [EventType.BOOTSTRAPPED]: 'bootstrapped',
+    };
+    const req = {
+      namespace: request.namespace,
+      type: request.type,
+      ...(request.id !== undefined ? { id: request.id } : {}),
+      options: {
+        bootstrapContents: request.id === undefined,
+        tailEvents: 0,
+        labelQuery: [],
+        idQuery: undefined,
+        aggregated: false,
+        bootstrapBookmark: false,
+      },
+      apiVersion: 1,
+    };
+    return this.connection.stream(
+      StateService.watch,
+      req,
+      node,
+      (response: WatchResponse) => {
+        for (const e of response.event) {
+          const kind = kinds[e.eventType];
+          if (kind) onEvent({ kind, resource: e.resource ? toResourceItem(e.resource) : null });
+        }
+      },
+      signal,
+    );
   }
 }

@@ -63,7 +63,8 @@ export function normalizeEndpoint(endpoint: string): string {
   return /:\d+$/.test(value) ? value : `${value}:${defaultPort}`;
 }
 
-const CONNECT_FAILURE = /no connection established|failed to connect|connect econnrefused|name resolution failed|getaddrinfo|ehostunreach|enetunreach|econnreset|connection dropped|socket closed|tls|ssl|handshake|certificate/i;
+const CONNECT_FAILURE =
+  /no connection established|failed to connect|connect econnrefused|name resolution failed|getaddrinfo|ehostunreach|enetunreach|econnreset|connection dropped|socket closed|tls|ssl|handshake|certificate/i;
 
 /** One channel per endpoint, mTLS with the identity's CA only, with failover to the next endpoint. */
 export class TalosConnection {
@@ -72,14 +73,26 @@ export class TalosConnection {
 
   constructor(readonly material: ConnectionMaterial) {
     if (material.endpoints.length === 0) {
-      throw new AppError('IDENTITY_INVALID', `Identity ${material.context} has no endpoints. Add the address of a control-plane node (or its load balancer) in Identities.`);
+      throw new AppError(
+        'IDENTITY_INVALID',
+        `Identity ${material.context} has no endpoints. Add the address of a control-plane node (or its load balancer) in Identities.`,
+      );
     }
     const key = Buffer.from(relabelForOpenSsl(material.keyPem.toString('utf8')));
     let secureContext;
     try {
-      secureContext = createSecureContext({ ca: material.caPem, cert: material.certPem, key, sigalgs: SIGNATURE_ALGORITHMS, minVersion: 'TLSv1.2' });
+      secureContext = createSecureContext({
+        ca: material.caPem,
+        cert: material.certPem,
+        key,
+        sigalgs: SIGNATURE_ALGORITHMS,
+        minVersion: 'TLSv1.2',
+      });
     } catch (error) {
-      throw new AppError('IDENTITY_INVALID', `Identity ${material.context}: the certificate and key could not be loaded for TLS (${(error as Error).message}).`);
+      throw new AppError(
+        'IDENTITY_INVALID',
+        `Identity ${material.context}: the certificate and key could not be loaded for TLS (${(error as Error).message}).`,
+      );
     } finally {
       key.fill(0);
     }
@@ -124,18 +137,33 @@ export class TalosConnection {
       } catch (error) {
         lastError = error;
         const e = error as grpc.ServiceError;
-        const connectionLevel = e.code === grpc.status.UNAVAILABLE && CONNECT_FAILURE.test(e.details ?? '') && !/dial tcp/.test(e.details ?? '');
-        if (!connectionLevel) throw mapTalosError(error, { node: node ?? endpoint, endpoint, method: def.path, roles: this.material.roles });
+        const connectionLevel =
+          e.code === grpc.status.UNAVAILABLE && CONNECT_FAILURE.test(e.details ?? '') && !/dial tcp/.test(e.details ?? '');
+        if (!connectionLevel)
+          throw mapTalosError(error, { node: node ?? endpoint, endpoint, method: def.path, roles: this.material.roles });
       }
     }
     throw mapTalosError(lastError, { node: node ?? this.endpoint, endpoint: this.endpoint, method: def.path, roles: this.material.roles });
   }
 
   /** A server stream to one node. `onMessage` runs per message; the promise settles when the stream ends. */
-  stream<Req, Res>(def: MethodDef<Req, Res>, request: Req, node: string | null, onMessage: (message: Res) => void, signal?: AbortSignal): Promise<void> {
+  stream<Req, Res>(
+    def: MethodDef<Req, Res>,
+    request: Req,
+    node: string | null,
+    onMessage: (message: Res) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { client, endpoint } = this.clients[this.current]!;
     return new Promise<void>((resolve, reject) => {
-      const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request, this.metadata(node), {});
+      const call = client.makeServerStreamRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        request,
+        this.metadata(node),
+        {},
+      );
       const onAbort = () => call.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
       call.on('data', (message: Res) => onMessage(message));

@@ -25,12 +25,18 @@ const DECODERS: Record<string, Decoder> = {
   ServiceStateEvent: (v) => {
     const e = ServiceStateEvent.decode(v);
     const state = title(ServiceStateEvent_Action[e.action]);
-    return { data: { service: e.service, state, message: e.message, healthy: e.health?.healthy ?? false }, summary: `${e.service}: ${state} — ${e.message}` };
+    return {
+      data: { service: e.service, state, message: e.message, healthy: e.health?.healthy ?? false },
+      summary: `${e.service}: ${state} — ${e.message}`,
+    };
   },
   SequenceEvent: (v) => {
     const e = SequenceEvent.decode(v);
     const action = SequenceEvent_Action[e.action]?.toLowerCase() ?? '';
-    return { data: { sequence: e.sequence, action, error: e.error?.message ?? '' }, summary: `sequence ${e.sequence} ${action}${e.error?.message ? `: ${e.error.message}` : ''}` };
+    return {
+      data: { sequence: e.sequence, action, error: e.error?.message ?? '' },
+      summary: `sequence ${e.sequence} ${action}${e.error?.message ? `: ${e.error.message}` : ''}`,
+    };
   },
   PhaseEvent: (v) => {
     const e = PhaseEvent.decode(v);
@@ -46,7 +52,10 @@ const DECODERS: Record<string, Decoder> = {
     const e = MachineStatusEvent.decode(v);
     const stage = MachineStatusEvent_MachineStage[e.stage]?.toLowerCase().replace('_', ' ') ?? 'unknown';
     const unmet = (e.status?.unmetConditions ?? []).map((c) => ({ name: c.name, reason: c.reason }));
-    return { data: { stage, ready: e.status?.ready ?? false, unmetConditions: unmet }, summary: `machine ${stage}${e.status?.ready ? ', ready' : ', not ready'}${unmet.length ? ` (${unmet.map((c) => c.name).join(', ')})` : ''}` };
+    return {
+      data: { stage, ready: e.status?.ready ?? false, unmetConditions: unmet },
+      summary: `machine ${stage}${e.status?.ready ? ', ready' : ', not ready'}${unmet.length ? ` (${unmet.map((c) => c.name).join(', ')})` : ''}`,
+    };
   },
   AddressEvent: (v) => {
     const e = AddressEvent.decode(v);
@@ -73,9 +82,17 @@ export function decodeEvent(event: Event): TalosEvent | null {
   const type = typeUrl.slice(typeUrl.lastIndexOf('.') + 1);
   const decoder = DECODERS[type];
   try {
-    const decoded = decoder ? decoder(event.data?.value ?? new Uint8Array()) : { data: {}, summary: `${type} (not decoded by this version of Nodeglass)` };
+    const decoded = decoder
+      ? decoder(event.data?.value ?? new Uint8Array())
+      : { data: {}, summary: `${type} (not decoded by this version of Nodeglass)` };
     return { id: event.id, actorId: event.actorId, type, ...decoded };
   } catch (error) {
-    return { id: event.id, actorId: event.actorId, type, data: {}, summary: `${type}: payload could not be decoded (${(error as Error).message})` };
+    return {
+      id: event.id,
+      actorId: event.actorId,
+      type,
+      data: {},
+      summary: `${type}: payload could not be decoded (${(error as Error).message})`,
+    };
   }
 }

@@ -30,16 +30,28 @@ export function mapTalosError(error: unknown, ctx: ErrorContext): AppError {
   const lower = text.toLowerCase();
   const on = `on ${ctx.node}`;
   if (/unknown ca|unable to verify|self[- ]signed|unable to get (local )?issuer|certificate signature failure/.test(lower)) {
-    return new AppError('TLS_UNKNOWN_CA', `TLS to ${ctx.endpoint} failed: the server's certificate is not signed by this identity's CA (${text}). Check that the talosconfig's "ca" belongs to this cluster.`);
+    return new AppError(
+      'TLS_UNKNOWN_CA',
+      `TLS to ${ctx.endpoint} failed: the server's certificate is not signed by this identity's CA (${text}). Check that the talosconfig's "ca" belongs to this cluster.`,
+    );
   }
   if (/altnames|hostname\/ip does not match|does not match certificate|err_tls_cert_altname/.test(lower)) {
-    return new AppError('TLS_NAME_MISMATCH', `TLS to ${ctx.endpoint} failed: the server's certificate does not name this endpoint (${text}). Use an endpoint listed in the node's certSANs.`);
+    return new AppError(
+      'TLS_NAME_MISMATCH',
+      `TLS to ${ctx.endpoint} failed: the server's certificate does not name this endpoint (${text}). Use an endpoint listed in the node's certSANs.`,
+    );
   }
   if (/certificate expired|certificate has expired|cert_has_expired/.test(lower)) {
-    return new AppError('TLS_CERT_EXPIRED', `TLS to ${ctx.endpoint} failed: a certificate has expired (${text}). Renew the client certificate (talosctl config new) or check the node's clock.`);
+    return new AppError(
+      'TLS_CERT_EXPIRED',
+      `TLS to ${ctx.endpoint} failed: a certificate has expired (${text}). Renew the client certificate (talosctl config new) or check the node's clock.`,
+    );
   }
   if (/alert bad certificate|certificate required|unsupported certificate|bad_certificate|certificate_unknown|client auth/.test(lower)) {
-    return new AppError('TLS_CERT_REJECTED', `${ctx.endpoint} rejected this identity's client certificate (${text}). Talos accepts only certificates from its OS CA with the client-auth key usage.`);
+    return new AppError(
+      'TLS_CERT_REJECTED',
+      `${ctx.endpoint} rejected this identity's client certificate (${text}). Talos accepts only certificates from its OS CA with the client-auth key usage.`,
+    );
   }
   if (/ssl|tls|handshake/.test(lower) && code === grpc.status.UNAVAILABLE) {
     return new AppError('TLS_FAILED', `TLS to ${ctx.endpoint} failed: ${text}`);
@@ -47,7 +59,9 @@ export function mapTalosError(error: unknown, ctx: ErrorContext): AppError {
   switch (code) {
     case grpc.status.PERMISSION_DENIED: {
       const needed = allowedRoles(ctx.method);
-      const hint = needed.length ? ` ${ctx.method} needs ${needed.join(' or ')}; this identity has ${ctx.roles.join(', ') || 'no roles'}.` : '';
+      const hint = needed.length
+        ? ` ${ctx.method} needs ${needed.join(' or ')}; this identity has ${ctx.roles.join(', ') || 'no roles'}.`
+        : '';
       return new AppError('PERMISSION_DENIED', `Permission denied ${on}: ${text}.${hint}`);
     }
     case grpc.status.UNAVAILABLE:

@@ -11,7 +11,8 @@ const kubeletTemplates: Record<string, unknown>[] = readFileSync(new URL('../dat
 
 const iso = (ts: number) => new Date(ts).toISOString();
 /** RFC3339 with nanoseconds, as Go prints times. */
-export const isoNano = (ts: number, rng: Rng) => iso(ts).replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(rng.int(0, 999999)).padStart(6, '0')}Z`);
+export const isoNano = (ts: number, rng: Rng) =>
+  iso(ts).replace(/\.(\d{3})Z$/, (_m, ms: string) => `.${ms}${String(rng.int(0, 999999)).padStart(6, '0')}Z`);
 const goLogTime = (ts: number, rng: Rng) => {
   const d = new Date(ts);
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -24,8 +25,19 @@ export function apidRequestLine(ts: number, rng: Rng, method: string, code: stri
   return `${goLogTime(ts, rng)} log.go:118: ${code === 'Success' ? 'OK' : 'ERROR'} [${method}] ${(rng.next() * 3).toFixed(3)}ms stream ${code} {parsed peer's certificate orgs [${roles.join(' ')}] as [${roles.join(' ')}] (unknownRoles = [])} (:authority=127.0.0.1:50000;content-type=application/grpc;user-agent=grpc-node-js/1.14.7)`;
 }
 
-const zapLevel: Record<string, string> = { INFO: '\x1b[34mINFO\x1b[0m', WARN: '\x1b[33mWARN\x1b[0m', ERROR: '\x1b[31mERROR\x1b[0m', DEBUG: '\x1b[35mDEBUG\x1b[0m' };
-const controllers = ['network.LinkStatusController', 'network.AddressStatusController', 'k8s.NodenameController', 'runtime.MachineStatusController', 'cluster.MemberController'];
+const zapLevel: Record<string, string> = {
+  INFO: '\x1b[34mINFO\x1b[0m',
+  WARN: '\x1b[33mWARN\x1b[0m',
+  ERROR: '\x1b[31mERROR\x1b[0m',
+  DEBUG: '\x1b[35mDEBUG\x1b[0m',
+};
+const controllers = [
+  'network.LinkStatusController',
+  'network.AddressStatusController',
+  'k8s.NodenameController',
+  'runtime.MachineStatusController',
+  'cluster.MemberController',
+];
 
 export function makeLineMakers(hostname: string): Record<string, LineMaker> {
   let kubeletIndex = 0;
@@ -33,8 +45,10 @@ export function makeLineMakers(hostname: string): Record<string, LineMaker> {
     machined: (_ts, rng) =>
       rng.pick([
         () => `[talos] service[${rng.pick(['apid', 'kubelet', 'etcd', 'cri'])}](Running): Health check successful`,
-        () => `[talos] task ${rng.pick(['startAllServices', 'updateBootloader', 'cleanupLegacy'])} (1/1): done, ${(rng.next() * 900).toFixed(3)}µs`,
-        () => `[talos] machined OK [/machine.MachineService/${rng.pick(METHODS)}] ${(rng.next() * 200).toFixed(1)}µs unary Success (authority=127.0.0.1;talos-role=os:admin)`,
+        () =>
+          `[talos] task ${rng.pick(['startAllServices', 'updateBootloader', 'cleanupLegacy'])} (1/1): done, ${(rng.next() * 900).toFixed(3)}µs`,
+        () =>
+          `[talos] machined OK [/machine.MachineService/${rng.pick(METHODS)}] ${(rng.next() * 200).toFixed(1)}µs unary Success (authority=127.0.0.1;talos-role=os:admin)`,
       ])(),
     kubelet: (ts) => {
       const template = kubeletTemplates[kubeletIndex++ % kubeletTemplates.length] ?? { msg: 'Kubelet running' };
@@ -48,13 +62,19 @@ export function makeLineMakers(hostname: string): Record<string, LineMaker> {
         msg: rng.pick(['compacted revision', 'apply request took too long', 'saved snapshot', 'triggering snapshot']),
         'local-member-id': 'a49c021e76e707db',
       }),
-    containerd: (ts, rng) => `time="${isoNano(ts, rng)}" level=${rng.next() < 0.05 ? 'warning' : 'info'} msg="${rng.pick(['loading plugin', 'starting cri plugin', 'shim disconnected', 'cleaning up after shim disconnected'])}" id=${rng.hex(12)}`,
-    cri: (ts, rng) => `time="${isoNano(ts, rng)}" level=info msg="${rng.pick(['RunPodSandbox returns sandbox id', 'StartContainer returns successfully', 'ImageCreate event', 'PullImage returned'])}" namespace=k8s.io`,
+    containerd: (ts, rng) =>
+      `time="${isoNano(ts, rng)}" level=${rng.next() < 0.05 ? 'warning' : 'info'} msg="${rng.pick(['loading plugin', 'starting cri plugin', 'shim disconnected', 'cleaning up after shim disconnected'])}" id=${rng.hex(12)}`,
+    cri: (ts, rng) =>
+      `time="${isoNano(ts, rng)}" level=info msg="${rng.pick(['RunPodSandbox returns sandbox id', 'StartContainer returns successfully', 'ImageCreate event', 'PullImage returned'])}" namespace=k8s.io`,
     apid: (ts, rng) => apidRequestLine(ts, rng, `/machine.MachineService/${rng.pick(METHODS)}`, 'Success', ['os:admin']),
-    trustd: (ts, rng) => `${goLogTime(ts, rng)} log.go:118: OK [/securityapi.SecurityService/Certificate] ${(rng.next() * 5).toFixed(3)}ms unary Success (:authority=${hostname})`,
-    auditd: (ts, rng) => `type=${rng.pick(['SYSCALL', 'AVC', 'PROCTITLE'])} msg=audit(${(ts / 1000).toFixed(3)}:${rng.int(100, 99999)}): pid=${rng.int(100, 9000)} comm="${rng.pick(['containerd', 'kubelet', 'runc'])}"`,
-    syslogd: (ts, rng) => `<${rng.int(13, 30)}>1 ${iso(ts)} ${hostname} ${rng.pick(['kubelet', 'containerd', 'chronyd'])} - - - ${rng.pick(['started', 'reloaded', 'synchronised'])}`,
-    udevd: (_ts, rng) => `udevd[${rng.int(300, 600)}]: ${rng.pick(['Processing device', 'Device ready', 'Rules reloaded'])} /devices/virtual/net/${rng.pick(['eth0', 'lo', 'cni0'])}`,
+    trustd: (ts, rng) =>
+      `${goLogTime(ts, rng)} log.go:118: OK [/securityapi.SecurityService/Certificate] ${(rng.next() * 5).toFixed(3)}ms unary Success (:authority=${hostname})`,
+    auditd: (ts, rng) =>
+      `type=${rng.pick(['SYSCALL', 'AVC', 'PROCTITLE'])} msg=audit(${(ts / 1000).toFixed(3)}:${rng.int(100, 99999)}): pid=${rng.int(100, 9000)} comm="${rng.pick(['containerd', 'kubelet', 'runc'])}"`,
+    syslogd: (ts, rng) =>
+      `<${rng.int(13, 30)}>1 ${iso(ts)} ${hostname} ${rng.pick(['kubelet', 'containerd', 'chronyd'])} - - - ${rng.pick(['started', 'reloaded', 'synchronised'])}`,
+    udevd: (_ts, rng) =>
+      `udevd[${rng.int(300, 600)}]: ${rng.pick(['Processing device', 'Device ready', 'Rules reloaded'])} /devices/virtual/net/${rng.pick(['eth0', 'lo', 'cni0'])}`,
     dashboard: (_ts, rng) => `dashboard: refreshed ${rng.int(1, 9)} panes`,
     'controller-runtime': (ts, rng) => {
       const level = rng.next() < 0.05 ? 'WARN' : 'INFO';

@@ -7,7 +7,13 @@ const base = {
 };
 
 /** A node's machine config, built from the v1.13 stability configs with this node's name and address. */
-export function buildMachineConfig(type: 'controlplane' | 'worker', cluster: string, hostname: string, ip: string, endpointIp: string): string {
+export function buildMachineConfig(
+  type: 'controlplane' | 'worker',
+  cluster: string,
+  hostname: string,
+  ip: string,
+  endpointIp: string,
+): string {
   const docs = parseAllDocuments(base[type]);
   const main = docs[0];
   if (main) {

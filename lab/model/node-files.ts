@@ -6,9 +6,20 @@ export function populateFiles(node: LabNode): void {
   const boot = node.bootTime;
   f.dir('/etc', 0o755, boot);
   f.file('/etc/hostname', () => `${node.id.hostname}\n`, 0o644, boot);
-  f.file('/etc/hosts', () => `127.0.0.1 localhost\n${node.id.ip} ${node.id.hostname}\n::1 localhost ip6-localhost ip6-loopback\n`, 0o644, boot);
+  f.file(
+    '/etc/hosts',
+    () => `127.0.0.1 localhost\n${node.id.ip} ${node.id.hostname}\n::1 localhost ip6-localhost ip6-loopback\n`,
+    0o644,
+    boot,
+  );
   f.file('/etc/resolv.conf', () => 'nameserver 127.0.0.53\nsearch .\n', 0o644, boot);
-  f.file('/etc/os-release', () => `NAME="Talos"\nID=talos\nVERSION_ID=${node.talosVersion}\nPRETTY_NAME="Talos (${node.talosVersion})"\nHOME_URL="https://www.talos.dev/"\n`, 0o444, boot);
+  f.file(
+    '/etc/os-release',
+    () =>
+      `NAME="Talos"\nID=talos\nVERSION_ID=${node.talosVersion}\nPRETTY_NAME="Talos (${node.talosVersion})"\nHOME_URL="https://www.talos.dev/"\n`,
+    0o444,
+    boot,
+  );
   f.dir('/etc/kubernetes', 0o700, boot);
   f.file('/etc/kubernetes/kubeconfig-kubelet', () => 'apiVersion: v1\nkind: Config\nclusters: []\n', 0o600, boot);
   f.symlink('/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/certs/ca-certificates');

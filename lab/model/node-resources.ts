@@ -49,22 +49,139 @@ export function populateResources(node: LabNode): void {
   r.put('config', T.machineType, 'machine-type', y(type), { owner: 'config.MachineTypeController' });
   r.put('cluster', T.info, 'current', y({ clusterId: node.rng.hex(43), clusterName: cluster }), { owner: 'cluster.InfoController' });
   r.put('cluster', T.identity, 'local', y({ nodeId: node.machineId }), { owner: 'cluster.NodeIdentityController' });
-  r.put('k8s', T.nodename, 'nodename', y({ nodename: hostname, hostnameVersion: '1', skipNodeRegistration: false }), { owner: 'k8s.NodenameController' });
+  r.put('k8s', T.nodename, 'nodename', y({ nodename: hostname, hostnameVersion: '1', skipNodeRegistration: false }), {
+    owner: 'k8s.NodenameController',
+  });
   r.put('network', T.hostname, 'hostname', y({ hostname, domainname: '' }), { owner: 'network.HostnameStatusController' });
-  for (const id of ['default', 'current', 'accumulative']) r.put('network', T.nodeAddress, id, y({ addresses: [`${ip}/24`], sortAlgorithm: 'v1' }), { owner: 'network.NodeAddressController' });
-  r.put('network', T.address, `eth0/${ip}/24`, y({ address: `${ip}/24`, local: ip, broadcast: ip.replace(/\.\d+$/, '.255'), linkIndex: 2, linkName: 'eth0', family: 'inet4', scope: 'global', flags: 'permanent', priority: 1024 }), { owner: 'network.AddressStatusController' });
-  r.put('network', T.address, 'lo/127.0.0.1/8', y({ address: '127.0.0.1/8', local: '127.0.0.1', linkIndex: 1, linkName: 'lo', family: 'inet4', scope: 'host', flags: 'permanent', priority: 0 }), { owner: 'network.AddressStatusController' });
-  r.put('network', T.route, `inet4/${ip.replace(/\.\d+$/, '.1')}//1024`, y({ family: 'inet4', dst: '', src: ip, gateway: ip.replace(/\.\d+$/, '.1'), outLinkIndex: 2, outLinkName: 'eth0', table: 'main', priority: 1024, scope: 'global', type: 'unicast', flags: '', protocol: 'static', mtu: 0 }), { owner: 'network.RouteStatusController' });
+  for (const id of ['default', 'current', 'accumulative'])
+    r.put('network', T.nodeAddress, id, y({ addresses: [`${ip}/24`], sortAlgorithm: 'v1' }), { owner: 'network.NodeAddressController' });
+  r.put(
+    'network',
+    T.address,
+    `eth0/${ip}/24`,
+    y({
+      address: `${ip}/24`,
+      local: ip,
+      broadcast: ip.replace(/\.\d+$/, '.255'),
+      linkIndex: 2,
+      linkName: 'eth0',
+      family: 'inet4',
+      scope: 'global',
+      flags: 'permanent',
+      priority: 1024,
+    }),
+    { owner: 'network.AddressStatusController' },
+  );
+  r.put(
+    'network',
+    T.address,
+    'lo/127.0.0.1/8',
+    y({
+      address: '127.0.0.1/8',
+      local: '127.0.0.1',
+      linkIndex: 1,
+      linkName: 'lo',
+      family: 'inet4',
+      scope: 'host',
+      flags: 'permanent',
+      priority: 0,
+    }),
+    { owner: 'network.AddressStatusController' },
+  );
+  r.put(
+    'network',
+    T.route,
+    `inet4/${ip.replace(/\.\d+$/, '.1')}//1024`,
+    y({
+      family: 'inet4',
+      dst: '',
+      src: ip,
+      gateway: ip.replace(/\.\d+$/, '.1'),
+      outLinkIndex: 2,
+      outLinkName: 'eth0',
+      table: 'main',
+      priority: 1024,
+      scope: 'global',
+      type: 'unicast',
+      flags: '',
+      protocol: 'static',
+      mtu: 0,
+    }),
+    { owner: 'network.RouteStatusController' },
+  );
   const mac = Array.from({ length: 6 }, (_v, i) => (i === 0 ? '02' : node.rng.hex(2))).join(':');
-  r.put('network', T.link, 'eth0', y({ index: 2, type: 'ether', hardwareAddr: mac, mtu: 1500, operationalState: 'up', kind: '', linkState: true, driver: 'virtio_net', speedMbit: 10000, duplex: 'Full' }), { owner: 'network.LinkStatusController' });
-  r.put('network', T.link, 'lo', y({ index: 1, type: 'loopback', hardwareAddr: '00:00:00:00:00:00', mtu: 65536, operationalState: 'unknown', kind: '', linkState: true }), { owner: 'network.LinkStatusController' });
-  r.put('network', T.resolver, 'resolvers', y({ dnsServers: ['10.5.0.1', '1.1.1.1'], searchDomains: [] }), { owner: 'network.ResolverMergeController' });
-  r.put('network', T.timeServer, 'timeservers', y({ timeServers: ['time.cloudflare.com'], useNTS: false }), { owner: 'network.TimeServerMergeController' });
-  r.put('runtime', T.security, 'securitystate', y({ secureBoot: false, ukiSigningKeyFingerprint: '', pcrSigningKeyFingerprint: '', selinuxState: 'permissive', fipsState: 'disabled', bootedWithUKI: false, moduleSignatureEnforced: false }), { owner: 'runtime.SecurityStateController' });
+  r.put(
+    'network',
+    T.link,
+    'eth0',
+    y({
+      index: 2,
+      type: 'ether',
+      hardwareAddr: mac,
+      mtu: 1500,
+      operationalState: 'up',
+      kind: '',
+      linkState: true,
+      driver: 'virtio_net',
+      speedMbit: 10000,
+      duplex: 'Full',
+    }),
+    { owner: 'network.LinkStatusController' },
+  );
+  r.put(
+    'network',
+    T.link,
+    'lo',
+    y({
+      index: 1,
+      type: 'loopback',
+      hardwareAddr: '00:00:00:00:00:00',
+      mtu: 65536,
+      operationalState: 'unknown',
+      kind: '',
+      linkState: true,
+    }),
+    { owner: 'network.LinkStatusController' },
+  );
+  r.put('network', T.resolver, 'resolvers', y({ dnsServers: ['10.5.0.1', '1.1.1.1'], searchDomains: [] }), {
+    owner: 'network.ResolverMergeController',
+  });
+  r.put('network', T.timeServer, 'timeservers', y({ timeServers: ['time.cloudflare.com'], useNTS: false }), {
+    owner: 'network.TimeServerMergeController',
+  });
+  r.put(
+    'runtime',
+    T.security,
+    'securitystate',
+    y({
+      secureBoot: false,
+      ukiSigningKeyFingerprint: '',
+      pcrSigningKeyFingerprint: '',
+      selinuxState: 'permissive',
+      fipsState: 'disabled',
+      bootedWithUKI: false,
+      moduleSignatureEnforced: false,
+    }),
+    { owner: 'runtime.SecurityStateController' },
+  );
   r.put('runtime', T.version, 'version', y({ version: node.talosVersion, name: 'Talos' }), { owner: 'runtime.VersionController' });
   if (type === 'controlplane') {
     for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
-      r.put('k8s', T.staticPod, `kube-system/${c}-${hostname}`, y({ phase: 'Running', conditions: [{ type: 'Initialized', status: 'True' }, { type: 'Ready', status: 'True' }, { type: 'ContainersReady', status: 'True' }, { type: 'PodScheduled', status: 'True' }] }), { owner: 'k8s.StaticPodStatusController' });
+      r.put(
+        'k8s',
+        T.staticPod,
+        `kube-system/${c}-${hostname}`,
+        y({
+          phase: 'Running',
+          conditions: [
+            { type: 'Initialized', status: 'True' },
+            { type: 'Ready', status: 'True' },
+            { type: 'ContainersReady', status: 'True' },
+            { type: 'PodScheduled', status: 'True' },
+          ],
+        }),
+        { owner: 'k8s.StaticPodStatusController' },
+      );
     }
   }
   for (const service of node.services.values()) updateServiceResource(node, service);
@@ -74,25 +191,45 @@ export function populateResources(node: LabNode): void {
 export function putMembers(nodes: LabNode[]): void {
   for (const node of nodes) {
     for (const member of nodes) {
-      node.resources.put('cluster', T.members, member.id.hostname, node.resourceYaml({
-        nodeId: member.machineId,
-        addresses: [member.id.ip],
-        hostname: member.id.hostname,
-        machineType: member.id.type,
-        operatingSystem: `Talos (${member.talosVersion})`,
-        ...(member.id.type === 'controlplane' ? { controlPlane: { port: 6443 } } : {}),
-      }), { owner: 'cluster.MemberController' });
+      node.resources.put(
+        'cluster',
+        T.members,
+        member.id.hostname,
+        node.resourceYaml({
+          nodeId: member.machineId,
+          addresses: [member.id.ip],
+          hostname: member.id.hostname,
+          machineType: member.id.type,
+          operatingSystem: `Talos (${member.talosVersion})`,
+          ...(member.id.type === 'controlplane' ? { controlPlane: { port: 6443 } } : {}),
+        }),
+        { owner: 'cluster.MemberController' },
+      );
     }
   }
 }
 
 export function updateServiceResource(node: LabNode, service: ServiceState): void {
   const running = service.state === 'Running';
-  node.resources.put('runtime', T.service, service.def.id, node.resourceYaml({ running, healthy: running && service.healthy, unknown: service.unknown }), { owner: 'v1alpha1.ServiceController' });
+  node.resources.put(
+    'runtime',
+    T.service,
+    service.def.id,
+    node.resourceYaml({ running, healthy: running && service.healthy, unknown: service.unknown }),
+    { owner: 'v1alpha1.ServiceController' },
+  );
 }
 
 export function updateMachineStatus(node: LabNode): void {
-  const notRunning = [...node.services.values()].filter((s) => ['apid', 'machined', 'kubelet', 'etcd', 'trustd'].includes(s.def.id) && s.state !== 'Running').map((s) => s.def.id);
+  const notRunning = [...node.services.values()]
+    .filter((s) => ['apid', 'machined', 'kubelet', 'etcd', 'trustd'].includes(s.def.id) && s.state !== 'Running')
+    .map((s) => s.def.id);
   const unmet = notRunning.length ? [{ name: 'services', reason: `some services are not running: ${notRunning.join(' ')}` }] : [];
-  node.resources.put('runtime', T.machineStatus, 'machine', node.resourceYaml({ stage: STAGE_NAMES[node.stage], status: { ready: node.ready && unmet.length === 0, unmetConditions: unmet } }), { owner: 'runtime.MachineStatusController' });
+  node.resources.put(
+    'runtime',
+    T.machineStatus,
+    'machine',
+    node.resourceYaml({ stage: STAGE_NAMES[node.stage], status: { ready: node.ready && unmet.length === 0, unmetConditions: unmet } }),
+    { owner: 'runtime.MachineStatusController' },
+  );
 }

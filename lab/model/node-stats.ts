@@ -14,7 +14,50 @@ export function memInfo(node: LabNode): MemInfo {
   const buffers = Math.round(total * 0.01);
   const free = Math.max(0, total - used - cached - buffers);
   const zero = {} as Record<string, string>;
-  for (const k of ['swapcached', 'active', 'inactive', 'activeanon', 'inactiveanon', 'activefile', 'inactivefile', 'unevictable', 'mlocked', 'swaptotal', 'swapfree', 'dirty', 'writeback', 'anonpages', 'mapped', 'slab', 'sreclaimable', 'sunreclaim', 'kernelstack', 'pagetables', 'nfsunstable', 'bounce', 'writebacktmp', 'commitlimit', 'committedas', 'vmalloctotal', 'vmallocused', 'vmallocchunk', 'hardwarecorrupted', 'anonhugepages', 'shmemhugepages', 'shmempmdmapped', 'cmatotal', 'cmafree', 'hugepagestotal', 'hugepagesfree', 'hugepagesrsvd', 'hugepagessurp', 'directmap4k', 'directmap2m', 'directmap1g']) zero[k] = '0';
+  for (const k of [
+    'swapcached',
+    'active',
+    'inactive',
+    'activeanon',
+    'inactiveanon',
+    'activefile',
+    'inactivefile',
+    'unevictable',
+    'mlocked',
+    'swaptotal',
+    'swapfree',
+    'dirty',
+    'writeback',
+    'anonpages',
+    'mapped',
+    'slab',
+    'sreclaimable',
+    'sunreclaim',
+    'kernelstack',
+    'pagetables',
+    'nfsunstable',
+    'bounce',
+    'writebacktmp',
+    'commitlimit',
+    'committedas',
+    'vmalloctotal',
+    'vmallocused',
+    'vmallocchunk',
+    'hardwarecorrupted',
+    'anonhugepages',
+    'shmemhugepages',
+    'shmempmdmapped',
+    'cmatotal',
+    'cmafree',
+    'hugepagestotal',
+    'hugepagesfree',
+    'hugepagesrsvd',
+    'hugepagessurp',
+    'directmap4k',
+    'directmap2m',
+    'directmap1g',
+  ])
+    zero[k] = '0';
   return {
     ...(zero as unknown as MemInfo),
     memtotal: String(total),
@@ -42,12 +85,28 @@ export function systemStat(node: LabNode): SystemStat {
   const user = cpuSeconds * busyShare * 0.7;
   const system = cpuSeconds * busyShare * 0.3;
   const idle = cpuSeconds - user - system;
-  const stat = { user: round(user), nice: 0, system: round(system), idle: round(idle), iowait: round(cpuSeconds * 0.003), irq: 0, softIrq: round(cpuSeconds * 0.002), steal: 0, guest: 0, guestNice: 0 };
+  const stat = {
+    user: round(user),
+    nice: 0,
+    system: round(system),
+    idle: round(idle),
+    iowait: round(cpuSeconds * 0.003),
+    irq: 0,
+    softIrq: round(cpuSeconds * 0.002),
+    steal: 0,
+    guest: 0,
+    guestNice: 0,
+  };
   return {
     metadata: undefined,
     bootTime: String(Math.floor(node.bootTime / 1000)),
     cpuTotal: stat,
-    cpu: Array.from({ length: node.cpus }, () => ({ ...stat, user: round(user / node.cpus), system: round(system / node.cpus), idle: round(idle / node.cpus) })),
+    cpu: Array.from({ length: node.cpus }, () => ({
+      ...stat,
+      user: round(user / node.cpus),
+      system: round(system / node.cpus),
+      idle: round(idle / node.cpus),
+    })),
     irqTotal: String(Math.floor(uptime * 900)),
     irq: [],
     contextSwitches: String(Math.floor(uptime * 4200)),
@@ -73,7 +132,13 @@ export function processes(node: LabNode): ProcessInfo[] {
     ['flanneld', '/opt/bin/flanneld', 0.002, 30],
   ];
   if (node.id.type === 'controlplane') {
-    list.push(['trustd', '/trustd', 0.001, 30], ['etcd', '/usr/local/bin/etcd', 0.04, 320], ['kube-apiserver', '/usr/local/bin/kube-apiserver', 0.08, 900], ['kube-controller', '/usr/local/bin/kube-controller-manager', 0.02, 180], ['kube-scheduler', '/usr/local/bin/kube-scheduler', 0.008, 90]);
+    list.push(
+      ['trustd', '/trustd', 0.001, 30],
+      ['etcd', '/usr/local/bin/etcd', 0.04, 320],
+      ['kube-apiserver', '/usr/local/bin/kube-apiserver', 0.08, 900],
+      ['kube-controller', '/usr/local/bin/kube-controller-manager', 0.02, 180],
+      ['kube-scheduler', '/usr/local/bin/kube-scheduler', 0.008, 90],
+    );
   }
   return list.map(([command, executable, cpuShare, rssMb], i) => ({
     pid: i === 0 ? 1 : 100 + i * 137 + node.id.index,
@@ -95,7 +160,12 @@ export function mounts(node: LabNode): MountStat[] {
   return [
     { filesystem: 'overlay', size: String(10 * gb), available: String(Math.round(6.2 * gb)), mountedOn: '/' },
     { filesystem: '/dev/vda5', size: String(100 * 1024 ** 2), available: String(92 * 1024 ** 2), mountedOn: '/system/state' },
-    { filesystem: '/dev/vda6', size: String(40 * gb), available: String(Math.round((30 - 6 * wave(node, 300, 1)) * gb)), mountedOn: '/var' },
+    {
+      filesystem: '/dev/vda6',
+      size: String(40 * gb),
+      available: String(Math.round((30 - 6 * wave(node, 300, 1)) * gb)),
+      mountedOn: '/var',
+    },
     { filesystem: 'tmpfs', size: String(node.memoryTotalKb * 512), available: String(node.memoryTotalKb * 500), mountedOn: '/run' },
     { filesystem: 'tmpfs', size: String(64 * 1024 ** 2), available: String(63 * 1024 ** 2), mountedOn: '/tmp' },
   ];
@@ -107,14 +177,52 @@ export function containers(node: LabNode, namespace: string): ContainerInfo[] {
       .filter((id) => node.services.has(id))
       .map((id) => {
         const s = node.services.get(id)!;
-        return { namespace: 'system', id, image: id === 'kubelet' ? 'ghcr.io/siderolabs/kubelet:v1.36.3' : id === 'etcd' ? 'registry.k8s.io/etcd:v3.6.12' : `ghcr.io/siderolabs/${id}:${node.talosVersion}`, pid: s.state === 'Running' ? s.pid : 0, status: s.state === 'Running' ? 'RUNNING' : 'STOPPED', podId: '', name: id, networkNamespace: '', internalId: node.rng.hex(64), uid: '' };
+        return {
+          namespace: 'system',
+          id,
+          image:
+            id === 'kubelet'
+              ? 'ghcr.io/siderolabs/kubelet:v1.36.3'
+              : id === 'etcd'
+                ? 'registry.k8s.io/etcd:v3.6.12'
+                : `ghcr.io/siderolabs/${id}:${node.talosVersion}`,
+          pid: s.state === 'Running' ? s.pid : 0,
+          status: s.state === 'Running' ? 'RUNNING' : 'STOPPED',
+          podId: '',
+          name: id,
+          networkNamespace: '',
+          internalId: node.rng.hex(64),
+          uid: '',
+        };
       });
   }
   if (namespace === 'k8s.io') {
     const out: ContainerInfo[] = [];
     for (const c of node.k8sContainers()) {
-      out.push({ namespace: 'k8s.io', id: c.pod, image: 'registry.k8s.io/pause:3.10', pid: 1000 + out.length, status: 'SANDBOX_READY', podId: c.podId, name: c.pod, networkNamespace: `/var/run/netns/cni-${c.podId.slice(0, 8)}`, internalId: c.podId, uid: c.podId.slice(0, 32) });
-      out.push({ namespace: 'k8s.io', id: c.logId, image: c.image, pid: 1001 + out.length, status: 'CONTAINER_RUNNING', podId: c.podId, name: c.name, networkNamespace: '', internalId: c.containerId, uid: '' });
+      out.push({
+        namespace: 'k8s.io',
+        id: c.pod,
+        image: 'registry.k8s.io/pause:3.10',
+        pid: 1000 + out.length,
+        status: 'SANDBOX_READY',
+        podId: c.podId,
+        name: c.pod,
+        networkNamespace: `/var/run/netns/cni-${c.podId.slice(0, 8)}`,
+        internalId: c.podId,
+        uid: c.podId.slice(0, 32),
+      });
+      out.push({
+        namespace: 'k8s.io',
+        id: c.logId,
+        image: c.image,
+        pid: 1001 + out.length,
+        status: 'CONTAINER_RUNNING',
+        podId: c.podId,
+        name: c.name,
+        networkNamespace: '',
+        internalId: c.containerId,
+        uid: '',
+      });
     }
     return out;
   }

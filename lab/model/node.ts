@@ -133,10 +133,16 @@ export class LabNode {
     for (const def of this.serviceDefs()) {
       this.logs.set(def.id, { buffer: new LogBuffer(), make: makers[def.id] ?? makers.machined!, rate: logRate, generatedUntil: 0 });
     }
-    for (const logId of EXTRA_LOG_IDS) this.logs.set(logId, { buffer: new LogBuffer(), make: makers[logId]!, rate: logRate, generatedUntil: 0 });
+    for (const logId of EXTRA_LOG_IDS)
+      this.logs.set(logId, { buffer: new LogBuffer(), make: makers[logId]!, rate: logRate, generatedUntil: 0 });
     for (const container of this.k8sContainers()) {
       const component = container.name;
-      this.logs.set(container.logId, { buffer: new LogBuffer(), make: (ts, rng) => criLine(ts, rng, component), rate: Math.max(1, logRate / 4), generatedUntil: 0 });
+      this.logs.set(container.logId, {
+        buffer: new LogBuffer(),
+        make: (ts, rng) => criLine(ts, rng, component),
+        rate: Math.max(1, logRate / 4),
+        generatedUntil: 0,
+      });
     }
   }
 
@@ -181,17 +187,45 @@ export class LabNode {
     this.ready = false;
     this.events = new EventLog(this.rng, this.now);
     const at = (offset: number) => start + offset;
-    this.publish('SequenceEvent', SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.START, error: undefined }).finish(), '', at(100));
-    this.publish('MachineStatusEvent', MachineStatusEvent.encode({ stage: Stage.BOOTING, status: { ready: false, unmetConditions: [{ name: 'services', reason: 'some services are not running' }] } }).finish(), '', at(150));
+    this.publish(
+      'SequenceEvent',
+      SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.START, error: undefined }).finish(),
+      '',
+      at(100),
+    );
+    this.publish(
+      'MachineStatusEvent',
+      MachineStatusEvent.encode({
+        stage: Stage.BOOTING,
+        status: { ready: false, unmetConditions: [{ name: 'services', reason: 'some services are not running' }] },
+      }).finish(),
+      '',
+      at(150),
+    );
     let offset = 200;
     for (const phase of ['memorySizeCheck', 'diskSizeCheck', 'env', 'sharedFilesystems', 'ephemeral', 'userSetup', 'startEverything']) {
       this.publish('PhaseEvent', PhaseEvent.encode({ phase, action: PhaseEvent_Action.START }).finish(), '', at((offset += 40)));
-      if (phase === 'startEverything') this.publish('TaskEvent', TaskEvent.encode({ task: 'startAllServices', action: TaskEvent_Action.START }).finish(), '', at((offset += 10)));
+      if (phase === 'startEverything')
+        this.publish(
+          'TaskEvent',
+          TaskEvent.encode({ task: 'startAllServices', action: TaskEvent_Action.START }).finish(),
+          '',
+          at((offset += 10)),
+        );
       this.publish('PhaseEvent', PhaseEvent.encode({ phase, action: PhaseEvent_Action.STOP }).finish(), '', at((offset += 40)));
     }
     this.services.clear();
     for (const def of this.serviceDefs()) {
-      const service: ServiceState = { def, state: 'Initialized', healthy: false, unknown: true, lastMessage: '', lastChange: at(offset), events: [], pid: this.rng.int(900, 4000) };
+      const service: ServiceState = {
+        def,
+        state: 'Initialized',
+        healthy: false,
+        unknown: true,
+        lastMessage: '',
+        lastChange: at(offset),
+        events: [],
+        pid: this.rng.int(900, 4000),
+      };
       this.services.set(def.id, service);
       let t = offset + this.rng.int(100, 2000);
       this.setServiceState(def.id, 'Starting', 'Starting service', '', at(t));
@@ -201,8 +235,18 @@ export class LabNode {
       this.setServiceState(def.id, 'Running', runningMessage(def, service.pid), '', at((t += 600)));
       if (def.healthCheck) this.setServiceState(def.id, 'Running', 'Health check successful', '', at((t += 1500)), { healthy: true });
     }
-    this.publish('MachineStatusEvent', MachineStatusEvent.encode({ stage: Stage.RUNNING, status: { ready: true, unmetConditions: [] } }).finish(), '', at(offset + 6000));
-    this.publish('SequenceEvent', SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.STOP, error: undefined }).finish(), '', at(offset + 6000));
+    this.publish(
+      'MachineStatusEvent',
+      MachineStatusEvent.encode({ stage: Stage.RUNNING, status: { ready: true, unmetConditions: [] } }).finish(),
+      '',
+      at(offset + 6000),
+    );
+    this.publish(
+      'SequenceEvent',
+      SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.STOP, error: undefined }).finish(),
+      '',
+      at(offset + 6000),
+    );
     this.events.sortByTime();
     this.stage = Stage.RUNNING;
     this.ready = true;
@@ -233,8 +277,23 @@ export class LabNode {
       service.healthy = false;
       service.unknown = true;
     }
-    const healthMsg = { unknown: service.unknown, healthy: service.healthy, lastMessage: service.lastMessage, lastChange: new Date(service.lastChange) };
-    this.publish('ServiceStateEvent', ServiceStateEvent.encode({ service: id, action: STATE_ACTION[state] ?? ServiceAction.INITIALIZED, message: msg, health: healthMsg }).finish(), actorId, ts);
+    const healthMsg = {
+      unknown: service.unknown,
+      healthy: service.healthy,
+      lastMessage: service.lastMessage,
+      lastChange: new Date(service.lastChange),
+    };
+    this.publish(
+      'ServiceStateEvent',
+      ServiceStateEvent.encode({
+        service: id,
+        action: STATE_ACTION[state] ?? ServiceAction.INITIALIZED,
+        message: msg,
+        health: healthMsg,
+      }).finish(),
+      actorId,
+      ts,
+    );
     this.logs.get('machined')?.buffer.append([`[talos] service[${id}](${state}): ${msg}`]);
     updateServiceResource(this, service);
   }
@@ -284,7 +343,11 @@ export class LabNode {
   private seedKernelLog(start: number): void {
     const records: [string, string, string][] = [
       ['kern', 'info', 'Linux version 6.18.44-talos (@buildkitsandbox) (gcc (GCC) 15.2.0, GNU ld (GNU Binutils) 2.45) #1 SMP'],
-      ['kern', 'info', 'Command line: talos.platform=metal console=ttyS0 reboot=k panic=1 talos.shutdown=halt init_on_alloc=1 slab_nomerge pti=on'],
+      [
+        'kern',
+        'info',
+        'Command line: talos.platform=metal console=ttyS0 reboot=k panic=1 talos.shutdown=halt init_on_alloc=1 slab_nomerge pti=on',
+      ],
       ['kern', 'info', `Memory: ${Math.round(this.memoryTotalKb / 1024)}M/${Math.round(this.memoryTotalKb / 1024) + 256}M available`],
       ['kern', 'notice', 'random: crng init done'],
       ['kern', 'info', 'virtio_net virtio1 eth0: renamed from eth0'],
@@ -295,7 +358,9 @@ export class LabNode {
       ['kern', 'info', 'IPv6: ADDRCONF(NETDEV_CHANGE): eth0: link becomes ready'],
       ['auth', 'notice', 'audit: type=1403 audit(0.9:2): auid=4294967295 ses=4294967295 lsm=selinux res=1'],
     ];
-    const lines = records.map(([facility, priority, message], i) => kernelRecord(start + i * 37, this.rng, facility, priority, message).trimEnd());
+    const lines = records.map(([facility, priority, message], i) =>
+      kernelRecord(start + i * 37, this.rng, facility, priority, message).trimEnd(),
+    );
     this.kernel.append(lines);
   }
 

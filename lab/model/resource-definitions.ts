@@ -20,22 +20,109 @@ interface Def {
 const DEFS: Def[] = [
   { type: 'MachineConfigs.config.talos.dev', ns: 'config', sensitive: true },
   { type: 'MachineTypes.config.talos.dev', ns: 'config', columns: [['Type', '{@}']] },
-  { type: 'Members.cluster.talos.dev', ns: 'cluster', columns: [['Hostname', '{.hostname}'], ['Machine Type', '{.machineType}'], ['OS', '{.operatingSystem}'], ['Addresses', '{.addresses}']] },
-  { type: 'Infos.cluster.talos.dev', ns: 'cluster', columns: [['ID', '{.clusterId}'], ['Name', '{.clusterName}']] },
+  {
+    type: 'Members.cluster.talos.dev',
+    ns: 'cluster',
+    columns: [
+      ['Hostname', '{.hostname}'],
+      ['Machine Type', '{.machineType}'],
+      ['OS', '{.operatingSystem}'],
+      ['Addresses', '{.addresses}'],
+    ],
+  },
+  {
+    type: 'Infos.cluster.talos.dev',
+    ns: 'cluster',
+    columns: [
+      ['ID', '{.clusterId}'],
+      ['Name', '{.clusterName}'],
+    ],
+  },
   { type: 'Identities.cluster.talos.dev', ns: 'cluster', columns: [['ID', '{.nodeId}']] },
   { type: 'Nodenames.kubernetes.talos.dev', ns: 'k8s', columns: [['Nodename', '{.nodename}']] },
-  { type: 'HostnameStatuses.net.talos.dev', ns: 'network', extraAliases: ['hostname'], columns: [['Hostname', '{.hostname}'], ['Domainname', '{.domainname}']] },
+  {
+    type: 'HostnameStatuses.net.talos.dev',
+    ns: 'network',
+    extraAliases: ['hostname'],
+    columns: [
+      ['Hostname', '{.hostname}'],
+      ['Domainname', '{.domainname}'],
+    ],
+  },
   { type: 'NodeAddresses.net.talos.dev', ns: 'network', columns: [['Addresses', '{.addresses}']] },
-  { type: 'AddressStatuses.net.talos.dev', ns: 'network', extraAliases: ['address', 'addresses'], columns: [['Address', '{.address}'], ['Link', '{.linkName}']] },
-  { type: 'RouteStatuses.net.talos.dev', ns: 'network', extraAliases: ['route', 'routes'], columns: [['Destination', '{.dst}'], ['Gateway', '{.gateway}'], ['Link', '{.outLinkName}'], ['Metric', '{.priority}']] },
-  { type: 'LinkStatuses.net.talos.dev', ns: 'network', extraAliases: ['link', 'links'], columns: [['Type', '{.type}'], ['Kind', '{.kind}'], ['Hw Addr', '{.hardwareAddr}'], ['Oper State', '{.operationalState}'], ['Link State', '{.linkState}']] },
+  {
+    type: 'AddressStatuses.net.talos.dev',
+    ns: 'network',
+    extraAliases: ['address', 'addresses'],
+    columns: [
+      ['Address', '{.address}'],
+      ['Link', '{.linkName}'],
+    ],
+  },
+  {
+    type: 'RouteStatuses.net.talos.dev',
+    ns: 'network',
+    extraAliases: ['route', 'routes'],
+    columns: [
+      ['Destination', '{.dst}'],
+      ['Gateway', '{.gateway}'],
+      ['Link', '{.outLinkName}'],
+      ['Metric', '{.priority}'],
+    ],
+  },
+  {
+    type: 'LinkStatuses.net.talos.dev',
+    ns: 'network',
+    extraAliases: ['link', 'links'],
+    columns: [
+      ['Type', '{.type}'],
+      ['Kind', '{.kind}'],
+      ['Hw Addr', '{.hardwareAddr}'],
+      ['Oper State', '{.operationalState}'],
+      ['Link State', '{.linkState}'],
+    ],
+  },
   { type: 'ResolverStatuses.net.talos.dev', ns: 'network', extraAliases: ['resolvers'], columns: [['Resolvers', '{.dnsServers}']] },
-  { type: 'TimeServerStatuses.net.talos.dev', ns: 'network', extraAliases: ['timeserver', 'timeservers'], columns: [['Timeservers', '{.timeServers}']] },
-  { type: 'Services.v1alpha1.talos.dev', ns: 'runtime', extraAliases: ['svc', 'service', 'services'], columns: [['Running', '{.running}'], ['Healthy', '{.healthy}'], ['Health Unknown', '{.unknown}']] },
-  { type: 'MachineStatuses.runtime.talos.dev', ns: 'runtime', columns: [['Stage', '{.stage}'], ['Ready', '{.status.ready}']] },
-  { type: 'SecurityStates.talos.dev', ns: 'runtime', columns: [['SecureBoot', '{.secureBoot}'], ['SELinux', '{.selinuxState}'], ['FIPS', '{.fipsState}']] },
+  {
+    type: 'TimeServerStatuses.net.talos.dev',
+    ns: 'network',
+    extraAliases: ['timeserver', 'timeservers'],
+    columns: [['Timeservers', '{.timeServers}']],
+  },
+  {
+    type: 'Services.v1alpha1.talos.dev',
+    ns: 'runtime',
+    extraAliases: ['svc', 'service', 'services'],
+    columns: [
+      ['Running', '{.running}'],
+      ['Healthy', '{.healthy}'],
+      ['Health Unknown', '{.unknown}'],
+    ],
+  },
+  {
+    type: 'MachineStatuses.runtime.talos.dev',
+    ns: 'runtime',
+    columns: [
+      ['Stage', '{.stage}'],
+      ['Ready', '{.status.ready}'],
+    ],
+  },
+  {
+    type: 'SecurityStates.talos.dev',
+    ns: 'runtime',
+    columns: [
+      ['SecureBoot', '{.secureBoot}'],
+      ['SELinux', '{.selinuxState}'],
+      ['FIPS', '{.fipsState}'],
+    ],
+  },
   { type: 'Versions.runtime.talos.dev', ns: 'runtime', columns: [['Version', '{.version}']] },
-  { type: 'StaticPodStatuses.kubernetes.talos.dev', ns: 'k8s', extraAliases: ['podstatus'], columns: [['Ready', '{.conditions[?(@.type=="Ready")].status}']] },
+  {
+    type: 'StaticPodStatuses.kubernetes.talos.dev',
+    ns: 'k8s',
+    extraAliases: ['podstatus'],
+    columns: [['Ready', '{.conditions[?(@.type=="Ready")].status}']],
+  },
   { type: 'ResourceDefinitions.meta.cosi.dev', ns: 'meta' },
   { type: 'Namespaces.meta.cosi.dev', ns: 'meta', columns: [['Description', '{.description}']] },
 ];
@@ -84,5 +171,8 @@ export const NAMESPACES: Record<string, string> = {
 };
 
 export function isSensitive(type: string): boolean {
-  return RESOURCE_DEFINITIONS.find((d) => d.type.toLowerCase() === type.toLowerCase())?.sensitivity === 'sensitive' || type.toLowerCase().endsWith('.secrets.talos.dev');
+  return (
+    RESOURCE_DEFINITIONS.find((d) => d.type.toLowerCase() === type.toLowerCase())?.sensitivity === 'sensitive' ||
+    type.toLowerCase().endsWith('.secrets.talos.dev')
+  );
 }

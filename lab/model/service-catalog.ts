@@ -13,7 +13,13 @@ export const SERVICES: ServiceDef[] = [
   { id: 'containerd', runner: 'process', healthCheck: true },
   { id: 'cri', runner: 'process', healthCheck: true, waitingFor: 'network, time sync' },
   { id: 'dashboard', runner: 'process', healthCheck: false },
-  { id: 'etcd', runner: 'containerd', controlPlaneOnly: true, healthCheck: true, waitingFor: 'service "cri" to be "up", time sync, network, etcd spec' },
+  {
+    id: 'etcd',
+    runner: 'containerd',
+    controlPlaneOnly: true,
+    healthCheck: true,
+    waitingFor: 'service "cri" to be "up", time sync, network, etcd spec',
+  },
   { id: 'kubelet', runner: 'containerd', healthCheck: true, waitingFor: 'service "cri" to be "up", time sync, network' },
   { id: 'machined', runner: 'goroutine', healthCheck: true },
   { id: 'syslogd', runner: 'goroutine', healthCheck: true },
@@ -27,6 +33,7 @@ export { serviceSupportsAction as apiActionAllowed } from '../../shared/talos-rb
 
 export function runningMessage(def: ServiceDef, pid: number): string {
   if (def.runner === 'goroutine') return 'Service started as goroutine';
-  if (def.runner === 'process') return `Process Process(["/bin/${def.id}" "--address" "/system/run/${def.id}/${def.id}.sock"]) started with PID ${pid}`;
+  if (def.runner === 'process')
+    return `Process Process(["/bin/${def.id}" "--address" "/system/run/${def.id}/${def.id}.sock"]) started with PID ${pid}`;
   return `Started task ${def.id} (PID ${pid}) for container ${def.id}`;
 }

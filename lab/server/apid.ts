@@ -45,7 +45,11 @@ export async function startApid(options: ApidOptions): Promise<{ server: grpc.Se
   server.addService(MachineServiceService, machineService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   server.addService(StateService, cosiService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   server.addService(TimeServiceService, timeService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
-  const credentials = grpc.ServerCredentials.createSsl(Buffer.from(options.caPem), [{ private_key: Buffer.from(options.serverKeyPem), cert_chain: Buffer.from(options.serverCertPem) }], true);
+  const credentials = grpc.ServerCredentials.createSsl(
+    Buffer.from(options.caPem),
+    [{ private_key: Buffer.from(options.serverKeyPem), cert_chain: Buffer.from(options.serverCertPem) }],
+    true,
+  );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${options.host}:${options.port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
   );

@@ -6,7 +6,7 @@ import { isAuthorized, supportsOneToMany } from './rbac';
 /** What every server call offers: its metadata and the TLS peer. */
 export interface SurfaceCall {
   metadata: grpc.Metadata;
-  getAuthContext(): { sslPeerCertificate?: import("node:tls").PeerCertificate };
+  getAuthContext(): { sslPeerCertificate?: import('node:tls').PeerCertificate };
 }
 
 export class GrpcError extends Error {
@@ -41,7 +41,10 @@ export function rolesOf(call: SurfaceCall): string[] {
 }
 
 export function unreachable(target: string): GrpcError {
-  return new GrpcError(grpc.status.UNAVAILABLE, `connection error: desc = "transport: Error while dialing: dial tcp ${target}:50000: connect: no route to host"`);
+  return new GrpcError(
+    grpc.status.UNAVAILABLE,
+    `connection error: desc = "transport: Error while dialing: dial tcp ${target}:50000: connect: no route to host"`,
+  );
 }
 
 export function resolveNode(router: Router, target: string): LabNode {
@@ -55,9 +58,13 @@ export function routeCall(call: SurfaceCall, method: string, router: Router): Ta
   const md = call.metadata;
   const node = md.get('node').map(String);
   // grpc-js joins repeated header fields with ", "; apid (Go) sees them as separate values.
-  const nodes = md.get('nodes').flatMap((v) => String(v).split(/,\s*/)).filter(Boolean);
+  const nodes = md
+    .get('nodes')
+    .flatMap((v) => String(v).split(/,\s*/))
+    .filter(Boolean);
   const endpoint = router.endpointNode();
-  if (!endpoint.reachable) throw new GrpcError(grpc.status.UNAVAILABLE, 'connection error: desc = "transport: error while dialing: connection refused"');
+  if (!endpoint.reachable)
+    throw new GrpcError(grpc.status.UNAVAILABLE, 'connection error: desc = "transport: error while dialing: connection refused"');
   if (node.length > 1) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'node metadata must be single-valued');
   if (node.length === 1) {
     const target = node[0] ?? '';
@@ -65,7 +72,8 @@ export function routeCall(call: SurfaceCall, method: string, router: Router): Ta
     return { mode: 'one', node: resolveNode(router, target), label: target };
   }
   if (nodes.length > 0) {
-    if (!supportsOneToMany(method)) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `one-2-many proxying is not supported for method ${method}`);
+    if (!supportsOneToMany(method))
+      throw new GrpcError(grpc.status.INVALID_ARGUMENT, `one-2-many proxying is not supported for method ${method}`);
     return { mode: 'many', targets: nodes };
   }
   return { mode: 'one', node: endpoint, label: endpoint.id.ip };
@@ -78,7 +86,8 @@ export function contextFor(call: SurfaceCall, method: string): CallContext {
 }
 
 export function toServiceError(error: unknown): grpc.ServiceError {
-  const e = error instanceof GrpcError ? error : new GrpcError(grpc.status.INTERNAL, error instanceof Error ? error.message : String(error));
+  const e =
+    error instanceof GrpcError ? error : new GrpcError(grpc.status.INTERNAL, error instanceof Error ? error.message : String(error));
   return Object.assign(new Error(e.message), { code: e.code, details: e.message, metadata: new grpc.Metadata() }) as grpc.ServiceError;
 }
 

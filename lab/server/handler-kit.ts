@@ -5,7 +5,13 @@ import { GrpcError, contextFor, resolveNode, routeCall, sleep, toServiceError, t
 type WithMessages = { messages: { metadata?: unknown }[] };
 
 export type UnaryFn<Req, Res> = (node: LabNode, request: Req, ctx: CallContext) => Res | Promise<Res>;
-export type StreamFn<Req, Res> = (node: LabNode, request: Req, ctx: CallContext, send: (message: Res) => void, signal: AbortSignal) => Promise<void>;
+export type StreamFn<Req, Res> = (
+  node: LabNode,
+  request: Req,
+  ctx: CallContext,
+  send: (message: Res) => void,
+  signal: AbortSignal,
+) => Promise<void>;
 
 export type ApidHooks = { onCall?: (node: LabNode, method: string, code: string, roles: string[]) => void };
 
@@ -21,7 +27,12 @@ async function runOnNode<T>(node: LabNode, fn: () => T | Promise<T>): Promise<T>
 }
 
 /** Wraps a per-node unary implementation with routing, RBAC, faults and legacy `nodes` aggregation. */
-export function unary<Req, Res>(router: Router, method: string, fn: UnaryFn<Req, Res>, hooks: ApidHooks = {}): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  router: Router,
+  method: string,
+  fn: UnaryFn<Req, Res>,
+  hooks: ApidHooks = {},
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     void (async () => {
       let roles: string[] = [];
@@ -39,7 +50,9 @@ export function unary<Req, Res>(router: Router, method: string, fn: UnaryFn<Req,
             try {
               const node = resolveNode(router, label);
               const response = await runOnNode(node, () => fn(node, call.request, ctx));
-              return (response as unknown as WithMessages).messages.map((m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res);
+              return (response as unknown as WithMessages).messages.map(
+                (m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res,
+              );
             } catch (error) {
               return [{ metadata: errorMetadata(label, error) }];
             }
@@ -68,7 +81,8 @@ export function serverStream<Req, Res>(router: Router, method: string, fn: Strea
         const ctx = contextFor(call, method);
         const target = routeCall(call, method, router);
         const one = async (node: LabNode, decorate: (m: Res) => Res) => {
-          const kill = (reason: string) => fail(new GrpcError(grpc.status.UNAVAILABLE, `connection error: desc = "error reading from server: EOF" (${reason})`));
+          const kill = (reason: string) =>
+            fail(new GrpcError(grpc.status.UNAVAILABLE, `connection error: desc = "error reading from server: EOF" (${reason})`));
           node.streamKillers.add(kill);
           try {
             await runOnNode(node, () => fn(node, call.request, ctx, (m) => !abort.signal.aborted && call.write(decorate(m)), abort.signal));
@@ -82,7 +96,10 @@ export function serverStream<Req, Res>(router: Router, method: string, fn: Strea
           await Promise.all(
             target.targets.map(async (label) => {
               try {
-                await one(resolveNode(router, label), (m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res);
+                await one(
+                  resolveNode(router, label),
+                  (m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res,
+                );
               } catch (error) {
                 if (!abort.signal.aborted) call.write({ metadata: errorMetadata(label, error) } as unknown as Res);
               }

@@ -24,7 +24,8 @@ function startSequence(node: LabNode, id: string, actorId: string, at: number): 
   const svc = node.services.get(id);
   if (!svc) return at;
   node.after(at, () => node.setServiceState(id, 'Starting', 'Starting service', actorId));
-  if (svc.def.waitingFor) node.after((at += timings.stepMs), () => node.setServiceState(id, 'Waiting', `Waiting for ${svc.def.waitingFor}`, actorId));
+  if (svc.def.waitingFor)
+    node.after((at += timings.stepMs), () => node.setServiceState(id, 'Waiting', `Waiting for ${svc.def.waitingFor}`, actorId));
   node.after((at += timings.stepMs), () => node.setServiceState(id, 'Preparing', 'Running pre state', actorId));
   node.after(at, () => node.setServiceState(id, 'Preparing', 'Creating service runner', actorId));
   node.after((at += timings.stepMs), () => {
@@ -32,7 +33,10 @@ function startSequence(node: LabNode, id: string, actorId: string, at: number): 
     node.setServiceState(id, 'Running', runningMessage(svc.def, svc.pid), actorId);
     updateMachineStatus(node);
   });
-  if (svc.def.healthCheck) node.after((at += timings.stepMs * 2), () => node.setServiceState(id, 'Running', 'Health check successful', actorId, node.now(), { healthy: true }));
+  if (svc.def.healthCheck)
+    node.after((at += timings.stepMs * 2), () =>
+      node.setServiceState(id, 'Running', 'Health check successful', actorId, node.now(), { healthy: true }),
+    );
   return at;
 }
 
@@ -49,7 +53,8 @@ function stopSequence(node: LabNode, id: string, actorId: string, at: number): n
 export function runServiceAction(node: LabNode, id: string, action: 'start' | 'stop' | 'restart', actorId: string): string {
   const svc = node.services.get(id);
   if (!svc) throw new GrpcError(grpc.status.UNKNOWN, `service "${id}" not defined`);
-  if (!apiActionAllowed(id, action)) throw new GrpcError(grpc.status.UNKNOWN, `service "${id}" doesn't support ${action} operation via API`);
+  if (!apiActionAllowed(id, action))
+    throw new GrpcError(grpc.status.UNKNOWN, `service "${id}" doesn't support ${action} operation via API`);
   node.logs.get('machined')?.buffer.append([`[talos] service ${action} request received for "${id}". actor id: ${actorId}`]);
   const running = !['Finished', 'Failed', 'Skipped', 'Initialized'].includes(svc.state);
   if (action === 'start') {
@@ -101,9 +106,17 @@ export function upgrade(node: LabNode, image: string, actorId: string): string {
 }
 
 export function shutdown(node: LabNode, actorId: string): string {
-  node.publish('SequenceEvent', SequenceEvent.encode({ sequence: 'shutdown', action: SequenceEvent_Action.START, error: undefined }).finish(), actorId);
+  node.publish(
+    'SequenceEvent',
+    SequenceEvent.encode({ sequence: 'shutdown', action: SequenceEvent_Action.START, error: undefined }).finish(),
+    actorId,
+  );
   node.stage = Stage.SHUTTING_DOWN;
-  node.publish('MachineStatusEvent', MachineStatusEvent.encode({ stage: Stage.SHUTTING_DOWN, status: { ready: false, unmetConditions: [] } }).finish(), actorId);
+  node.publish(
+    'MachineStatusEvent',
+    MachineStatusEvent.encode({ stage: Stage.SHUTTING_DOWN, status: { ready: false, unmetConditions: [] } }).finish(),
+    actorId,
+  );
   let at = 0;
   for (const id of node.services.keys()) at = Math.max(at, stopSequence(node, id, actorId, timings.stepMs));
   node.after(at + timings.stepMs, () => {
@@ -113,19 +126,27 @@ export function shutdown(node: LabNode, actorId: string): string {
   return actorId;
 }
 
-const MODE_TEXT: Record<number, string> = { [Mode.NO_REBOOT]: 'Applied configuration without a reboot', [Mode.STAGED]: 'Staged configuration to be applied after the next reboot', [Mode.TRY]: 'Applied configuration without a reboot' };
+const MODE_TEXT: Record<number, string> = {
+  [Mode.NO_REBOOT]: 'Applied configuration without a reboot',
+  [Mode.STAGED]: 'Staged configuration to be applied after the next reboot',
+  [Mode.TRY]: 'Applied configuration without a reboot',
+};
 
 function unifiedDiff(before: string, after: string): string {
   if (before === after) return 'No changes.';
   const patch = createTwoFilesPatch('a', 'b', before, after, '', '', { context: 3 });
   const lines = patch.split('\n').filter((l) => !l.startsWith('Index:') && !l.startsWith('====='));
-  return lines.map((l) => (l.startsWith('--- a') ? '--- a' : l.startsWith('+++ b') ? '+++ b' : l)).join('\n').trimEnd();
+  return lines
+    .map((l) => (l.startsWith('--- a') ? '--- a' : l.startsWith('+++ b') ? '+++ b' : l))
+    .join('\n')
+    .trimEnd();
 }
 
 /** ApplyConfiguration as Talos >= 1.14 handles it: admin only, one at a time, validated, dry run with a diff. */
 export function applyConfiguration(node: LabNode, req: ApplyConfigurationRequest, ctx: CallContext): ApplyConfiguration {
   if (!ctx.roles.includes('os:admin')) throw new GrpcError(grpc.status.PERMISSION_DENIED, 'not authorized');
-  if (req.mode === Mode.REBOOT) throw new GrpcError(grpc.status.UNIMPLEMENTED, 'the REBOOT mode is not supported, please use AUTO or NO_REBOOT modes instead');
+  if (req.mode === Mode.REBOOT)
+    throw new GrpcError(grpc.status.UNIMPLEMENTED, 'the REBOOT mode is not supported, please use AUTO or NO_REBOOT modes instead');
   if (node.applyInProgress) throw new GrpcError(grpc.status.FAILED_PRECONDITION, 'another apply configuration is already in progress');
   node.applyInProgress = true;
   try {
@@ -135,9 +156,18 @@ export function applyConfiguration(node: LabNode, req: ApplyConfigurationRequest
     const mode = req.mode === Mode.AUTO ? Mode.NO_REBOOT : req.mode;
     const base = mode === Mode.STAGED ? node.config.persistent : node.config.active;
     if (req.dryRun) {
-      return { metadata: undefined, warnings: [], mode, modeDetails: `Dry run summary:\n${MODE_TEXT[mode]} (skipped in dry-run).\nConfig diff:\n\n${unifiedDiff(base, text)}` };
+      return {
+        metadata: undefined,
+        warnings: [],
+        mode,
+        modeDetails: `Dry run summary:\n${MODE_TEXT[mode]} (skipped in dry-run).\nConfig diff:\n\n${unifiedDiff(base, text)}`,
+      };
     }
-    node.logs.get('machined')?.buffer.append([`[talos] apply config request: mode ${Mode[req.mode]?.toLowerCase()}(${Mode[mode]?.toLowerCase()}). actor id: ${ctx.actorId()}`]);
+    node.logs
+      .get('machined')
+      ?.buffer.append([
+        `[talos] apply config request: mode ${Mode[req.mode]?.toLowerCase()}(${Mode[mode]?.toLowerCase()}). actor id: ${ctx.actorId()}`,
+      ]);
     if (mode !== Mode.STAGED) {
       node.config.active = text;
       putMachineConfig(node, 'v1alpha1', text);

@@ -19,13 +19,15 @@ function requireControlPlane(node: LabNode, api: string): void {
 function logSource(node: LabNode, namespace: string, id: string) {
   const source = node.logs.get(id);
   const isService = namespace === 'system' || id === 'kubelet';
-  if (!source || (isService && id.includes('/')) || (!isService && !id.includes('/'))) throw new GrpcError(grpc.status.UNKNOWN, `log "${id}" was not registered`);
+  if (!source || (isService && id.includes('/')) || (!isService && !id.includes('/')))
+    throw new GrpcError(grpc.status.UNKNOWN, `log "${id}" was not registered`);
   return source;
 }
 
 /** The lab's MachineService: each method works on one simulated node. */
 export function machineService(router: Router, hooks: ApidHooks): Partial<MachineServiceServer> {
-  const u = <Req, Res>(name: string, fn: (node: LabNode, req: Req, ctx: import('./call-context').CallContext) => Res | Promise<Res>) => unary<Req, Res>(router, M(name), fn, hooks);
+  const u = <Req, Res>(name: string, fn: (node: LabNode, req: Req, ctx: import('./call-context').CallContext) => Res | Promise<Res>) =>
+    unary<Req, Res>(router, M(name), fn, hooks);
   const s = <Req, Res>(name: string, fn: import('./handler-kit').StreamFn<Req, Res>) => serverStream<Req, Res>(router, M(name), fn);
   const data = (bytes: Buffer) => ({ metadata: undefined, bytes });
 
@@ -54,11 +56,25 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
         },
       ],
     })),
-    serviceStart: u('ServiceStart', (node, req: { id: string }, ctx) => ({ messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'start', ctx.actorId()) }] })),
-    serviceStop: u('ServiceStop', (node, req: { id: string }, ctx) => ({ messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'stop', ctx.actorId()) }] })),
-    serviceRestart: u('ServiceRestart', (node, req: { id: string }, ctx) => ({ messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'restart', ctx.actorId()) }] })),
+    serviceStart: u('ServiceStart', (node, req: { id: string }, ctx) => ({
+      messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'start', ctx.actorId()) }],
+    })),
+    serviceStop: u('ServiceStop', (node, req: { id: string }, ctx) => ({
+      messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'stop', ctx.actorId()) }],
+    })),
+    serviceRestart: u('ServiceRestart', (node, req: { id: string }, ctx) => ({
+      messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'restart', ctx.actorId()) }],
+    })),
     logsContainers: u('LogsContainers', (node) => ({
-      messages: [{ metadata: undefined, ids: [...node.logs.keys()].filter((id) => !id.includes('/')).concat('kernel').sort() }],
+      messages: [
+        {
+          metadata: undefined,
+          ids: [...node.logs.keys()]
+            .filter((id) => !id.includes('/'))
+            .concat('kernel')
+            .sort(),
+        },
+      ],
     })),
     logs: s('Logs', async (node, req, _ctx, send, signal) => {
       const source = req.id === 'kernel' && req.namespace === 'system' ? null : logSource(node, req.namespace, req.id);
@@ -99,7 +115,12 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
       const set = [req.tailEvents !== 0, req.tailId !== '', req.tailSeconds !== 0].filter(Boolean).length;
       if (set > 1) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'only one of tail_events, tail_id, tail_seconds may be set');
       const matches = (actorId: string) => !req.withActorId || actorId === req.withActorId;
-      const toWire = (e: { id: string; actorId: string; typeUrl: string; value: Uint8Array }) => ({ metadata: undefined, data: { typeUrl: e.typeUrl, value: Buffer.from(e.value) }, id: e.id, actorId: e.actorId });
+      const toWire = (e: { id: string; actorId: string; typeUrl: string; value: Uint8Array }) => ({
+        metadata: undefined,
+        data: { typeUrl: e.typeUrl, value: Buffer.from(e.value) },
+        id: e.id,
+        actorId: e.actorId,
+      });
       send({ metadata: undefined, data: { typeUrl: '', value: Buffer.alloc(0) }, id: '', actorId: '' });
       const log = node.events;
       for (const e of log.history(req)) if (matches(e.actorId)) send(toWire(e));
@@ -110,7 +131,8 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
     read: s('Read', async (node, req, _ctx, send) => {
       const file = node.files.get(req.path);
       if (!file) throw new GrpcError(grpc.status.NOT_FOUND, `open ${req.path}: no such file or directory`);
-      if (file.mode & (MODE_DIR | MODE_SYMLINK) || !file.content) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'path must be a regular file');
+      if (file.mode & (MODE_DIR | MODE_SYMLINK) || !file.content)
+        throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'path must be a regular file');
       chunked(file.content(), (b) => send(data(b)));
     }),
     list: s('List', async (node, req, _ctx, send) => {
@@ -120,7 +142,8 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
       const maxDepth = req.recurse ? (req.recursionDepth <= 0 ? Infinity : req.recursionDepth) : 1;
       const wanted = (mode: number) => {
         if (req.types.length === 0) return true;
-        const type = mode & MODE_DIR ? ListRequest_Type.DIRECTORY : mode & MODE_SYMLINK ? ListRequest_Type.SYMLINK : ListRequest_Type.REGULAR;
+        const type =
+          mode & MODE_DIR ? ListRequest_Type.DIRECTORY : mode & MODE_SYMLINK ? ListRequest_Type.SYMLINK : ListRequest_Type.REGULAR;
         return req.types.includes(type);
       };
       const emit = (file: NonNullable<typeof start>, relative: string) =>
@@ -156,13 +179,15 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
     mounts: u('Mounts', (node) => ({ messages: [{ metadata: undefined, stats: mounts(node) }] })),
     containers: u('Containers', (node, req: { namespace: string; driver: number }) => {
       if (!req.namespace) throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'namespace is required');
-      if (req.driver === 1 && req.namespace !== 'k8s.io') throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'CRI driver requires namespace k8s.io');
+      if (req.driver === 1 && req.namespace !== 'k8s.io')
+        throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'CRI driver requires namespace k8s.io');
       return { messages: [{ metadata: undefined, containers: containers(node, req.namespace) }] };
     }),
     diskUsage: s('DiskUsage', async (node, req, _ctx, send) => {
       for (const path of req.paths.length ? req.paths : ['/']) {
         const file = node.files.get(path);
-        if (!file) send({ metadata: undefined, name: path, size: '0', error: `lstat ${path}: no such file or directory`, relativeName: path });
+        if (!file)
+          send({ metadata: undefined, name: path, size: '0', error: `lstat ${path}: no such file or directory`, relativeName: path });
         else send({ metadata: undefined, name: file.path, size: String(node.files.sizeOf(file)), error: '', relativeName: '.' });
       }
     }),
@@ -170,7 +195,19 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
       requireControlPlane(node, 'etcd');
       const members = router.all().filter((n) => n.id.type === 'controlplane');
       return {
-        messages: [{ metadata: undefined, legacyMembers: [], members: members.map((m) => ({ id: m.etcdMemberId, hostname: m.id.hostname, peerUrls: [`https://${m.id.ip}:2380`], clientUrls: [`https://${m.id.ip}:2379`], isLearner: false })) }],
+        messages: [
+          {
+            metadata: undefined,
+            legacyMembers: [],
+            members: members.map((m) => ({
+              id: m.etcdMemberId,
+              hostname: m.id.hostname,
+              peerUrls: [`https://${m.id.ip}:2380`],
+              clientUrls: [`https://${m.id.ip}:2379`],
+              isLearner: false,
+            })),
+          },
+        ],
       };
     }),
     etcdStatus: u('EtcdStatus', (node) => {
@@ -179,7 +216,24 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
       const uptime = Math.floor((node.now() - node.bootTime) / 1000);
       const dbSize = 20_000_000 + node.id.index * 1_000_000;
       return {
-        messages: [{ metadata: undefined, memberStatus: { protocolVersion: '3.6.0', dbSize: String(dbSize), dbSizeInUse: String(Math.round(dbSize * 0.29)), leader: leader.etcdMemberId, raftIndex: String(50_000 + uptime * 3), raftTerm: '4', raftAppliedIndex: String(50_000 + uptime * 3), errors: [], isLearner: false, memberId: node.etcdMemberId, storageVersion: '3.6.0' } }],
+        messages: [
+          {
+            metadata: undefined,
+            memberStatus: {
+              protocolVersion: '3.6.0',
+              dbSize: String(dbSize),
+              dbSizeInUse: String(Math.round(dbSize * 0.29)),
+              leader: leader.etcdMemberId,
+              raftIndex: String(50_000 + uptime * 3),
+              raftTerm: '4',
+              raftAppliedIndex: String(50_000 + uptime * 3),
+              errors: [],
+              isLearner: false,
+              memberId: node.etcdMemberId,
+              storageVersion: '3.6.0',
+            },
+          },
+        ],
       };
     }),
     etcdAlarmList: u('EtcdAlarmList', (node) => {
@@ -187,9 +241,13 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
       return { messages: [{ metadata: undefined, memberAlarms: [] }] };
     }),
     applyConfiguration: u('ApplyConfiguration', (node, req, ctx) => ({ messages: [applyConfiguration(node, req, ctx)] })),
-    reboot: u('Reboot', (node, req: { mode: number }, ctx) => ({ messages: [{ metadata: undefined, actorId: reboot(node, ctx.actorId(), 'reboot') }] })),
+    reboot: u('Reboot', (node, req: { mode: number }, ctx) => ({
+      messages: [{ metadata: undefined, actorId: reboot(node, ctx.actorId(), 'reboot') }],
+    })),
     shutdown: u('Shutdown', (node, _req, ctx) => ({ messages: [{ metadata: undefined, actorId: shutdown(node, ctx.actorId()) }] })),
-    upgrade: u('Upgrade', (node, req: { image: string }, ctx) => ({ messages: [{ metadata: undefined, ack: 'Upgrade request received', actorId: upgrade(node, req.image, ctx.actorId()) }] })),
+    upgrade: u('Upgrade', (node, req: { image: string }, ctx) => ({
+      messages: [{ metadata: undefined, ack: 'Upgrade request received', actorId: upgrade(node, req.image, ctx.actorId()) }],
+    })),
   };
 }
 

@@ -17,6 +17,4 @@ export function perNode<T extends z.ZodType>(value: T) {
   ]);
 }
 
-export type PerNode<T> =
-  | { node: string; ok: true; value: T }
-  | { node: string; ok: false; error: z.infer<typeof errorShapeSchema> };
+export type PerNode<T> = { node: string; ok: true; value: T } | { node: string; ok: false; error: z.infer<typeof errorShapeSchema> };

@@ -41,9 +41,7 @@ export const overviewSchema = z.object({
   cpuSeconds: z.object({ busy: z.number(), total: z.number() }),
   memory: z.object({ totalMb: z.number(), usedMb: z.number(), availableMb: z.number() }),
   load: z.object({ load1: z.number(), load5: z.number(), load15: z.number() }),
-  security: z
-    .object({ secureBoot: z.boolean(), selinuxState: z.string(), fipsState: z.string() })
-    .nullable(),
+  security: z.object({ secureBoot: z.boolean(), selinuxState: z.string(), fipsState: z.string() }).nullable(),
   addresses: z.array(z.string()),
   failingServices: z.array(z.string()),
 });

@@ -7,8 +7,16 @@ const decode = (s: string) => Buffer.from(s, 'base64').toString('utf8');
 
 /** A client for one of the lab talosconfig's contexts (admin, operator, reader). */
 export function labClient(lab: Lab, who: 'admin' | 'operator' | 'reader'): TalosClient {
-  const ctx = (parse(lab.talosconfig) as { contexts: Record<string, { endpoints: string[]; ca: string; crt: string; key: string }> }).contexts[`${who}@${lab.cluster}`]!;
-  return TalosClient.open({ context: `${who}@${lab.cluster}`, endpoints: ctx.endpoints, roles: [`os:${who}`], caPem: decode(ctx.ca), certPem: decode(ctx.crt), keyPem: Buffer.from(decode(ctx.key)) });
+  const ctx = (parse(lab.talosconfig) as { contexts: Record<string, { endpoints: string[]; ca: string; crt: string; key: string }> })
+    .contexts[`${who}@${lab.cluster}`]!;
+  return TalosClient.open({
+    context: `${who}@${lab.cluster}`,
+    endpoints: ctx.endpoints,
+    roles: [`os:${who}`],
+    caPem: decode(ctx.ca),
+    certPem: decode(ctx.crt),
+    keyPem: Buffer.from(decode(ctx.key)),
+  });
 }
 
 /** A client with a freshly minted certificate (other key types, bad EKU, expired...). */

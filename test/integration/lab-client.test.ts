@@ -47,7 +47,9 @@ describe('practice cluster through the Talos client over mTLS', () => {
   it('enforces RBAC: reader may not restart or Read, operator may restart kubelet, admin reads MachineConfigs', async () => {
     await expect(reader.serviceAction(W1, 'kubelet', 'restart')).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     await expect(reader.read(CP, '/etc/hosts')).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
-    await expect(operator.getResource(CP, 'config', 'MachineConfigs.config.talos.dev', 'v1alpha1')).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    await expect(operator.getResource(CP, 'config', 'MachineConfigs.config.talos.dev', 'v1alpha1')).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
     expect(await operator.serviceAction(W1, 'kubelet', 'restart')).toBe('Service "kubelet" restarted');
     const mc = await admin.getResource(CP, 'config', 'MachineConfigs.config.talos.dev', 'v1alpha1');
     expect(mc.annotations['talos.dev/yaml-spec']).toBe('1');
@@ -64,10 +66,18 @@ describe('practice cluster through the Talos client over mTLS', () => {
   it('restarting kubelet emits ServiceStateEvents from Stopping through Running', async () => {
     const states: string[] = [];
     const abort = new AbortController();
-    const done = admin.events(CP, { tailEvents: 0 }, (e) => {
-      if (e.type === 'ServiceStateEvent' && (e.data as { service: string }).service === 'kubelet') states.push(String((e.data as { state: string }).state));
-      if (states.includes('Running') && states.includes('Stopping')) abort.abort();
-    }, abort.signal).catch(() => undefined);
+    const done = admin
+      .events(
+        CP,
+        { tailEvents: 0 },
+        (e) => {
+          if (e.type === 'ServiceStateEvent' && (e.data as { service: string }).service === 'kubelet')
+            states.push(String((e.data as { state: string }).state));
+          if (states.includes('Running') && states.includes('Stopping')) abort.abort();
+        },
+        abort.signal,
+      )
+      .catch(() => undefined);
     await new Promise((r) => setTimeout(r, 200));
     await admin.serviceAction(CP, 'kubelet', 'restart');
     await done;
@@ -87,7 +97,12 @@ describe('practice cluster through the Talos client over mTLS', () => {
     expect(JSON.parse(five[0]!)).toHaveProperty('ts');
     expect((await collect(-1)).length).toBeGreaterThan(5);
     const sizes: number[] = [];
-    await reader.connection.stream(MachineServiceService.logs, { namespace: 'system', id: 'kubelet', driver: 0, follow: false, tailLines: 200 }, CP, (d) => sizes.push(d.bytes.length));
+    await reader.connection.stream(
+      MachineServiceService.logs,
+      { namespace: 'system', id: 'kubelet', driver: 0, follow: false, tailLines: 200 },
+      CP,
+      (d) => sizes.push(d.bytes.length),
+    );
     expect(Math.max(...sizes)).toBeLessThanOrEqual(1024);
     expect(sizes.filter((s) => s === 1024).length).toBeGreaterThan(1);
   });
@@ -95,13 +110,22 @@ describe('practice cluster through the Talos client over mTLS', () => {
   it('follows a log and reports an unknown log id like Talos', async () => {
     const abort = new AbortController();
     const lines: string[] = [];
-    const following = reader.logs(W1, { namespace: 'system', id: 'kubelet', follow: true, tailLines: 0 }, (l) => {
-      lines.push(...l);
-      if (lines.length >= 20) abort.abort();
-    }, abort.signal).catch(() => undefined);
+    const following = reader
+      .logs(
+        W1,
+        { namespace: 'system', id: 'kubelet', follow: true, tailLines: 0 },
+        (l) => {
+          lines.push(...l);
+          if (lines.length >= 20) abort.abort();
+        },
+        abort.signal,
+      )
+      .catch(() => undefined);
     await following;
     expect(lines.length).toBeGreaterThanOrEqual(20);
-    await expect(reader.logs(W1, { namespace: 'system', id: 'nope', follow: false, tailLines: 1 }, () => undefined)).rejects.toThrow(/log "nope" was not registered/);
+    await expect(reader.logs(W1, { namespace: 'system', id: 'nope', follow: false, tailLines: 1 }, () => undefined)).rejects.toThrow(
+      /log "nope" was not registered/,
+    );
   });
 
   it('aggregates legacy multi-value `nodes` replies with per-node metadata and errors', async () => {
@@ -110,7 +134,14 @@ describe('practice cluster through the Talos client over mTLS', () => {
     const md = new grpc.Metadata();
     for (const n of [CP, W1, '10.5.0.77']) md.add('nodes', n);
     const response = await new Promise<{ messages: { metadata?: { hostname: string; error: string } }[] }>((resolve, reject) =>
-      raw.makeUnaryRequest(MachineServiceService.version.path, MachineServiceService.version.requestSerialize, MachineServiceService.version.responseDeserialize, Empty.fromPartial({}), md, (e, v) => (e ? reject(e) : resolve(v!))),
+      raw.makeUnaryRequest(
+        MachineServiceService.version.path,
+        MachineServiceService.version.requestSerialize,
+        MachineServiceService.version.responseDeserialize,
+        Empty.fromPartial({}),
+        md,
+        (e, v) => (e ? reject(e) : resolve(v!)),
+      ),
     );
     const byHost = Object.fromEntries(response.messages.map((m) => [m.metadata?.hostname, m.metadata?.error]));
     expect(byHost[CP]).toBe('');
@@ -154,10 +185,18 @@ describe('practice cluster through the Talos client over mTLS', () => {
     const foreign = mintedClient(lab, await issueClientCert(otherCa, ['os:admin']), ['os:admin']);
     await expect(foreign.version(CP)).rejects.toMatchObject({ code: expect.stringMatching(/^(TLS_|UNAVAILABLE)/) });
     foreign.close();
-    const expired = mintedClient(lab, await lab.issueClient(['os:admin'], { notBefore: new Date(Date.now() - 10 * 864e5), notAfter: new Date(Date.now() - 864e5) }), ['os:admin']);
+    const expired = mintedClient(
+      lab,
+      await lab.issueClient(['os:admin'], { notBefore: new Date(Date.now() - 10 * 864e5), notAfter: new Date(Date.now() - 864e5) }),
+      ['os:admin'],
+    );
     await expect(expired.version(CP)).rejects.toMatchObject({ code: expect.stringMatching(/^(TLS_|UNAVAILABLE)/) });
     expired.close();
-    const both = mintedClient(lab, await lab.issueClient(['os:admin'], { extendedKeyUsages: [x509.ExtendedKeyUsage.clientAuth, x509.ExtendedKeyUsage.serverAuth] }), ['os:admin']);
+    const both = mintedClient(
+      lab,
+      await lab.issueClient(['os:admin'], { extendedKeyUsages: [x509.ExtendedKeyUsage.clientAuth, x509.ExtendedKeyUsage.serverAuth] }),
+      ['os:admin'],
+    );
     await expect(both.version(CP)).rejects.toMatchObject({ code: expect.stringMatching(/^(TLS_|UNAVAILABLE)/) });
     both.close();
     expect(lab.refusedConnections.some((r) => r.includes('client auth extended key usage'))).toBe(true);
@@ -181,9 +220,15 @@ describe('practice cluster through the Talos client over mTLS', () => {
     const mc = await admin.getResource(CP, 'config', 'MachineConfigs.config.talos.dev', 'v1alpha1');
     const body = String(mc.spec).replace('v1.36.3', 'v1.36.4');
     const result = await admin.applyConfiguration(CP, { data: body, mode: 'auto', dryRun: true });
-    expect(result.modeDetails).toMatch(/^Dry run summary:\nApplied configuration without a reboot \(skipped in dry-run\)\.\nConfig diff:\n\n--- a\n\+\+\+ b\n@@/);
-    await expect(admin.applyConfiguration(CP, { data: 'not: [valid', mode: 'auto', dryRun: true })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(operator.applyConfiguration(CP, { data: body, mode: 'auto', dryRun: true })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(result.modeDetails).toMatch(
+      /^Dry run summary:\nApplied configuration without a reboot \(skipped in dry-run\)\.\nConfig diff:\n\n--- a\n\+\+\+ b\n@@/,
+    );
+    await expect(admin.applyConfiguration(CP, { data: 'not: [valid', mode: 'auto', dryRun: true })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(operator.applyConfiguration(CP, { data: body, mode: 'auto', dryRun: true })).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
   });
 });
 
@@ -192,7 +237,8 @@ describe('seeded clusters', () => {
     const a = await startLab({ seed: 42, nodes: 2 });
     const b = await startLab({ seed: 42, nodes: 2 });
     try {
-      const shape = (l: Lab) => l.nodes.map((n) => [n.id.hostname, n.machineId, n.bootId, [...n.services.values()].map((s) => s.pid).join(',')]);
+      const shape = (l: Lab) =>
+        l.nodes.map((n) => [n.id.hostname, n.machineId, n.bootId, [...n.services.values()].map((s) => s.pid).join(',')]);
       expect(shape(a)).toEqual(shape(b));
     } finally {
       await a.stop();

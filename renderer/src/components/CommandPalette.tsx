@@ -8,7 +8,7 @@ export function CommandPalette() {
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
   const input = useRef<HTMLInputElement>(null);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+
   const commands = useMemo(() => (open ? buildCommands() : []), [open]);
   const matches = matchCommands(commands, query);
 

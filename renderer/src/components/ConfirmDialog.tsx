@@ -1,6 +1,13 @@
 import { useEffect, useRef } from 'react';
 
-export function ConfirmDialog(props: { title: string; body: React.ReactNode; confirmLabel: string; onConfirm(): void; onCancel(): void; danger?: boolean }) {
+export function ConfirmDialog(props: {
+  title: string;
+  body: React.ReactNode;
+  confirmLabel: string;
+  onConfirm(): void;
+  onCancel(): void;
+  danger?: boolean;
+}) {
   const cancel = useRef<HTMLButtonElement>(null);
   useEffect(() => cancel.current?.focus(), []);
   return (

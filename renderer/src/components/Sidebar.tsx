@@ -35,7 +35,9 @@ export function Sidebar() {
                 <span className="item-title">{identity.name}</span>
                 <span className="item-sub">
                   <RoleBadges roles={identity.roles} />
-                  {identity.expiry !== 'ok' && <span className={`badge expiry-${identity.expiry}`}>{expiryLabel(identity.expiry, identity.daysLeft)}</span>}
+                  {identity.expiry !== 'ok' && (
+                    <span className={`badge expiry-${identity.expiry}`}>{expiryLabel(identity.expiry, identity.daysLeft)}</span>
+                  )}
                 </span>
               </button>
             </li>
@@ -63,10 +65,13 @@ export function Sidebar() {
                     onChange={() => toggleNode(node.address, true)}
                     aria-label={`Select ${node.address}`}
                   />
-                  <span className="item-title" onClick={(e) => {
-                    e.preventDefault();
-                    toggleNode(node.address, e.ctrlKey || e.metaKey || e.shiftKey);
-                  }}>
+                  <span
+                    className="item-title"
+                    onClick={(e) => {
+                      e.preventDefault();
+                      toggleNode(node.address, e.ctrlKey || e.metaKey || e.shiftKey);
+                    }}
+                  >
                     {node.address}
                     <small className="muted">{[node.hostname, node.machineType].filter(Boolean).join(' · ')}</small>
                   </span>

@@ -14,7 +14,9 @@ export function StatusBar() {
 
   return (
     <footer className="statusbar" role="status" aria-label="Status">
-      <span title="How this window reaches the Nodeglass host">{host === 'browser' ? 'Browser mode' : host === 'desktop' ? 'Desktop' : '…'}</span>
+      <span title="How this window reaches the Nodeglass host">
+        {host === 'browser' ? 'Browser mode' : host === 'desktop' ? 'Desktop' : '…'}
+      </span>
       {vault && <span>Vault: {vault.state}</span>}
       <span>{lab?.running ? `Practice cluster: ${lab.endpoint}` : 'Practice cluster: stopped'}</span>
       {identity && (

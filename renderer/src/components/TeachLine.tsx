@@ -18,7 +18,9 @@ export function TeachLine({ command, method }: { command: string; method: string
   return (
     <div className="teach" aria-label="Equivalent talosctl command">
       <code data-testid="talosctl-line">{command}</code>
-      <span className="muted" title="gRPC method">{method}</span>
+      <span className="muted" title="gRPC method">
+        {method}
+      </span>
       <button className="link" onClick={() => void copy()}>
         {copied ? 'Copied' : 'Copy'}
       </button>

@@ -18,7 +18,13 @@ export function ViewTabs() {
     <header className="topbar">
       <div role="tablist" aria-label="Views">
         {TABS.map((t) => (
-          <button key={t.id} role="tab" aria-selected={view === t.id} className={view === t.id ? 'tab active' : 'tab'} onClick={() => setView(t.id)}>
+          <button
+            key={t.id}
+            role="tab"
+            aria-selected={view === t.id}
+            className={view === t.id ? 'tab active' : 'tab'}
+            onClick={() => setView(t.id)}
+          >
             {t.label}
           </button>
         ))}

@@ -25,7 +25,8 @@ interface UiState {
 }
 
 let noticeId = 0;
-const storedTheme = (): Theme => (typeof localStorage !== 'undefined' && localStorage.getItem('nodeglass.theme') === 'light' ? 'light' : 'dark');
+const storedTheme = (): Theme =>
+  typeof localStorage !== 'undefined' && localStorage.getItem('nodeglass.theme') === 'light' ? 'light' : 'dark';
 
 export const useUi = create<UiState>((set, get) => ({
   theme: storedTheme(),

@@ -28,7 +28,8 @@ function VaultPanel() {
     <section className="card" aria-label="Vault">
       <h3>{vault.state === 'uninitialized' ? 'Protect your keys with a passphrase' : 'Unlock the vault'}</h3>
       <p className="muted">
-        {vault.note ?? 'Private keys are encrypted with a key derived from this passphrase (scrypt, AES-256-GCM). Nodeglass never stores the passphrase.'}
+        {vault.note ??
+          'Private keys are encrypted with a key derived from this passphrase (scrypt, AES-256-GCM). Nodeglass never stores the passphrase.'}
       </p>
       <form
         onSubmit={(e) => {
@@ -36,12 +37,22 @@ function VaultPanel() {
           void submit();
         }}
       >
-        <input type="password" aria-label="Passphrase" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />{' '}
+        <input
+          type="password"
+          aria-label="Passphrase"
+          autoComplete="new-password"
+          value={passphrase}
+          onChange={(e) => setPassphrase(e.target.value)}
+        />{' '}
         <button className="primary" type="submit">
           {vault.state === 'uninitialized' ? 'Create vault' : 'Unlock'}
         </button>
       </form>
-      {error && <p className="error-text" role="alert">{error}</p>}
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
     </section>
   );
 }
@@ -97,9 +108,13 @@ function ImportPanel() {
       {locked && <p className="warn-text">Create or unlock the vault first; imported keys are stored encrypted.</p>}
       {discovered.map((d) => (
         <p key={d.path}>
-          Found <code>{d.path}</code> ({d.source === 'TALOSCONFIG' ? '$TALOSCONFIG' : 'talosctl default'}): {d.error ?? d.contexts.join(', ')}{' '}
+          Found <code>{d.path}</code> ({d.source === 'TALOSCONFIG' ? '$TALOSCONFIG' : 'talosctl default'}):{' '}
+          {d.error ?? d.contexts.join(', ')}{' '}
           {!d.error && (
-            <button disabled={locked} onClick={() => void call('identities.importPath', { path: d.path, contexts: null }).then(done, (e) => setError(errorText(e)))}>
+            <button
+              disabled={locked}
+              onClick={() => void call('identities.importPath', { path: d.path, contexts: null }).then(done, (e) => setError(errorText(e)))}
+            >
               Import it
             </button>
           )}
@@ -120,22 +135,43 @@ function ImportPanel() {
         />
       </label>
       <p className="muted">or paste it:</p>
-      <textarea aria-label="talosconfig YAML" rows={6} value={yaml} disabled={locked} onChange={(e) => void check(e.target.value)} spellCheck={false} />
-      {error && <p className="error-text" role="alert">{error}</p>}
+      <textarea
+        aria-label="talosconfig YAML"
+        rows={6}
+        value={yaml}
+        disabled={locked}
+        onChange={(e) => void check(e.target.value)}
+        spellCheck={false}
+      />
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
       {preview && (
         <div>
           <ul className="list">
             {preview.contexts.map((c) => (
               <li key={c.name}>
                 <label>
-                  <input type="checkbox" disabled={c.problems.length > 0} checked={chosen.includes(c.name)} onChange={(e) => setChosen(e.target.checked ? [...chosen, c.name] : chosen.filter((n) => n !== c.name))} /> {c.name}
+                  <input
+                    type="checkbox"
+                    disabled={c.problems.length > 0}
+                    checked={chosen.includes(c.name)}
+                    onChange={(e) => setChosen(e.target.checked ? [...chosen, c.name] : chosen.filter((n) => n !== c.name))}
+                  />{' '}
+                  {c.name}
                   {c.name === preview.current && <span className="badge">current</span>} <RoleBadges roles={c.roles} />
                 </label>
                 {c.problems.map((p) => (
-                  <div key={p} className="error-text">{p}</div>
+                  <div key={p} className="error-text">
+                    {p}
+                  </div>
                 ))}
                 {c.warnings.map((w) => (
-                  <div key={w} className="warn-text">{w}</div>
+                  <div key={w} className="warn-text">
+                    {w}
+                  </div>
                 ))}
               </li>
             ))}
@@ -196,7 +232,9 @@ export function IdentitiesView() {
             </dd>
           </dl>
           {i.warnings.map((w) => (
-            <p key={w} className="warn-text">{w}</p>
+            <p key={w} className="warn-text">
+              {w}
+            </p>
           ))}
           {!i.practice && (
             <button className="danger" onClick={() => void remove(i.id, i.name)}>

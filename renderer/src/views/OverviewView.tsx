@@ -60,15 +60,22 @@ export function OverviewView() {
   }, [identity, nodes]);
 
   if (!identity) return null;
-  const failing = results.flatMap((r) => (r.ok && r.value.failingServices.length ? [`${r.value.failingServices.length} service(s) failing on ${r.node}`] : []));
+  const failing = results.flatMap((r) =>
+    r.ok && r.value.failingServices.length ? [`${r.value.failingServices.length} service(s) failing on ${r.node}`] : [],
+  );
   const unreachable = results.filter((r) => !r.ok).length;
 
   return (
     <div>
       <p aria-label="Health summary" className={failing.length || unreachable ? 'warn-text' : 'ok-text'}>
-        {failing.length || unreachable ? [...failing, ...(unreachable ? [`${unreachable} node(s) not answering`] : [])].join('; ') : `All ${results.length} node(s) healthy`}
+        {failing.length || unreachable
+          ? [...failing, ...(unreachable ? [`${unreachable} node(s) not answering`] : [])].join('; ')
+          : `All ${results.length} node(s) healthy`}
       </p>
-      <TeachLine command={talosctl.dashboard({ context: identity.name, nodes })} method="/machine.MachineService/{Version,Memory,LoadAvg,SystemStat,ServiceList} + COSI Get" />
+      <TeachLine
+        command={talosctl.dashboard({ context: identity.name, nodes })}
+        method="/machine.MachineService/{Version,Memory,LoadAvg,SystemStat,ServiceList} + COSI Get"
+      />
       {error && <p className="error-text">{error}</p>}
       <NodeErrors results={results} />
       <div className="cards">
@@ -115,11 +122,17 @@ export function OverviewView() {
                   {o.load.load1} {o.load.load5} {o.load.load15} <Sparkline values={s?.load ?? []} label="Load average" />
                 </dd>
                 <dt>Security</dt>
-                <dd>{o.security ? `SecureBoot ${o.security.secureBoot ? 'on' : 'off'} · SELinux ${o.security.selinuxState} · FIPS ${o.security.fipsState}` : 'unknown'}</dd>
+                <dd>
+                  {o.security
+                    ? `SecureBoot ${o.security.secureBoot ? 'on' : 'off'} · SELinux ${o.security.selinuxState} · FIPS ${o.security.fipsState}`
+                    : 'unknown'}
+                </dd>
                 <dt>Addresses</dt>
                 <dd>{o.addresses.join(', ')}</dd>
                 <dt>Services</dt>
-                <dd className={o.failingServices.length ? 'error-text' : 'ok-text'}>{o.failingServices.length ? `failing: ${o.failingServices.join(', ')}` : 'all running'}</dd>
+                <dd className={o.failingServices.length ? 'error-text' : 'ok-text'}>
+                  {o.failingServices.length ? `failing: ${o.failingServices.join(', ')}` : 'all running'}
+                </dd>
               </dl>
             </section>
           );

@@ -61,7 +61,14 @@ export function ServicesView() {
             const now = new Date().toISOString();
             services = services.map((s) =>
               s.id === data.service
-                ? { ...s, state: data.state, lastEvent: data.message, lastChange: now, health: data.state === 'Running' ? (data.healthy ? 'ok' : s.health) : 'unknown', events: [...s.events, { msg: data.message, state: data.state, ts: now }] }
+                ? {
+                    ...s,
+                    state: data.state,
+                    lastEvent: data.message,
+                    lastChange: now,
+                    health: data.state === 'Running' ? (data.healthy ? 'ok' : s.health) : 'unknown',
+                    events: [...s.events, { msg: data.message, state: data.state, ts: now }],
+                  }
                 : s,
             );
           }
@@ -69,10 +76,13 @@ export function ServicesView() {
         }),
       );
     });
-    void call('stream.open', { identityId: identity.id, nodes, kind: 'events', tail: 0 }).then((r) => {
-      streamId = r.streamId;
-      if (closed) void call('stream.close', { streamId: r.streamId });
-    }, () => undefined);
+    void call('stream.open', { identityId: identity.id, nodes, kind: 'events', tail: 0 }).then(
+      (r) => {
+        streamId = r.streamId;
+        if (closed) void call('stream.close', { streamId: r.streamId });
+      },
+      () => undefined,
+    );
     return () => {
       closed = true;
       off();
@@ -104,11 +114,19 @@ export function ServicesView() {
   return (
     <div>
       <div className="toolbar">
-        <input data-filter aria-label="Filter services" placeholder="Filter (/)" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input
+          data-filter
+          aria-label="Filter services"
+          placeholder="Filter (/)"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
         <button onClick={() => void load()} disabled={loading}>
           {loading ? 'Loading…' : 'Refresh'}
         </button>
-        <span className="muted">{rows.length} services on {nodes.length} node(s)</span>
+        <span className="muted">
+          {rows.length} services on {nodes.length} node(s)
+        </span>
       </div>
       <TeachLine command={talosctl.services(target)} method="/machine.MachineService/ServiceList" />
       <NodeErrors results={results} />
@@ -116,7 +134,8 @@ export function ServicesView() {
         <div className="card" role="status" aria-label="Action result">
           {outcome.map((o) => (
             <div key={o.node}>
-              <strong>{o.node}</strong>: {o.ok ? <span className="ok-text">{o.value.message}</span> : <span className="error-text">{o.error.message}</span>}
+              <strong>{o.node}</strong>:{' '}
+              {o.ok ? <span className="ok-text">{o.value.message}</span> : <span className="error-text">{o.error.message}</span>}
             </div>
           ))}
         </div>
@@ -155,7 +174,15 @@ export function ServicesView() {
                     {ACTIONS.map((action) => {
                       const reason = serviceActionBlock(row.id, action, identity.roles);
                       return (
-                        <button key={action} className="link" disabled={reason !== null} title={reason ?? `${action} ${row.id} on ${row.node}`} aria-label={`${action} ${row.id} on ${row.node}`} data-reason={reason ?? ''} onClick={() => setPending({ service: row.id, action, nodes: [row.node] })}>
+                        <button
+                          key={action}
+                          className="link"
+                          disabled={reason !== null}
+                          title={reason ?? `${action} ${row.id} on ${row.node}`}
+                          aria-label={`${action} ${row.id} on ${row.node}`}
+                          data-reason={reason ?? ''}
+                          onClick={() => setPending({ service: row.id, action, nodes: [row.node] })}
+                        >
                           {action}
                         </button>
                       );
@@ -165,10 +192,17 @@ export function ServicesView() {
                 {expanded === key && (
                   <tr className="expanded">
                     <td colSpan={7}>
-                      <TeachLine command={talosctl.service({ context: identity.name, nodes: [row.node] }, row.id)} method="/machine.MachineService/ServiceList" />
+                      <TeachLine
+                        command={talosctl.service({ context: identity.name, nodes: [row.node] }, row.id)}
+                        method="/machine.MachineService/ServiceList"
+                      />
                       {(['start', 'stop', 'restart'] as const).map((a) => {
                         const reason = serviceActionBlock(row.id, a, identity.roles);
-                        return reason ? <div key={a} className="reason">{a}: {reason}</div> : null;
+                        return reason ? (
+                          <div key={a} className="reason">
+                            {a}: {reason}
+                          </div>
+                        ) : null;
                       })}
                       <ol className="mono" reversed>
                         {[...row.events].reverse().map((e, i) => (
@@ -193,9 +227,13 @@ export function ServicesView() {
           body={
             <>
               <p>
-                This will {pending.action} <strong>{pending.service}</strong> on <strong>{pending.nodes.join(', ')}</strong> as {identity.name}.
+                This will {pending.action} <strong>{pending.service}</strong> on <strong>{pending.nodes.join(', ')}</strong> as{' '}
+                {identity.name}.
               </p>
-              <TeachLine command={talosctl.serviceAction({ context: identity.name, nodes: pending.nodes }, pending.service, pending.action)} method={`/machine.MachineService/Service${pending.action[0]!.toUpperCase()}${pending.action.slice(1)}`} />
+              <TeachLine
+                command={talosctl.serviceAction({ context: identity.name, nodes: pending.nodes }, pending.service, pending.action)}
+                method={`/machine.MachineService/Service${pending.action[0]!.toUpperCase()}${pending.action.slice(1)}`}
+              />
             </>
           }
           onConfirm={() => void run()}

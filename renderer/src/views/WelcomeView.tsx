@@ -8,9 +8,8 @@ export function WelcomeView() {
     <div className="welcome">
       <h1>Welcome to Nodeglass</h1>
       <p>
-        A console for Talos Linux nodes. Talos has no shell and no SSH: everything goes through its mTLS API. Nodeglass keeps
-        your client certificates encrypted and turns that API into screens, and shows the <code>talosctl</code> command behind
-        every one.
+        A console for Talos Linux nodes. Talos has no shell and no SSH: everything goes through its mTLS API. Nodeglass keeps your client
+        certificates encrypted and turns that API into screens, and shows the <code>talosctl</code> command behind every one.
       </p>
       <div className="welcome-actions">
         <button className="primary" onClick={() => setView('identities')}>

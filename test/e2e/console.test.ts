@@ -1,0 +1,150 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserMode } from '../../electron/browser/start-browser-mode';
+import { launchChromium } from './chromium';
+
+let dir: string;
+let mode: Awaited<ReturnType<typeof startBrowserMode>>;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-e2e-'));
+  mode = await startBrowserMode({ staticDir: path.resolve('out/renderer'), dataDir: dir, version: 'e2e', log: () => undefined });
+  browser = await launchChromium();
+  context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: mode.host.origin });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mode?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const lab = () => {
+  const current = mode.services.lab.current();
+  if (!current) throw new Error('lab not running');
+  return current;
+};
+
+async function useIdentity(name: string) {
+  await page.getByRole('list', { name: 'Identities' }).getByRole('button', { name: new RegExp(name) }).click();
+  await expect.poll(() => page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').count()).toBe(3);
+}
+
+async function selectAllNodes() {
+  await page.getByRole('button', { name: 'All', exact: true }).click();
+}
+
+describe('the console in Chromium through browser mode', () => {
+  it('shows the first-run screen', async () => {
+    await page.goto(mode.host.url);
+    await expect.poll(() => page.getByRole('heading', { name: 'Welcome to Nodeglass' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Import talosconfig' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Open practice cluster' }).isVisible()).toBe(true);
+    expect(page.url()).not.toContain('token=');
+  });
+
+  it('opens the practice cluster and shows an overview of its three nodes', async () => {
+    await page.getByRole('button', { name: 'Open practice cluster' }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').count(), { timeout: 15_000 }).toBe(3);
+    await selectAllNodes();
+    await expect.poll(() => page.locator('section.card[data-node]').count(), { timeout: 10_000 }).toBe(3);
+    const cp = page.locator('section.card[data-node="10.5.0.2"]');
+    expect(await cp.textContent()).toContain('lab-controlplane-1');
+    expect(await cp.textContent()).toContain('v1.13.9');
+    expect(await cp.textContent()).toContain('controlplane');
+    expect(await page.getByLabel('Health summary').textContent()).toContain('healthy');
+  });
+
+  it('lists services of all nodes and shows an unreachable node inline', async () => {
+    lab().setUnreachable('10.5.0.4', true);
+    try {
+      await page.getByRole('tab', { name: 'Services' }).click();
+      await expect.poll(() => page.locator('[data-node-error="10.5.0.4"]').count(), { timeout: 10_000 }).toBe(1);
+      expect(await page.locator('[data-node-error="10.5.0.4"]').textContent()).toContain('unreachable');
+      expect(await page.locator('tr[data-row="10.5.0.2/etcd"]').count()).toBe(1);
+      expect(await page.locator('tr[data-row="10.5.0.3/kubelet"]').count()).toBe(1);
+      expect(await page.locator('tr[data-row^="10.5.0.4/"]').count()).toBe(0);
+    } finally {
+      lab().setUnreachable('10.5.0.4', false);
+    }
+  });
+
+  it('disables restart for a reader and for etcd, with the reasons', async () => {
+    await useIdentity('practice reader@lab');
+    await page.getByRole('tab', { name: 'Services' }).click();
+    const restart = page.getByRole('button', { name: 'restart kubelet on 10.5.0.2' });
+    await expect.poll(() => restart.isDisabled()).toBe(true);
+    expect(await restart.getAttribute('data-reason')).toBe('needs os:admin or os:operator; this identity has os:reader');
+    const etcd = page.getByRole('button', { name: 'restart etcd on 10.5.0.2' });
+    expect(await etcd.isDisabled()).toBe(true);
+    expect(await etcd.getAttribute('data-reason')).toContain('only for kubelet and extension services');
+  });
+
+  it('restarts kubelet as operator: confirmation, Stopping then Running, per-node result, events timeline', async () => {
+    await useIdentity('practice operator@lab');
+    await page.getByRole('tab', { name: 'Services' }).click();
+    const row = page.locator('tr[data-row="10.5.0.2/kubelet"] [data-state]');
+    await expect.poll(() => row.textContent()).toBe('Running');
+    await page.getByRole('button', { name: 'restart kubelet on 10.5.0.2' }).click();
+    const dialog = page.getByRole('alertdialog');
+    expect(await dialog.textContent()).toContain('10.5.0.2');
+    expect(await dialog.getByTestId('talosctl-line').textContent()).toBe('talosctl --context \'practice operator@lab\' -n 10.5.0.2 service kubelet restart');
+    const seen = new Set<string>();
+    const watch = setInterval(() => void row.textContent().then((t) => t && seen.add(t)).catch(() => undefined), 25);
+    await dialog.getByRole('button', { name: /Restart on 1 node/ }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'Action result' }).textContent(), { timeout: 10_000 }).toContain('Service "kubelet" restarted');
+    await expect.poll(() => seen.has('Stopping') && row.textContent().then((t) => t === 'Running'), { timeout: 15_000 }).toBe(true);
+    clearInterval(watch);
+
+    await page.getByRole('tab', { name: 'Events' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Events' }).textContent(), { timeout: 10_000 }).toContain('kubelet: Stopping');
+  });
+
+  it('shows the talosctl line for the view and copies it', async () => {
+    await page.getByRole('tab', { name: 'Services' }).click();
+    const line = page.getByTestId('talosctl-line').first();
+    await expect.poll(() => line.textContent()).toContain('services');
+    await page.getByRole('button', { name: 'Copy' }).first().click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await line.textContent());
+  });
+
+  it('imports the lab talosconfig through the UI; no key material reaches the renderer', async () => {
+    await page.getByRole('tab', { name: 'Identities' }).click();
+    await page.getByLabel('Passphrase').fill('a long test passphrase');
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await page.getByLabel('talosconfig YAML').fill(lab().talosconfig);
+    await expect.poll(() => page.getByRole('button', { name: /Import 3 context/ }).isEnabled()).toBe(true);
+    await page.getByLabel('talosconfig YAML').fill('');
+    await page.getByLabel('talosconfig YAML').fill(lab().talosconfig);
+    await page.getByRole('button', { name: /Import 3 context/ }).click();
+    for (const name of ['admin@lab', 'operator@lab', 'reader@lab']) {
+      await expect.poll(() => page.locator(`[data-identity="${name}"]`).count()).toBe(1);
+      const card = await page.locator(`[data-identity="${name}"]`).textContent();
+      expect(card).toContain(`os:${name.split('@')[0]}`);
+      expect(card).toMatch(/Expires\d{4}-\d{2}-\d{2}/);
+    }
+    const html = await page.content();
+    const keyBody = Buffer.from(/key: (\S+)/.exec(lab().talosconfig)![1]!, 'base64').toString().split('\n')[1]!;
+    expect(html).not.toContain('PRIVATE KEY');
+    expect(html).not.toContain(keyBody);
+    const listed = await page.evaluate(async () => {
+      const token = sessionStorage.getItem('nodeglass.token');
+      const ws = new WebSocket(`ws://${location.host}/ws?token=${token}`);
+      await new Promise((r) => (ws.onopen = r));
+      const reply = new Promise<string>((r) => (ws.onmessage = (m) => r(String(m.data))));
+      ws.send(JSON.stringify({ id: 1, channel: 'identities.list', request: {} }));
+      return reply;
+    });
+    expect(listed).toContain('admin@lab');
+    expect(listed).not.toContain('PRIVATE KEY');
+    expect(listed).not.toContain(keyBody);
+  });
+});
