@@ -34,10 +34,16 @@ describe('talosconfig parsing and validation', () => {
 
   it('refuses file-level problems with their own messages', () => {
     expect(codeAndMessage(() => parseTalosconfig('   '))).toEqual({ code: 'IDENTITY_INVALID', message: 'The talosconfig is empty.' });
-    expect(codeAndMessage(() => parseTalosconfig('context: [unclosed'))).toMatchObject({ message: expect.stringMatching(/^The file is not YAML/) });
+    expect(codeAndMessage(() => parseTalosconfig('context: [unclosed'))).toMatchObject({
+      message: expect.stringMatching(/^The file is not YAML/),
+    });
     expect(codeAndMessage(() => parseTalosconfig('x'.repeat(1_048_577)))).toMatchObject({ code: 'TOO_LARGE' });
-    expect(codeAndMessage(() => parseTalosconfig('context: a\ncontexts: {}\n'))).toMatchObject({ message: 'The talosconfig has no contexts.' });
-    expect(codeAndMessage(() => parseTalosconfig('context: missing\ncontexts:\n    a: {}\n'))).toMatchObject({ message: expect.stringContaining('"missing" is not among') });
+    expect(codeAndMessage(() => parseTalosconfig('context: a\ncontexts: {}\n'))).toMatchObject({
+      message: 'The talosconfig has no contexts.',
+    });
+    expect(codeAndMessage(() => parseTalosconfig('context: missing\ncontexts:\n    a: {}\n'))).toMatchObject({
+      message: expect.stringContaining('"missing" is not among'),
+    });
   });
 
   const problem = async (mutate: (ctx: Record<string, string | string[]>) => void) => {
@@ -50,11 +56,22 @@ describe('talosconfig parsing and validation', () => {
 
   it('names the context and the problem for each bad context', async () => {
     expect((await problem((c) => (c.ca = '%%%'))).problems[0]).toBe('Context "c": "ca" is not valid base64.');
-    expect((await problem((c) => (c.crt = c.key as string))).problems[0]).toMatch(/"crt" must be a PEM CERTIFICATE \(found ED25519 PRIVATE KEY\)/);
+    expect((await problem((c) => (c.crt = c.key as string))).problems[0]).toMatch(
+      /"crt" must be a PEM CERTIFICATE \(found ED25519 PRIVATE KEY\)/,
+    );
     expect((await problem((c) => (c.key = c.crt as string))).problems[0]).toMatch(/"key" must be a private key PEM/);
     const other = await issueClientCert(await createCa(), ['os:admin']);
-    expect((await problem((c) => (c.key = b64(other.keyPem)))).problems[0]).toBe('Context "c": the private key does not belong to the client certificate.');
-    expect((await problem((c) => { c.crt = b64(other.certPem); c.key = b64(other.keyPem); })).problems[0]).toBe(`Context "c": the client certificate is not signed by the context's CA.`);
+    expect((await problem((c) => (c.key = b64(other.keyPem)))).problems[0]).toBe(
+      'Context "c": the private key does not belong to the client certificate.',
+    );
+    expect(
+      (
+        await problem((c) => {
+          c.crt = b64(other.certPem);
+          c.key = b64(other.keyPem);
+        })
+      ).problems[0],
+    ).toBe(`Context "c": the client certificate is not signed by the context's CA.`);
     const noEndpoints = await problem((c) => (c.endpoints = []));
     expect(noEndpoints.problems).toEqual([]);
     expect(noEndpoints.warnings[0]).toBe('Context "c" has no endpoints; add one before connecting.');
@@ -67,8 +84,12 @@ describe('talosconfig parsing and validation', () => {
     expect(expired.problems[0]).toMatch(/^Context "old": the client certificate expired on/);
     const early = parseTalosconfig((await makeTalosconfig([{ name: 'early', leaf: future }])).yaml).contexts[0]!;
     expect(early.problems[0]).toMatch(/^Context "early": the client certificate is not valid until/);
-    const server = parseTalosconfig((await makeTalosconfig([{ name: 'srv', leaf: { extendedKeyUsages: [x509.ExtendedKeyUsage.serverAuth] } }])).yaml).contexts[0]!;
-    expect(server.problems[0]).toBe('Context "srv": the client certificate lacks the clientAuth extended key usage, so Talos would refuse it.');
+    const server = parseTalosconfig(
+      (await makeTalosconfig([{ name: 'srv', leaf: { extendedKeyUsages: [x509.ExtendedKeyUsage.serverAuth] } }])).yaml,
+    ).contexts[0]!;
+    expect(server.problems[0]).toBe(
+      'Context "srv": the client certificate lacks the clientAuth extended key usage, so Talos would refuse it.',
+    );
   });
 
   it('renames clashes like talosctl config merge', () => {

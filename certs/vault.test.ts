@@ -14,7 +14,10 @@ const PASS = 'correct horse battery staple';
 
 describe('the identity vault', () => {
   it('stores no key material, no passphrase and no key body on disk', async () => {
-    const { yaml, contexts } = await makeTalosconfig([{ name: 'admin@lab' }, { name: 'ops@lab', keyType: 'ecdsa', roles: ['os:operator'] }]);
+    const { yaml, contexts } = await makeTalosconfig([
+      { name: 'admin@lab' },
+      { name: 'ops@lab', keyType: 'ecdsa', roles: ['os:operator'] },
+    ]);
     const service = new IdentityService({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
     await service.setup(PASS);
     const report = await service.importYaml(yaml, null);
@@ -52,7 +55,10 @@ describe('the identity vault', () => {
     await expect(service.setup(PASS)).rejects.toMatchObject({ code: 'VAULT_CORRUPT' });
     expect(await readFile(file, 'utf8')).toBe('{"format":"something-else"}');
     await writeFile(file, '{not json');
-    await expect(new Vault(file).load()).rejects.toMatchObject({ code: 'VAULT_CORRUPT', message: expect.stringContaining('left untouched') });
+    await expect(new Vault(file).load()).rejects.toMatchObject({
+      code: 'VAULT_CORRUPT',
+      message: expect.stringContaining('left untouched'),
+    });
   });
 
   it('imports nothing when a chosen context is invalid, and renames clashes', async () => {
@@ -63,15 +69,25 @@ describe('the identity vault', () => {
     const again = await service.importYaml(good.yaml, null);
     expect(again.imported[0]).toMatchObject({ name: 'admin@lab-1', renamed: true });
     expect(again.warnings[0]).toContain('imported as "admin@lab-1"');
-    const bad = await makeTalosconfig([{ name: 'fine' }, { name: 'old', leaf: { notBefore: new Date(Date.now() - 9e8), notAfter: new Date(Date.now() - 1e8) } }]);
-    await expect(service.importYaml(bad.yaml, null)).rejects.toMatchObject({ code: 'IDENTITY_INVALID', message: expect.stringContaining('Nothing was imported') });
+    const bad = await makeTalosconfig([
+      { name: 'fine' },
+      { name: 'old', leaf: { notBefore: new Date(Date.now() - 9e8), notAfter: new Date(Date.now() - 1e8) } },
+    ]);
+    await expect(service.importYaml(bad.yaml, null)).rejects.toMatchObject({
+      code: 'IDENTITY_INVALID',
+      message: expect.stringContaining('Nothing was imported'),
+    });
     expect((await service.list()).map((i) => i.name)).toEqual(['admin@lab', 'admin@lab-1']);
   });
 
   it('offers $TALOSCONFIG and ~/.talos/config without importing them', async () => {
     const { yaml } = await makeTalosconfig([{ name: 'found@x' }]);
     await writeFile(path.join(dir, 'tc'), yaml);
-    const service = new IdentityService({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: { TALOSCONFIG: path.join(dir, 'tc') } });
+    const service = new IdentityService({
+      vaultPath: path.join(dir, 'identities.json'),
+      home: dir,
+      env: { TALOSCONFIG: path.join(dir, 'tc') },
+    });
     const found = await service.discover();
     expect(found).toEqual([{ path: path.join(dir, 'tc'), source: 'TALOSCONFIG', contexts: ['found@x'], error: null }]);
     expect(await service.list()).toEqual([]);

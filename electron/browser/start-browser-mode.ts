@@ -13,7 +13,9 @@ export interface BrowserModeOptions {
 }
 
 /** The services behind the browser-mode host: used by `npm start` without Electron and by the e2e tests. */
-export async function startBrowserMode(options: BrowserModeOptions): Promise<{ host: BrowserHost; services: Services; stop(): Promise<void> }> {
+export async function startBrowserMode(
+  options: BrowserModeOptions,
+): Promise<{ host: BrowserHost; services: Services; stop(): Promise<void> }> {
   const bus = createEventBus();
   const services = createServices({ host: 'browser', version: options.version, dataDir: options.dataDir, emit: bus.emit });
   const host = await startBrowserHost({

@@ -34,7 +34,10 @@ const lab = () => {
 };
 
 async function useIdentity(name: string) {
-  await page.getByRole('list', { name: 'Identities' }).getByRole('button', { name: new RegExp(name) }).click();
+  await page
+    .getByRole('list', { name: 'Identities' })
+    .getByRole('button', { name: new RegExp(name) })
+    .click();
   await expect.poll(() => page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').count()).toBe(3);
 }
 
@@ -96,11 +99,22 @@ describe('the console in Chromium through browser mode', () => {
     await page.getByRole('button', { name: 'restart kubelet on 10.5.0.2' }).click();
     const dialog = page.getByRole('alertdialog');
     expect(await dialog.textContent()).toContain('10.5.0.2');
-    expect(await dialog.getByTestId('talosctl-line').textContent()).toBe('talosctl --context \'practice operator@lab\' -n 10.5.0.2 service kubelet restart');
+    expect(await dialog.getByTestId('talosctl-line').textContent()).toBe(
+      "talosctl --context 'practice operator@lab' -n 10.5.0.2 service kubelet restart",
+    );
     const seen = new Set<string>();
-    const watch = setInterval(() => void row.textContent().then((t) => t && seen.add(t)).catch(() => undefined), 25);
+    const watch = setInterval(
+      () =>
+        void row
+          .textContent()
+          .then((t) => t && seen.add(t))
+          .catch(() => undefined),
+      25,
+    );
     await dialog.getByRole('button', { name: /Restart on 1 node/ }).click();
-    await expect.poll(() => page.getByRole('status', { name: 'Action result' }).textContent(), { timeout: 10_000 }).toContain('Service "kubelet" restarted');
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Action result' }).textContent(), { timeout: 10_000 })
+      .toContain('Service "kubelet" restarted');
     await expect.poll(() => seen.has('Stopping') && row.textContent().then((t) => t === 'Running'), { timeout: 15_000 }).toBe(true);
     clearInterval(watch);
 
@@ -132,7 +146,9 @@ describe('the console in Chromium through browser mode', () => {
       expect(card).toMatch(/Expires\d{4}-\d{2}-\d{2}/);
     }
     const html = await page.content();
-    const keyBody = Buffer.from(/key: (\S+)/.exec(lab().talosconfig)![1]!, 'base64').toString().split('\n')[1]!;
+    const keyBody = Buffer.from(/key: (\S+)/.exec(lab().talosconfig)![1]!, 'base64')
+      .toString()
+      .split('\n')[1]!;
     expect(html).not.toContain('PRIVATE KEY');
     expect(html).not.toContain(keyBody);
     const listed = await page.evaluate(async () => {

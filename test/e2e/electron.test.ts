@@ -12,7 +12,10 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
-if (!binary) console.log('[electron spec] SKIPPED: the Electron binary is not installed here (its download cannot run on this machine); the desktop app is covered where the binary exists.');
+if (!binary)
+  console.log(
+    '[electron spec] SKIPPED: the Electron binary is not installed here (its download cannot run on this machine); the desktop app is covered where the binary exists.',
+  );
 
 describe.skipIf(!binary)('the desktop app under Electron', () => {
   it('opens a hardened window with the first-run screen', async () => {
@@ -21,7 +24,12 @@ describe.skipIf(!binary)('the desktop app under Electron', () => {
       const window = await app.firstWindow();
       await expect.poll(() => window.getByRole('heading', { name: 'Welcome to Nodeglass' }).isVisible(), { timeout: 20_000 }).toBe(true);
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
-      expect(await window.evaluate(() => [typeof (globalThis as { require?: unknown }).require, typeof (globalThis as { process?: unknown }).process])).toEqual(['undefined', 'undefined']);
+      expect(
+        await window.evaluate(() => [
+          typeof (globalThis as { require?: unknown }).require,
+          typeof (globalThis as { process?: unknown }).process,
+        ]),
+      ).toEqual(['undefined', 'undefined']);
       expect(await window.evaluate(() => typeof (globalThis as { nodeglass?: { calls?: unknown } }).nodeglass?.calls)).toBe('object');
     } finally {
       await app.close();

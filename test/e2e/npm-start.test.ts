@@ -16,7 +16,10 @@ afterAll(async () => {
 describe('npm start without the Electron binary', () => {
   it('says Electron is unavailable, serves browser mode at a printed URL, and shows the first-run screen', async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-start-'));
-    child = spawn(process.execPath, ['scripts/start.mjs'], { detached: true, env: { ...process.env, NODEGLASS_SKIP_BUILD: '1', NODEGLASS_DATA_DIR: dir } });
+    child = spawn(process.execPath, ['scripts/start.mjs'], {
+      detached: true,
+      env: { ...process.env, NODEGLASS_SKIP_BUILD: '1', NODEGLASS_DATA_DIR: dir },
+    });
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 30_000);

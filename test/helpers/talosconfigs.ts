@@ -11,13 +11,22 @@ export interface ContextSpec {
 }
 
 /** Writes a talosconfig exactly as talosctl does, with freshly minted certificates. */
-export async function makeTalosconfig(specs: ContextSpec[], current = specs[0]?.name ?? ''): Promise<{ yaml: string; ca: Minted; contexts: Record<string, TalosconfigContext> }> {
+export async function makeTalosconfig(
+  specs: ContextSpec[],
+  current = specs[0]?.name ?? '',
+): Promise<{ yaml: string; ca: Minted; contexts: Record<string, TalosconfigContext> }> {
   const ca = await createCa();
   const config: Talosconfig = { context: current, contexts: {} };
   for (const spec of specs) {
     const signer = spec.ca ?? ca;
     const cert = await issueClientCert(signer, spec.roles ?? ['os:admin'], { keyType: spec.keyType, ...spec.leaf });
-    config.contexts[spec.name] = { endpoints: spec.endpoints ?? ['10.5.0.2'], nodes: ['10.5.0.2'], ca: b64(ca.certPem), crt: b64(cert.certPem), key: b64(cert.keyPem) };
+    config.contexts[spec.name] = {
+      endpoints: spec.endpoints ?? ['10.5.0.2'],
+      nodes: ['10.5.0.2'],
+      ca: b64(ca.certPem),
+      crt: b64(cert.certPem),
+      key: b64(cert.keyPem),
+    };
   }
   return { yaml: stringifyTalosconfig(config), ca, contexts: config.contexts };
 }

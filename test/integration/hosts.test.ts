@@ -14,7 +14,15 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 describe('the contract dispatcher', () => {
   const calls: string[] = [];
-  const handlers = Object.fromEntries(channelNames.map((c) => [c, async () => { calls.push(c); throw new Error('secret internals /home/x/.talos'); }])) as unknown as Handlers;
+  const handlers = Object.fromEntries(
+    channelNames.map((c) => [
+      c,
+      async () => {
+        calls.push(c);
+        throw new Error('secret internals /home/x/.talos');
+      },
+    ]),
+  ) as unknown as Handlers;
   const dispatch = createDispatcher(handlers, () => undefined);
 
   it('rejects a malformed request on every channel with VALIDATION, before any handler runs', async () => {
@@ -73,7 +81,9 @@ describe('browser mode', () => {
   });
 
   it('refuses to bind anything but loopback', async () => {
-    await expect(startBrowserHost({ staticDir: dir, dispatch: async () => ({ ok: true, value: null }), host: '0.0.0.0' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      startBrowserHost({ staticDir: dir, dispatch: async () => ({ ok: true, value: null }), host: '0.0.0.0' }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
 
@@ -84,7 +94,8 @@ describe('layering', () => {
       for (const entry of await readdir(d, { withFileTypes: true })) {
         const full = path.join(d, entry.name);
         if (entry.isDirectory() && !['node_modules', 'out', '.git', 'gen'].includes(entry.name)) await walk(full);
-        else if (/\.(ts|tsx|mjs)$/.test(entry.name) && /from ['"]electron['"]/.test(await readFile(full, 'utf8'))) offenders.push(path.relative(process.cwd(), full));
+        else if (/\.(ts|tsx|mjs)$/.test(entry.name) && /from ['"]electron['"]/.test(await readFile(full, 'utf8')))
+          offenders.push(path.relative(process.cwd(), full));
       }
     };
     await walk(process.cwd());

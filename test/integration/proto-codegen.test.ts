@@ -20,7 +20,9 @@ describe('generated protobuf code', () => {
     try {
       const template = (await readFile('buf.gen.yaml', 'utf8')).replace('out: proto/gen', `out: ${path.join(tmp, 'gen')}`);
       await writeFile(path.join(tmp, 'buf.gen.yaml'), template);
-      execFileSync(path.join('node_modules', '.bin', 'buf'), ['generate', 'proto', '--template', path.join(tmp, 'buf.gen.yaml')], { stdio: 'pipe' });
+      execFileSync(path.join('node_modules', '.bin', 'buf'), ['generate', 'proto', '--template', path.join(tmp, 'buf.gen.yaml')], {
+        stdio: 'pipe',
+      });
       const fresh = await files(path.join(tmp, 'gen'));
       expect(await files('proto/gen')).toEqual(fresh);
       for (const file of fresh) {
