@@ -13,6 +13,8 @@ import type { Router } from './server/call-context';
 
 export interface LabOptions {
   port?: number;
+  /** A loopback address to listen on (127.0.0.1 unless a test needs another). */
+  host?: string;
   nodes?: number;
   controlPlanes?: number;
   cluster?: string;
@@ -67,6 +69,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const rng = new Rng(seed);
   const layout = nodeLayout(count, controlPlanes, cluster);
   const endpointIp = layout[0]?.ip ?? '10.5.0.2';
+  if (options.host && !options.host.startsWith('127.')) throw new Error(`The practice cluster listens on loopback only, not ${options.host}.`);
   const nodes = layout.map(
     (l, index) => new LabNode({ ...l, cluster, index, endpointIp }, seed * 7919 + index, now, options.logRate ?? 20),
   );
@@ -91,7 +94,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     caPem: ca.certPem,
     serverCertPem: server.certPem,
     serverKeyPem: relabelForOpenSsl(server.keyPem),
-    host: '127.0.0.1',
+    host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     router,
     hooks: {
@@ -100,7 +103,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     },
     onRefused: (reason) => refusedConnections.push(reason),
   });
-  const endpoint = `127.0.0.1:${port}`;
+  const endpoint = `${options.host ?? '127.0.0.1'}:${port}`;
 
   const clients = await Promise.all(['os:admin', 'os:operator', 'os:reader'].map((role) => issueClientCert(ca, [role])));
   const config: Talosconfig = { context: `admin@${cluster}`, contexts: {} };

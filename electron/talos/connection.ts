@@ -1,8 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import { createSecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { relabelForOpenSsl } from '../../certs/pem';
 import { AppError } from '../../shared/errors';
 import { mapTalosError } from './errors';
+import { explainRejection, probeTls } from './tls-probe';
 
 /** What a connection needs from an identity. The key arrives from the vault, in the main process only. */
 export interface ConnectionMaterial {
@@ -70,6 +71,7 @@ const CONNECT_FAILURE =
 export class TalosConnection {
   private readonly clients: { endpoint: string; client: grpc.Client }[];
   private current = 0;
+  private readonly secureContext: SecureContext;
 
   constructor(readonly material: ConnectionMaterial) {
     if (material.endpoints.length === 0) {
@@ -96,6 +98,7 @@ export class TalosConnection {
     } finally {
       key.fill(0);
     }
+    this.secureContext = secureContext;
     const credentials = grpc.credentials.createFromSecureContext(secureContext);
     this.clients = material.endpoints.map((raw) => {
       const endpoint = normalizeEndpoint(raw);
@@ -141,9 +144,20 @@ export class TalosConnection {
           e.code === grpc.status.UNAVAILABLE && CONNECT_FAILURE.test(e.details ?? '') && !/dial tcp/.test(e.details ?? '');
         if (!connectionLevel)
           throw mapTalosError(error, { node: node ?? endpoint, endpoint, method: def.path, roles: this.material.roles });
+        lastError = await this.diagnose(e, endpoint);
       }
     }
     throw mapTalosError(lastError, { node: node ?? this.endpoint, endpoint: this.endpoint, method: def.path, roles: this.material.roles });
+  }
+
+  /** Replaces grpc-js' bare "Failed to connect" with what the TLS handshake really said. */
+  private async diagnose(error: grpc.ServiceError, endpoint: string): Promise<grpc.ServiceError> {
+    if (!/no connection established|failed to connect/i.test(error.details ?? '')) return error;
+    let cause = await probeTls(endpoint, this.secureContext);
+    if (cause && /rejected the client certificate/.test(cause)) cause = explainRejection(this.material.certPem) ?? cause;
+    return cause
+      ? Object.assign(Object.create(Object.getPrototypeOf(error) as object) as grpc.ServiceError, error, { details: cause })
+      : error;
   }
 
   /** A server stream to one node. `onMessage` runs per message; the promise settles when the stream ends. */
@@ -166,14 +180,18 @@ export class TalosConnection {
       );
       const onAbort = () => call.cancel();
       signal?.addEventListener('abort', onAbort, { once: true });
+      let failed = false;
       call.on('data', (message: Res) => onMessage(message));
       call.on('error', (error: grpc.ServiceError) => {
+        failed = true;
         signal?.removeEventListener('abort', onAbort);
-        reject(mapTalosError(error, { node: node ?? endpoint, endpoint, method: def.path, roles: this.material.roles }));
+        void this.diagnose(error, endpoint).then((e) =>
+          reject(mapTalosError(e, { node: node ?? endpoint, endpoint, method: def.path, roles: this.material.roles })),
+        );
       });
       call.on('end', () => {
         signal?.removeEventListener('abort', onAbort);
-        resolve();
+        if (!failed) resolve();
       });
     });
   }

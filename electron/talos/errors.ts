@@ -47,7 +47,11 @@ export function mapTalosError(error: unknown, ctx: ErrorContext): AppError {
       `TLS to ${ctx.endpoint} failed: a certificate has expired (${text}). Renew the client certificate (talosctl config new) or check the node's clock.`,
     );
   }
-  if (/alert bad certificate|certificate required|unsupported certificate|bad_certificate|certificate_unknown|client auth/.test(lower)) {
+  if (
+    /alert bad certificate|certificate required|unsupported certificate|bad_certificate|certificate_unknown|client auth|rejected the client certificate/.test(
+      lower,
+    )
+  ) {
     return new AppError(
       'TLS_CERT_REJECTED',
       `${ctx.endpoint} rejected this identity's client certificate (${text}). Talos accepts only certificates from its OS CA with the client-auth key usage.`,

@@ -180,26 +180,67 @@ describe('practice cluster through the Talos client over mTLS', () => {
     }
   });
 
-  it('refuses certificates from another CA, expired ones and ones without exactly clientAuth', async () => {
-    const otherCa = await createCa();
-    const foreign = mintedClient(lab, await issueClientCert(otherCa, ['os:admin']), ['os:admin']);
-    await expect(foreign.version(CP)).rejects.toMatchObject({ code: expect.stringMatching(/^(TLS_|UNAVAILABLE)/) });
-    foreign.close();
-    const expired = mintedClient(
-      lab,
-      await lab.issueClient(['os:admin'], { notBefore: new Date(Date.now() - 10 * 864e5), notAfter: new Date(Date.now() - 864e5) }),
-      ['os:admin'],
-    );
-    await expect(expired.version(CP)).rejects.toMatchObject({ code: expect.stringMatching(/^(TLS_|UNAVAILABLE)/) });
-    expired.close();
-    const both = mintedClient(
-      lab,
-      await lab.issueClient(['os:admin'], { extendedKeyUsages: [x509.ExtendedKeyUsage.clientAuth, x509.ExtendedKeyUsage.serverAuth] }),
-      ['os:admin'],
-    );
-    await expect(both.version(CP)).rejects.toMatchObject({ code: expect.stringMatching(/^(TLS_|UNAVAILABLE)/) });
-    both.close();
+  it('refuses certificates from another CA, expired ones and ones without exactly clientAuth, each with its own error', async () => {
+    const cases: [string, Promise<import('../../certs/pki').Minted>, string, RegExp][] = [
+      ['foreign CA', createCa().then((ca) => issueClientCert(ca, ['os:admin'])), 'TLS_CERT_REJECTED', /another cluster's CA/],
+      [
+        'expired',
+        lab.issueClient(['os:admin'], { notBefore: new Date(Date.now() - 10 * 864e5), notAfter: new Date(Date.now() - 864e5) }),
+        'TLS_CERT_EXPIRED',
+        /expired on/,
+      ],
+      [
+        'clientAuth+serverAuth',
+        lab.issueClient(['os:admin'], { extendedKeyUsages: [x509.ExtendedKeyUsage.clientAuth, x509.ExtendedKeyUsage.serverAuth] }),
+        'TLS_CERT_REJECTED',
+        /clientAuth, serverAuth/,
+      ],
+    ];
+    for (const [label, minted, code, message] of cases) {
+      const client = mintedClient(lab, await minted, ['os:admin']);
+      try {
+        await expect(client.version(CP), label).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+      } finally {
+        client.close();
+      }
+    }
     expect(lab.refusedConnections.some((r) => r.includes('client auth extended key usage'))).toBe(true);
+  });
+
+  it('maps a slow node to DEADLINE_EXCEEDED and a missing file to NOT_FOUND', async () => {
+    lab.setDelay(W1, 2000);
+    try {
+      await expect(
+        reader.connection.unary(MachineServiceService.version, Empty.fromPartial({}), W1, { timeoutMs: 300 }),
+      ).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+    } finally {
+      lab.setDelay(W1, 0);
+    }
+    await expect(admin.read(CP, '/no/such/file')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no such file'),
+    });
+    await expect(admin.getResource(CP, 'network', 'HostnameStatuses.net.talos.dev', 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('maps a server certificate that does not name the endpoint to TLS_NAME_MISMATCH', async () => {
+    const other = await startLab({ host: '127.0.0.2', nodes: 1 });
+    const client = mintedClient(other, await other.issueClient(['os:admin']), ['os:admin'], other.ca.certPem, [other.endpoint]);
+    try {
+      await expect(client.version('10.5.0.2')).rejects.toMatchObject({ code: 'TLS_NAME_MISMATCH' });
+    } finally {
+      client.close();
+      await other.stop();
+    }
+  });
+
+  it('fails over to the next endpoint when the first cannot be reached', async () => {
+    const client = mintedClient(lab, await lab.issueClient(['os:reader']), ['os:reader'], lab.ca.certPem, ['127.0.0.1:1', lab.endpoint]);
+    try {
+      expect((await client.version(CP)).tag).toBe('v1.13.9');
+    } finally {
+      client.close();
+    }
   });
 
   it('maps an unknown server CA to TLS_UNKNOWN_CA', async () => {
