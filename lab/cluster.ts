@@ -69,7 +69,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const rng = new Rng(seed);
   const layout = nodeLayout(count, controlPlanes, cluster);
   const endpointIp = layout[0]?.ip ?? '10.5.0.2';
-  if (options.host && !options.host.startsWith('127.')) throw new Error(`The practice cluster listens on loopback only, not ${options.host}.`);
+  if (options.host && !options.host.startsWith('127.'))
+    throw new Error(`The practice cluster listens on loopback only, not ${options.host}.`);
   const nodes = layout.map(
     (l, index) => new LabNode({ ...l, cluster, index, endpointIp }, seed * 7919 + index, now, options.logRate ?? 20),
   );
