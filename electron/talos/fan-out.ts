@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors';
 import type { PerNode } from '../../shared/domain/node';
 
 /** Runs `fn` for every node with bounded concurrency; one node's failure never fails the others. */
-export async function fanOut<T>(nodes: string[], fn: (node: string) => Promise<T>, concurrency = 64): Promise<PerNode<T>[]> {
+export async function fanOut<T>(nodes: string[], fn: (node: string) => Promise<T>, concurrency = 128): Promise<PerNode<T>[]> {
   const results = new Array<PerNode<T>>(nodes.length);
   let next = 0;
   const worker = async () => {
