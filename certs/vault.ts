@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../shared/errors';
@@ -153,6 +153,11 @@ export class Vault {
   lock(): void {
     this.dataKey?.fill(0);
     this.dataKey = null;
+  }
+
+  /** A key for another purpose (the audit seal), derived from the data key; null while locked. */
+  deriveSecret(label: string): Buffer | null {
+    return this.dataKey ? Buffer.from(hkdfSync('sha256', this.dataKey, Buffer.alloc(0), `nodeglass:${label}`, 32)) : null;
   }
 
   list(): StoredIdentity[] {

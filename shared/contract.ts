@@ -7,6 +7,7 @@ import {
   vaultStatusSchema,
 } from './domain/identity';
 import { labStatusSchema } from './domain/lab';
+import { auditEntrySchema, auditFilterSchema, auditVerificationSchema } from './domain/audit';
 import { nodeRefSchema } from './domain/node';
 import { talosChannels, talosEvents } from './contract-talos';
 
@@ -75,6 +76,13 @@ export const channels = {
   'lab.stop': { request: empty, response: labStatusSchema },
 
   'nodes.list': { request: z.strictObject({ identityId }), response: z.array(nodeRefSchema) },
+
+  'audit.list': { request: auditFilterSchema, response: z.array(auditEntrySchema) },
+  'audit.verify': { request: empty, response: auditVerificationSchema },
+  'audit.export': {
+    request: z.strictObject({ filter: auditFilterSchema, format: z.enum(['jsonl', 'csv']) }),
+    response: z.object({ filename: z.string(), content: z.string(), entries: z.number() }),
+  },
 
   ...talosChannels,
 } as const;

@@ -6,6 +6,10 @@ import { EventStreams } from './event-streams';
 import { IdentityService, type IdentityServiceOptions } from './identity-service';
 import { LabService } from './lab-service';
 import { createMutationGate, type MutationRecorder } from './mutations';
+import { AuditLog } from './audit/audit-log';
+import { exportEntries, matchesFilter } from './audit/audit-export';
+import { createAuditRecorder } from './audit/recorder';
+import { talosctl } from '../../shared/talosctl';
 import { nodeOverview } from './overview';
 import { TalosSessions } from './talos-sessions';
 
@@ -22,6 +26,7 @@ export interface ServiceDeps {
 
 export interface Services {
   handlers: Handlers;
+  audit: AuditLog;
   identities: IdentityService;
   lab: LabService;
   dispose(): Promise<void>;
@@ -41,7 +46,13 @@ export function createServices(deps: ServiceDeps): Services {
     deps.emit('lab.changed', status);
   });
   const streams = new EventStreams(sessions, deps.emit);
-  const mutate = createMutationGate(identities, deps.recordMutation ?? (() => undefined));
+  const audit = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'));
+  const mutate = createMutationGate(identities, deps.recordMutation ?? createAuditRecorder(audit, identities));
+  const afterUnlock = async <T>(p: Promise<T>) => {
+    const value = await p;
+    await audit.reseal();
+    return value;
+  };
   const forgetAfter = async <T>(id: string, p: Promise<T>) => {
     const value = await p;
     sessions.forget(id);
@@ -51,8 +62,8 @@ export function createServices(deps: ServiceDeps): Services {
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Nodeglass', version: deps.version, host: deps.host, platform: process.platform }),
     'vault.status': () => identities.status(),
-    'vault.setup': ({ passphrase }) => identities.setup(passphrase),
-    'vault.unlock': ({ passphrase }) => identities.unlock(passphrase),
+    'vault.setup': ({ passphrase }) => afterUnlock(identities.setup(passphrase)),
+    'vault.unlock': ({ passphrase }) => afterUnlock(identities.unlock(passphrase)),
     'vault.lock': async () => {
       sessions.forget();
       return identities.lock();
@@ -111,9 +122,22 @@ export function createServices(deps: ServiceDeps): Services {
     'talos.serviceAction': async ({ identityId, nodes, service, action }) => {
       const client = await sessions.client(identityId);
       const method = `/machine.MachineService/Service${action[0]!.toUpperCase()}${action.slice(1)}`;
-      return mutate(identityId, nodes, method, { id: service }, () =>
+      const meta = await identities.meta(identityId);
+      const command = talosctl.serviceAction({ context: meta.name, nodes }, service, action);
+      return mutate({ identityId, nodes, method, args: { id: service }, talosctl: command }, () =>
         fanOut(nodes, async (node) => ({ message: await client.serviceAction(node, service, action) })),
       );
+    },
+    'audit.list': async (filter) => (await audit.entries()).filter((e) => matchesFilter(e, filter)).reverse(),
+    'audit.verify': () => audit.verify(),
+    'audit.export': async ({ filter, format }) => {
+      const entries = (await audit.entries()).filter((e) => matchesFilter(e, filter));
+      const stamp = new Date().toISOString();
+      return {
+        filename: `nodeglass-audit-${stamp.replace(/[:.]/g, '-')}.${format}`,
+        content: exportEntries(entries, await audit.verify(), format, stamp),
+        entries: entries.length,
+      };
     },
     'stream.open': async ({ identityId, nodes, tail }) => ({ streamId: await streams.start(identityId, nodes, tail) }),
     'stream.close': async ({ streamId }) => {
@@ -124,6 +148,7 @@ export function createServices(deps: ServiceDeps): Services {
 
   return {
     handlers,
+    audit,
     identities,
     lab,
     async dispose() {

@@ -1,3 +1,4 @@
+import { AppError } from '../../shared/errors';
 import type { IdentityService } from './identity-service';
 
 export interface MutationRecord {
@@ -5,31 +6,43 @@ export interface MutationRecord {
   nodes: string[];
   method: string;
   args: Record<string, unknown>;
-  outcomes: { node: string; ok: boolean; code?: string; message?: string }[];
+  talosctl: string;
+  outcomes: { node: string; ok: boolean; code?: string; message?: string; actorId?: string }[];
 }
 
-export type MutationRecorder = (record: MutationRecord) => Promise<void> | void;
+export type MutationRecorder = (record: MutationRecord) => Promise<unknown> | unknown;
+
+type Outcome = { node: string; ok: boolean; error?: { code: string; message: string }; value?: unknown };
 
 /**
- * The one choke point every mutating call passes through. It runs the action and hands a record of it,
- * with per-node outcomes, to the recorder (the audit trail builds on this).
+ * The one choke point every mutating call and every secret reveal passes through: it runs the action and
+ * records it, with per-node outcomes, before the result goes back. A call that fails as a whole is recorded too.
  */
 export function createMutationGate(identities: IdentityService, recorder: MutationRecorder) {
-  return async function mutate<T extends { node: string; ok: boolean; error?: { code: string; message: string } }>(
-    identityId: string,
-    nodes: string[],
-    method: string,
-    args: Record<string, unknown>,
+  return async function mutate<T extends Outcome>(
+    request: { identityId: string; nodes: string[]; method: string; args: Record<string, unknown>; talosctl: string },
     run: () => Promise<T[]>,
   ): Promise<T[]> {
-    await identities.meta(identityId);
-    const results = await run();
+    await identities.meta(request.identityId);
+    let results: T[];
+    try {
+      results = await run();
+    } catch (error) {
+      const e = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
+      await recorder({ ...request, outcomes: request.nodes.map((node) => ({ node, ok: false, code: e.code, message: e.message })) });
+      throw error;
+    }
     await recorder({
-      identityId,
-      nodes,
-      method,
-      args,
-      outcomes: results.map((r) => ({ node: r.node, ok: r.ok, ...(r.error ? { code: r.error.code, message: r.error.message } : {}) })),
+      ...request,
+      outcomes: results.map((r) => {
+        const actorId = (r.value as { actorId?: unknown } | undefined)?.actorId;
+        return {
+          node: r.node,
+          ok: r.ok,
+          ...(r.error ? { code: r.error.code, message: r.error.message } : {}),
+          ...(typeof actorId === 'string' && actorId ? { actorId } : {}),
+        };
+      }),
     });
     return results;
   };

@@ -7,6 +7,7 @@ import { StatusBar } from './components/StatusBar';
 import { ViewTabs } from './components/ViewTabs';
 import { useSession } from './stores/session-store';
 import { useUi } from './stores/ui-store';
+import { AuditView } from './views/AuditView';
 import { EventsView } from './views/EventsView';
 import { IdentitiesView } from './views/IdentitiesView';
 import { OverviewView } from './views/OverviewView';
@@ -50,6 +51,7 @@ function MainView() {
   const identities = useSession((s) => s.identities);
   const activeId = useSession((s) => s.activeId);
   if (view === 'identities') return <IdentitiesView />;
+  if (view === 'audit') return <AuditView />;
   if (identities.length === 0 || !activeId || view === 'welcome') return <WelcomeView />;
   if (view === 'services') return <ServicesView />;
   if (view === 'events') return <EventsView />;

@@ -122,6 +122,21 @@ describe('the console in Chromium through browser mode', () => {
     await expect.poll(() => page.getByRole('table', { name: 'Events' }).textContent(), { timeout: 10_000 }).toContain('kubelet: Stopping');
   });
 
+  it('shows that restart in the Audit screen with its talosctl command, and exports it', async () => {
+    await page.getByRole('tab', { name: 'Audit' }).click();
+    const row = page.locator('tr[data-audit-seq="1"]');
+    await expect
+      .poll(() => row.textContent(), { timeout: 5000 })
+      .toContain("talosctl --context 'practice operator@lab' -n 10.5.0.2 service kubelet restart");
+    expect(await row.textContent()).toContain('/machine.MachineService/ServiceRestart');
+    expect(await page.getByRole('status', { name: 'Audit verification' }).textContent()).toContain('Chain intact: 1 entries');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON lines' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^nodeglass-audit-.*\.jsonl$/);
+    const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+    expect(text).toContain('"method":"/machine.MachineService/ServiceRestart"');
+    expect(text).toContain('"proof"');
+  });
+
   it('shows the talosctl line for the view and copies it', async () => {
     await page.getByRole('tab', { name: 'Services' }).click();
     const line = page.getByTestId('talosctl-line').first();

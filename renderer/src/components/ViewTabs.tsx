@@ -6,6 +6,7 @@ const TABS: { id: ViewId; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'services', label: 'Services' },
   { id: 'events', label: 'Events' },
+  { id: 'audit', label: 'Audit' },
   { id: 'identities', label: 'Identities' },
 ];
 

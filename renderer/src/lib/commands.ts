@@ -12,6 +12,7 @@ const VIEWS: { id: ViewId; title: string }[] = [
   { id: 'overview', title: 'Go to Overview' },
   { id: 'services', title: 'Go to Services' },
   { id: 'events', title: 'Go to Events timeline' },
+  { id: 'audit', title: 'Go to Audit trail' },
   { id: 'identities', title: 'Go to Identities' },
 ];
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type ViewId = 'welcome' | 'identities' | 'overview' | 'services' | 'events';
+export type ViewId = 'welcome' | 'identities' | 'overview' | 'services' | 'events' | 'audit';
 export type Theme = 'dark' | 'light';
 
 export interface Notice {
