@@ -6,7 +6,15 @@ export default defineConfig({
   test: {
     projects: [
       { extends: true, test: { name: 'unit', environment: 'node', include: ['{shared,electron,certs,lab}/**/*.test.ts'] } },
-      { extends: true, test: { name: 'dom', environment: 'jsdom', include: ['renderer/**/*.test.{ts,tsx}'] } },
+      {
+        extends: true,
+        test: {
+          name: 'dom',
+          environment: 'jsdom',
+          include: ['renderer/**/*.test.{ts,tsx}'],
+          setupFiles: ['renderer/src/test-support/setup.ts'],
+        },
+      },
       {
         extends: true,
         test: {

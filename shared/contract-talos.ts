@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { perNode } from './domain/node';
-import { overviewSchema, serviceActionSchema, serviceSchema, talosEventSchema, versionSchema } from './domain/talos';
+import {
+  containerSchema,
+  etcdSchema,
+  kernelRecordSchema,
+  memorySchema,
+  mountSchema,
+  overviewSchema,
+  processSchema,
+  serviceActionSchema,
+  serviceSchema,
+  talosEventSchema,
+  versionSchema,
+} from './domain/talos';
 import { errorShapeSchema } from './result';
 
 const identityId = z.string().min(1).max(200);
@@ -17,10 +29,18 @@ export const talosChannels = {
     response: z.array(perNode(z.object({ message: z.string() }))),
     mutating: true,
   },
+  'talos.processes': { request: z.strictObject(target), response: z.array(perNode(z.array(processSchema))) },
+  'talos.memory': { request: z.strictObject(target), response: z.array(perNode(memorySchema)) },
+  'talos.mounts': { request: z.strictObject(target), response: z.array(perNode(z.array(mountSchema))) },
+  'talos.containers': {
+    request: z.strictObject({ ...target, namespace: z.enum(['system', 'k8s.io']) }),
+    response: z.array(perNode(z.array(containerSchema))),
+  },
+  'talos.etcd': { request: z.strictObject(target), response: z.array(perNode(etcdSchema)) },
   'stream.open': {
     request: z.strictObject({
       ...target,
-      kind: z.literal('events'),
+      kind: z.enum(['events', 'dmesg']),
       tail: z.number().int().min(-1).max(10_000),
     }),
     response: z.object({ streamId: z.string() }),
@@ -30,6 +50,7 @@ export const talosChannels = {
 
 export const talosEvents = {
   'stream.events': z.object({ streamId: z.string(), node: z.string(), events: z.array(talosEventSchema) }),
+  'stream.kernel': z.object({ streamId: z.string(), node: z.string(), records: z.array(kernelRecordSchema) }),
   'stream.state': z.object({
     streamId: z.string(),
     node: z.string(),

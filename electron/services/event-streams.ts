@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { TalosEvent } from '../../shared/domain/talos';
+import type { KernelRecord, TalosEvent } from '../../shared/domain/talos';
+import { parseKernelRecord } from './node-tables';
 import { AppError } from '../../shared/errors';
 import type { Emit } from '../host/dispatch';
 import type { TalosSessions } from './talos-sessions';
@@ -15,18 +16,24 @@ export class EventStreams {
     private readonly emit: Emit,
   ) {}
 
-  async start(identityId: string, nodes: string[], tail: number): Promise<string> {
+  async start(identityId: string, nodes: string[], tail: number, kind: 'events' | 'dmesg' = 'events'): Promise<string> {
     const client = await this.sessions.client(identityId);
     const streamId = randomUUID();
     const abort = new AbortController();
     this.open.set(streamId, abort);
     for (const node of nodes) {
       let pending: TalosEvent[] = [];
+      let kernel: KernelRecord[] = [];
       let lastId = '';
+      let reopened = false;
       const flush = setInterval(() => {
         if (pending.length) {
           this.emit('stream.events', { streamId, node, events: pending });
           pending = [];
+        }
+        if (kernel.length) {
+          this.emit('stream.kernel', { streamId, node, records: kernel });
+          kernel = [];
         }
       }, BATCH_MS);
       abort.signal.addEventListener('abort', () => clearInterval(flush), { once: true });
@@ -35,21 +42,32 @@ export class EventStreams {
         while (!abort.signal.aborted) {
           this.emit('stream.state', { streamId, node, state: 'open', error: null });
           try {
-            await client.events(
-              node,
-              lastId ? { tailId: lastId } : { tailEvents: tail },
-              (event) => {
-                lastId = event.id;
-                pending.push(event);
-                delay = 500;
-              },
-              abort.signal,
-            );
+            if (kind === 'dmesg') {
+              // After a drop, only new records: the kernel ring has no ids to resume from.
+              await client.dmesg(
+                node,
+                { follow: true, tail: reopened || tail === 0 },
+                (line) => kernel.push(parseKernelRecord(line)),
+                abort.signal,
+              );
+            } else {
+              await client.events(
+                node,
+                lastId ? { tailId: lastId } : { tailEvents: tail },
+                (event) => {
+                  lastId = event.id;
+                  pending.push(event);
+                  delay = 500;
+                },
+                abort.signal,
+              );
+            }
             if (abort.signal.aborted) break;
           } catch (error) {
             if (abort.signal.aborted) break;
             const e = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
             this.emit('stream.state', { streamId, node, state: 'reconnecting', error: { code: e.code, message: e.message } });
+            reopened = true;
           }
           await new Promise((r) => setTimeout(r, delay));
           delay = Math.min(delay * 2, 10_000);

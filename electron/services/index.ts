@@ -11,6 +11,7 @@ import { exportEntries, matchesFilter } from './audit/audit-export';
 import { createAuditRecorder } from './audit/recorder';
 import { talosctl } from '../../shared/talosctl';
 import { nodeOverview } from './overview';
+import { containersOf, etcdOf, memoryOf, mountsOf, processesOf } from './node-tables';
 import { TalosSessions } from './talos-sessions';
 
 export interface ServiceDeps {
@@ -139,7 +140,27 @@ export function createServices(deps: ServiceDeps): Services {
         entries: entries.length,
       };
     },
-    'stream.open': async ({ identityId, nodes, tail }) => ({ streamId: await streams.start(identityId, nodes, tail) }),
+    'talos.processes': async ({ identityId, nodes }) => {
+      const client = await sessions.client(identityId);
+      return fanOut(nodes, (node) => processesOf(client, node));
+    },
+    'talos.memory': async ({ identityId, nodes }) => {
+      const client = await sessions.client(identityId);
+      return fanOut(nodes, (node) => memoryOf(client, node));
+    },
+    'talos.mounts': async ({ identityId, nodes }) => {
+      const client = await sessions.client(identityId);
+      return fanOut(nodes, (node) => mountsOf(client, node));
+    },
+    'talos.containers': async ({ identityId, nodes, namespace }) => {
+      const client = await sessions.client(identityId);
+      return fanOut(nodes, (node) => containersOf(client, node, namespace));
+    },
+    'talos.etcd': async ({ identityId, nodes }) => {
+      const client = await sessions.client(identityId);
+      return fanOut(nodes, (node) => etcdOf(client, node));
+    },
+    'stream.open': async ({ identityId, nodes, tail, kind }) => ({ streamId: await streams.start(identityId, nodes, tail, kind) }),
     'stream.close': async ({ streamId }) => {
       streams.stop(streamId);
       return {};

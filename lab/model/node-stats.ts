@@ -77,22 +77,29 @@ export function loadAvg(node: LabNode): { load1: number; load5: number; load15: 
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
+/** Busy CPU seconds since boot: the integral of a load share that drifts between 5 % and 35 %, so it only grows. */
+function busySeconds(node: LabNode, uptime: number): number {
+  const period = 20;
+  const phase = node.id.index;
+  const integral = (t: number) => 0.2 * t - 0.15 * period * Math.cos(t / period + phase);
+  return node.cpus * (integral(uptime) - integral(0));
+}
+
 export function systemStat(node: LabNode): SystemStat {
   const uptime = Math.max(1, (node.now() - node.bootTime) / 1000);
-  const busyShare = 0.08 + 0.3 * wave(node, 20, 0.5);
   const cpuSeconds = uptime * node.cpus;
-  // cumulative counters: integrate a share that drifts slowly so deltas show the current load
-  const user = cpuSeconds * busyShare * 0.7;
-  const system = cpuSeconds * busyShare * 0.3;
-  const idle = cpuSeconds - user - system;
+  const busy = busySeconds(node, uptime);
+  const user = busy * 0.7;
+  const system = busy * 0.3;
+  const idle = cpuSeconds - busy;
   const stat = {
     user: round(user),
     nice: 0,
     system: round(system),
     idle: round(idle),
-    iowait: round(cpuSeconds * 0.003),
+    iowait: 0,
     irq: 0,
-    softIrq: round(cpuSeconds * 0.002),
+    softIrq: 0,
     steal: 0,
     guest: 0,
     guestNice: 0,

@@ -8,7 +8,10 @@ import { ViewTabs } from './components/ViewTabs';
 import { useSession } from './stores/session-store';
 import { useUi } from './stores/ui-store';
 import { AuditView } from './views/AuditView';
+import { EtcdView } from './views/EtcdView';
 import { EventsView } from './views/EventsView';
+import { KernelView } from './views/KernelView';
+import { SystemView } from './views/SystemView';
 import { IdentitiesView } from './views/IdentitiesView';
 import { OverviewView } from './views/OverviewView';
 import { ServicesView } from './views/ServicesView';
@@ -55,6 +58,9 @@ function MainView() {
   if (identities.length === 0 || !activeId || view === 'welcome') return <WelcomeView />;
   if (view === 'services') return <ServicesView />;
   if (view === 'events') return <EventsView />;
+  if (view === 'system') return <SystemView />;
+  if (view === 'kernel') return <KernelView />;
+  if (view === 'etcd') return <EtcdView />;
   return <OverviewView />;
 }
 

@@ -56,3 +56,79 @@ export const talosEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type TalosEvent = z.infer<typeof talosEventSchema>;
+
+export const processSchema = z.object({
+  pid: z.number(),
+  ppid: z.number(),
+  state: z.string(),
+  threads: z.number(),
+  cpuTime: z.number(),
+  virtualMemory: z.number(),
+  residentMemory: z.number(),
+  command: z.string(),
+  args: z.string(),
+});
+export type TalosProcess = z.infer<typeof processSchema>;
+
+/** `talosctl memory` columns, in MB. */
+export const memorySchema = z.object({
+  totalMb: z.number(),
+  usedMb: z.number(),
+  freeMb: z.number(),
+  sharedMb: z.number(),
+  buffersMb: z.number(),
+  cacheMb: z.number(),
+  availableMb: z.number(),
+});
+export type TalosMemory = z.infer<typeof memorySchema>;
+
+export const mountSchema = z.object({ filesystem: z.string(), sizeBytes: z.number(), availableBytes: z.number(), mountedOn: z.string() });
+export type TalosMount = z.infer<typeof mountSchema>;
+
+export const containerSchema = z.object({
+  namespace: z.string(),
+  id: z.string(),
+  displayId: z.string(),
+  image: z.string(),
+  pid: z.number(),
+  status: z.string(),
+  podId: z.string(),
+});
+export type TalosContainer = z.infer<typeof containerSchema>;
+
+export const etcdSchema = z.object({
+  members: z.array(
+    z.object({
+      id: z.string(),
+      hostname: z.string(),
+      peerUrls: z.array(z.string()),
+      clientUrls: z.array(z.string()),
+      isLearner: z.boolean(),
+    }),
+  ),
+  status: z
+    .object({
+      memberId: z.string(),
+      protocolVersion: z.string(),
+      storageVersion: z.string(),
+      dbSize: z.number(),
+      dbSizeInUse: z.number(),
+      leader: z.string(),
+      raftIndex: z.string(),
+      raftTerm: z.string(),
+      raftAppliedIndex: z.string(),
+      isLearner: z.boolean(),
+      errors: z.array(z.string()),
+    })
+    .nullable(),
+  alarms: z.array(z.object({ memberId: z.string(), alarm: z.string() })),
+});
+export type TalosEtcd = z.infer<typeof etcdSchema>;
+
+export const kernelRecordSchema = z.object({
+  facility: z.string(),
+  priority: z.string(),
+  time: z.string().nullable(),
+  message: z.string(),
+});
+export type KernelRecord = z.infer<typeof kernelRecordSchema>;

@@ -145,6 +145,29 @@ describe('the console in Chromium through browser mode', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await line.textContent());
   });
 
+  it('shows processes sorted by CPU, memory in MB, the kernel log and etcd', async () => {
+    await selectAllNodes();
+    await page.getByRole('tab', { name: 'System' }).click();
+    const processes = page.getByRole('table', { name: 'Processes' });
+    await expect.poll(() => processes.locator('tbody tr').count(), { timeout: 8000 }).toBeGreaterThan(10);
+    expect(await processes.getByRole('columnheader', { name: /CPU time/ }).getAttribute('aria-sort')).toBe('descending');
+    await page.getByRole('tab', { name: 'Memory' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Memory (MB)' }).locator('tbody tr').count()).toBe(3);
+    await page.getByRole('tab', { name: 'Kernel' }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'Kernel log' }).textContent(), { timeout: 8000 })
+      .toContain('Linux version 6.18.44-talos');
+    await page.getByLabel('Lowest priority').selectOption('err');
+    const priorities = await page.getByRole('table', { name: 'Kernel log' }).locator('tbody td:nth-child(4)').allTextContents();
+    expect(priorities.length).toBeGreaterThan(0);
+    expect(priorities.every((p) => ['emerg', 'alert', 'crit', 'err'].includes(p))).toBe(true);
+    await page.getByRole('tab', { name: 'etcd' }).click();
+    await expect
+      .poll(() => page.getByRole('table', { name: 'etcd members' }).textContent(), { timeout: 8000 })
+      .toContain('lab-controlplane-1');
+    expect(await page.getByRole('table', { name: 'etcd status' }).textContent()).toMatch(/\d+ MB \([\d.]+%\)/);
+  });
+
   it('imports the lab talosconfig through the UI; no key material reaches the renderer', async () => {
     await page.getByRole('tab', { name: 'Identities' }).click();
     await page.getByLabel('Passphrase').fill('a long test passphrase');

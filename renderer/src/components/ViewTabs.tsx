@@ -5,7 +5,10 @@ import { RoleBadges } from './RoleBadges';
 const TABS: { id: ViewId; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'services', label: 'Services' },
+  { id: 'system', label: 'System' },
   { id: 'events', label: 'Events' },
+  { id: 'kernel', label: 'Kernel' },
+  { id: 'etcd', label: 'etcd' },
   { id: 'audit', label: 'Audit' },
   { id: 'identities', label: 'Identities' },
 ];

@@ -11,7 +11,10 @@ export interface Command {
 const VIEWS: { id: ViewId; title: string }[] = [
   { id: 'overview', title: 'Go to Overview' },
   { id: 'services', title: 'Go to Services' },
+  { id: 'system', title: 'Go to System (processes, memory, mounts, containers)' },
   { id: 'events', title: 'Go to Events timeline' },
+  { id: 'kernel', title: 'Go to Kernel log (dmesg)' },
+  { id: 'etcd', title: 'Go to etcd' },
   { id: 'audit', title: 'Go to Audit trail' },
   { id: 'identities', title: 'Go to Identities' },
 ];

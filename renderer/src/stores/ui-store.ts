@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export type ViewId = 'welcome' | 'identities' | 'overview' | 'services' | 'events' | 'audit';
+export type ViewId = 'welcome' | 'identities' | 'overview' | 'services' | 'system' | 'events' | 'kernel' | 'etcd' | 'audit';
 export type Theme = 'dark' | 'light';
 
 export interface Notice {
@@ -47,6 +47,7 @@ export const useUi = create<UiState>((set, get) => ({
   notify(kind, text) {
     const id = ++noticeId;
     set((s) => ({ notices: [...s.notices.slice(-4), { id, kind, text }] }));
+    if (kind === 'info') setTimeout(() => get().dismiss(id), 6000);
   },
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
 }));

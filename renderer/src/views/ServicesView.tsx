@@ -170,7 +170,7 @@ export function ServicesView() {
                   <td className={`health-${row.health}`}>{row.health === 'ok' ? 'OK' : row.health === 'fail' ? 'Fail' : '?'}</td>
                   <td>{row.lastChange ? ago(row.lastChange) : ''}</td>
                   <td>{row.lastEvent}</td>
-                  <td>
+                  <td className="actions">
                     {ACTIONS.map((action) => {
                       const reason = serviceActionBlock(row.id, action, identity.roles);
                       return (

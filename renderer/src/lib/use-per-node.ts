@@ -1,0 +1,38 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Channel, Request, Response } from '../../../shared/contract';
+import type { PerNode } from '../../../shared/domain/node';
+import { call, errorText } from '../api/call';
+import { useUi } from '../stores/ui-store';
+
+type PerNodeChannel = { [C in Channel]: Response<C> extends PerNode<unknown>[] ? C : never }[Channel];
+type ValueOf<C extends PerNodeChannel> = Response<C> extends PerNode<infer V>[] ? V : never;
+
+/** Loads a fanned-out channel for the selection, optionally refreshing every `refreshMs`. */
+export function usePerNode<C extends PerNodeChannel>(channel: C, request: Request<C> | null, refreshMs = 0) {
+  const [results, setResults] = useState<PerNode<ValueOf<C>>[]>([]);
+  const [loading, setLoading] = useState(false);
+  const key = JSON.stringify(request);
+  const load = useCallback(async () => {
+    if (!request) return;
+    setLoading(true);
+    try {
+      setResults((await call(channel, request)) as unknown as PerNode<ValueOf<C>>[]);
+    } catch (error) {
+      useUi.getState().notify('error', errorText(error));
+    } finally {
+      setLoading(false);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [channel, key]);
+  useEffect(() => {
+    void load();
+    if (!refreshMs) return;
+    const timer = setInterval(() => void load(), refreshMs);
+    return () => clearInterval(timer);
+  }, [load, refreshMs]);
+  return { results, loading, reload: load };
+}
+
+export function rowsOf<T>(results: PerNode<T[]>[]): (T & { node: string })[] {
+  return results.flatMap((r) => (r.ok ? r.value.map((v) => ({ ...v, node: r.node })) : []));
+}

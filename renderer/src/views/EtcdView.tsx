@@ -1,0 +1,105 @@
+import { talosctl } from '../../../shared/talosctl';
+import { NodeErrors } from '../components/NodeErrors';
+import { TeachLine } from '../components/TeachLine';
+import { bytes } from '../lib/format';
+import { usePerNode } from '../lib/use-per-node';
+import { useActiveIdentity, useSession } from '../stores/session-store';
+
+/** etcd on control planes: members, status (DB size, in use, leader, raft) and alarms. */
+export function EtcdView() {
+  const identity = useActiveIdentity();
+  const allNodes = useSession((s) => s.nodes);
+  const selected = useSession((s) => s.selected);
+  const controlPlanes = selected.filter((n) => allNodes.find((x) => x.address === n)?.machineType !== 'worker');
+  const { results } = usePerNode(
+    'talos.etcd',
+    identity && controlPlanes.length ? { identityId: identity.id, nodes: controlPlanes } : null,
+    5000,
+  );
+  if (!identity) return null;
+  const t = { context: identity.name, nodes: controlPlanes };
+  const ok = results.flatMap((r) => (r.ok ? [{ node: r.node, ...r.value }] : []));
+  const members = ok[0]?.members ?? [];
+  return (
+    <div>
+      {controlPlanes.length === 0 && <p className="muted">etcd runs on control-plane nodes; select one.</p>}
+      <TeachLine command={talosctl.etcdStatus(t)} method="/machine.MachineService/EtcdStatus" />
+      <NodeErrors results={results} />
+      <table className="grid" aria-label="etcd status">
+        <thead>
+          <tr>
+            <th>Node</th>
+            <th>Member</th>
+            <th>DB size</th>
+            <th>In use</th>
+            <th>Leader</th>
+            <th>Raft index</th>
+            <th>Raft term</th>
+            <th>Raft applied</th>
+            <th>Learner</th>
+            <th>Protocol</th>
+            <th>Storage</th>
+            <th>Errors</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ok.map(({ node, status }) =>
+            status ? (
+              <tr key={node}>
+                <td>{node}</td>
+                <td className="mono">{status.memberId}</td>
+                <td>{bytes(status.dbSize)}</td>
+                <td>
+                  {bytes(status.dbSizeInUse)} ({((status.dbSizeInUse / Math.max(1, status.dbSize)) * 100).toFixed(2)}%)
+                </td>
+                <td className="mono">{status.leader}</td>
+                <td>{status.raftIndex}</td>
+                <td>{status.raftTerm}</td>
+                <td>{status.raftAppliedIndex}</td>
+                <td>{String(status.isLearner)}</td>
+                <td>{status.protocolVersion}</td>
+                <td>{status.storageVersion}</td>
+                <td className={status.errors.length ? 'error-text' : ''}>{status.errors.join('; ')}</td>
+              </tr>
+            ) : null,
+          )}
+        </tbody>
+      </table>
+      <h3>Members</h3>
+      <TeachLine command={talosctl.etcdMembers(t)} method="/machine.MachineService/EtcdMemberList" />
+      <table className="grid" aria-label="etcd members">
+        <thead>
+          <tr>
+            <th>ID</th>
+            <th>Hostname</th>
+            <th>Peer URLs</th>
+            <th>Client URLs</th>
+            <th>Learner</th>
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.id}>
+              <td className="mono">{m.id}</td>
+              <td>{m.hostname}</td>
+              <td>{m.peerUrls.join(', ')}</td>
+              <td>{m.clientUrls.join(', ')}</td>
+              <td>{String(m.isLearner)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Alarms</h3>
+      <TeachLine command={talosctl.etcdAlarms(t)} method="/machine.MachineService/EtcdAlarmList" />
+      {ok.every((r) => r.alarms.length === 0) ? (
+        <p className="ok-text">No alarms.</p>
+      ) : (
+        ok.flatMap((r) =>
+          r.alarms.map((a) => (
+            <p key={`${r.node}/${a.memberId}`} className="error-text">{`${r.node}: member ${a.memberId}: ${a.alarm}`}</p>
+          )),
+        )
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { KernelRecord } from '../../../shared/domain/talos';
+import { talosctl } from '../../../shared/talosctl';
+import { getApi } from '../api';
+import { call, errorText } from '../api/call';
+import { TeachLine } from '../components/TeachLine';
+import { useActiveIdentity, useSession } from '../stores/session-store';
+import { useUi } from '../stores/ui-store';
+
+const MAX = 20_000;
+const PRIORITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+
+/** `talosctl dmesg -f`: kernel records from the selected nodes with facility and priority filters. */
+export function KernelView() {
+  const identity = useActiveIdentity();
+  const nodes = useSession((s) => s.selected);
+  const [records, setRecords] = useState<(KernelRecord & { node: string; seq: number })[]>([]);
+  const [follow, setFollow] = useState(true);
+  const [facility, setFacility] = useState('');
+  const [maxPriority, setMaxPriority] = useState('debug');
+  const [text, setText] = useState('');
+
+  useEffect(() => {
+    if (!identity || nodes.length === 0 || !follow) return;
+    let streamId: string | null = null;
+    let closed = false;
+    let seq = 0;
+    setRecords([]);
+    const off = getApi().on('stream.kernel', (batch) => {
+      if (batch.streamId !== streamId) return;
+      setRecords((current) => [...current, ...batch.records.map((r) => ({ ...r, node: batch.node, seq: seq++ }))].slice(-MAX));
+    });
+    call('stream.open', { identityId: identity.id, nodes, kind: 'dmesg', tail: -1 }).then(
+      (r) => {
+        streamId = r.streamId;
+        if (closed) void call('stream.close', { streamId: r.streamId });
+      },
+      (e) => useUi.getState().notify('error', errorText(e)),
+    );
+    return () => {
+      closed = true;
+      off();
+      if (streamId) void call('stream.close', { streamId });
+    };
+  }, [identity, nodes, follow]);
+
+  const facilities = useMemo(() => [...new Set(records.map((r) => r.facility).filter(Boolean))].sort(), [records]);
+  const visible = useMemo(() => {
+    const limit = PRIORITIES.indexOf(maxPriority);
+    const q = text.toLowerCase();
+    return records.filter(
+      (r) =>
+        (!facility || r.facility === facility) &&
+        (PRIORITIES.indexOf(r.priority) <= limit || !PRIORITIES.includes(r.priority)) &&
+        (!q || r.message.toLowerCase().includes(q)),
+    );
+  }, [records, facility, maxPriority, text]);
+
+  if (!identity) return null;
+  return (
+    <div>
+      <div className="toolbar">
+        <label>
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+        </label>
+        <select aria-label="Facility" value={facility} onChange={(e) => setFacility(e.target.value)}>
+          <option value="">All facilities</option>
+          {facilities.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+        <select aria-label="Lowest priority" value={maxPriority} onChange={(e) => setMaxPriority(e.target.value)}>
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {p} and above
+            </option>
+          ))}
+        </select>
+        <input data-filter aria-label="Filter kernel log" placeholder="Filter (/)" value={text} onChange={(e) => setText(e.target.value)} />
+        <span className="muted">
+          {visible.length} of {records.length}
+        </span>
+      </div>
+      <TeachLine command={talosctl.dmesg({ context: identity.name, nodes }, follow)} method="/machine.MachineService/Dmesg" />
+      <table className="grid" aria-label="Kernel log">
+        <thead>
+          <tr>
+            <th>Node</th>
+            <th>Time</th>
+            <th>Facility</th>
+            <th>Priority</th>
+            <th>Message</th>
+          </tr>
+        </thead>
+        <tbody>
+          {visible.slice(-2000).map((r) => (
+            <tr key={`${r.node}/${r.seq}`}>
+              <td>{r.node}</td>
+              <td className="mono">{r.time?.replace('T', ' ').replace(/(\.\d{6})\d*Z$/, '$1') ?? ''}</td>
+              <td>{r.facility}</td>
+              <td
+                className={
+                  ['emerg', 'alert', 'crit', 'err'].includes(r.priority) ? 'error-text' : r.priority === 'warning' ? 'warn-text' : ''
+                }
+              >
+                {r.priority}
+              </td>
+              <td className="mono log-line">{r.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
