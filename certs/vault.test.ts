@@ -93,3 +93,23 @@ describe('the identity vault', () => {
     expect(await service.list()).toEqual([]);
   });
 });
+
+describe('exporting an identity', () => {
+  it('writes a talosconfig talosctl reads, refuses to overwrite, and needs the acknowledgement', async () => {
+    const { yaml } = await makeTalosconfig([{ name: 'admin@lab' }]);
+    const service = new IdentityService({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
+    await service.setup(PASS);
+    await service.importYaml(yaml, null);
+    const id = (await service.list())[0]!.id;
+    const out = path.join(dir, 'export.yaml');
+    await service.exportTalosconfig(id, out);
+    const written = await readFile(out, 'utf8');
+    expect(written).toMatch(/^context: admin@lab\ncontexts:\n {4}admin@lab:\n {8}endpoints:/);
+    const { parseTalosconfig } = await import('./talosconfig-import');
+    expect(parseTalosconfig(written).contexts[0]!.problems).toEqual([]);
+    await expect(service.exportTalosconfig(id, out)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    const { createDispatcher } = await import('../electron/host/dispatch');
+    const dispatch = createDispatcher({ 'identities.export': async () => ({ path: out }) } as never, () => undefined);
+    expect(await dispatch('identities.export', { id, path: out })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+  });
+});

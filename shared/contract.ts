@@ -51,6 +51,7 @@ export const channels = {
     request: z.strictObject({ path: z.string().min(1).max(4096), contexts: z.array(z.string().min(1)).nullable() }),
     response: importReportSchema,
   },
+  'identities.pickFile': { request: empty, response: z.object({ available: z.boolean(), path: z.string().nullable() }) },
   'identities.rename': {
     request: z.strictObject({ id: identityId, name: z.string().trim().min(1).max(200) }),
     response: identitySummarySchema,
@@ -62,6 +63,15 @@ export const channels = {
       nodes: z.array(z.string().trim().min(1).max(300)).max(1024),
     }),
     response: identitySummarySchema,
+  },
+  'identities.export': {
+    request: z.strictObject({
+      id: identityId,
+      path: z.string().min(1).max(4096),
+      acknowledgePlaintextKey: z.literal(true, { error: 'Confirm that the exported file will hold the private key unencrypted.' }),
+    }),
+    response: z.object({ path: z.string() }),
+    mutating: true,
   },
   'identities.remove': { request: z.strictObject({ id: identityId }), response: z.object({ removed: z.boolean() }) },
 

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import path from 'node:path';
 import { channelNames } from '../../shared/contract';
 import { createDispatcher } from '../host/dispatch';
@@ -72,6 +72,11 @@ void app.whenReady().then(async () => {
     dataDir: app.getPath('userData'),
     emit: bus.emit,
     keyring: { keyringWrapper: keyring.wrapper, keyringNote: keyring.note },
+    pickFile: async () => {
+      const options = { title: 'Import talosconfig', properties: ['openFile' as const, 'showHiddenFiles' as const] };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
   });
   const dispatch = createDispatcher(services.handlers);
   for (const channel of channelNames) {

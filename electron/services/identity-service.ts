@@ -1,4 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
+import { b64, stringifyTalosconfig } from '../../certs/talosconfig';
+import { writeFileAtomic } from '../../certs/atomic-file';
 import os from 'node:os';
 import path from 'node:path';
 import type { DiscoveredConfig, IdentitySummary, ImportPreview, ImportReport, VaultStatus } from '../../shared/domain/identity';
@@ -228,6 +230,36 @@ export class IdentityService {
     const meta = this.practice.get(id)?.meta ?? this.vault.list().find((i) => i.id === id);
     if (!meta) throw new AppError('IDENTITY_NOT_FOUND', 'That identity no longer exists. Pick another one.');
     return meta;
+  }
+
+  /** Writes one identity as a talosconfig that talosctl reads (the key in clear, file mode 0600). */
+  async exportTalosconfig(id: string, file: string): Promise<string> {
+    const target = path.resolve(file);
+    const exists = await stat(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new AppError('FAILED_PRECONDITION', `${target} already exists; choose a new file name so nothing is overwritten.`);
+    const material = await this.material(id);
+    const meta = await this.meta(id);
+    try {
+      const text = stringifyTalosconfig({
+        context: meta.name,
+        contexts: {
+          [meta.name]: {
+            endpoints: meta.endpoints,
+            nodes: meta.nodes,
+            ca: b64(meta.caPem),
+            crt: b64(meta.certPem),
+            key: b64(material.keyPem.toString('utf8')),
+          },
+        },
+      });
+      await writeFileAtomic(target, text, 0o600);
+      return target;
+    } finally {
+      material.keyPem.fill(0);
+    }
   }
 
   /** Replaces the practice identities with those of a freshly started lab. */

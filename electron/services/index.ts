@@ -21,6 +21,8 @@ export interface ServiceDeps {
   emit: Emit;
   keyring?: Pick<IdentityServiceOptions, 'keyringWrapper' | 'keyringNote'>;
   recordMutation?: MutationRecorder;
+  /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
+  pickFile?: () => Promise<string | null>;
   env?: NodeJS.ProcessEnv;
   home?: string;
 }
@@ -74,8 +76,23 @@ export function createServices(deps: ServiceDeps): Services {
     'identities.preview': async ({ yaml }) => identities.preview(yaml),
     'identities.import': ({ yaml, contexts }) => identities.importYaml(yaml, contexts),
     'identities.importPath': ({ path: file, contexts }) => identities.importPath(file, contexts),
+    'identities.pickFile': async () =>
+      deps.pickFile ? { available: true, path: await deps.pickFile() } : { available: false, path: null },
     'identities.rename': ({ id, name }) => identities.rename(id, name),
     'identities.update': ({ id, endpoints, nodes }) => forgetAfter(id, identities.update(id, endpoints, nodes)),
+    'identities.export': async ({ id, path: file }) => {
+      const request = {
+        identityId: id,
+        nodes: [],
+        method: 'nodeglass/ExportTalosconfig',
+        args: { path: file },
+        talosctl: `talosctl --talosconfig ${file} config info`,
+      };
+      const [result] = await mutate(request, async () => [
+        { node: 'this computer', ok: true, value: { path: await identities.exportTalosconfig(id, file) } },
+      ]);
+      return { path: result!.value.path };
+    },
     'identities.remove': async ({ id }) => ({ removed: await forgetAfter(id, identities.remove(id)) }),
     'lab.status': async () => lab.status(),
     'lab.start': (options) => lab.start(options),

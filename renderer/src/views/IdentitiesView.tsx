@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { DiscoveredConfig, ImportPreview } from '../../../shared/domain/identity';
 import { call, errorText } from '../api/call';
+import { IdentityCard } from '../components/IdentityCard';
 import { RoleBadges } from '../components/RoleBadges';
-import { expiryLabel } from '../components/Sidebar';
 import { useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 
@@ -59,6 +59,7 @@ function VaultPanel() {
 
 function ImportPanel() {
   const vault = useSession((s) => s.vault);
+  const host = useSession((s) => s.host);
   const refreshIdentities = useSession((s) => s.refreshIdentities);
   const notify = useUi((s) => s.notify);
   const [yaml, setYaml] = useState('');
@@ -120,6 +121,19 @@ function ImportPanel() {
           )}
         </p>
       ))}
+      {host === 'desktop' && (
+        <button
+          disabled={locked}
+          onClick={() =>
+            void call('identities.pickFile', {}).then(async (r) => {
+              if (!r.path) return;
+              await call('identities.importPath', { path: r.path, contexts: null }).then(done, (e) => setError(errorText(e)));
+            })
+          }
+        >
+          Choose a talosconfig file…
+        </button>
+      )}
       <label>
         Choose a file:{' '}
         <input
@@ -187,61 +201,12 @@ function ImportPanel() {
 
 export function IdentitiesView() {
   const identities = useSession((s) => s.identities);
-  const refreshIdentities = useSession((s) => s.refreshIdentities);
-  const notify = useUi((s) => s.notify);
-  const remove = async (id: string, name: string) => {
-    if (!window.confirm(`Remove ${name}? Its encrypted key is deleted from the vault.`)) return;
-    try {
-      await call('identities.remove', { id });
-      await refreshIdentities();
-    } catch (e) {
-      notify('error', errorText(e));
-    }
-  };
   return (
     <div className="cards">
       <VaultPanel />
       <ImportPanel />
       {identities.map((i) => (
-        <section key={i.id} className="card" aria-label={`Identity ${i.name}`} data-identity={i.name}>
-          <h3>
-            {i.name} {i.practice && <span className="badge">practice</span>}
-          </h3>
-          <dl className="kv">
-            <dt>Roles</dt>
-            <dd>
-              <RoleBadges roles={i.roles} />
-            </dd>
-            <dt>Expires</dt>
-            <dd className={i.expiry === 'ok' ? '' : 'warn-text'} data-expiry>
-              {new Date(i.notAfter).toISOString().slice(0, 10)} ({expiryLabel(i.expiry === 'ok' ? 'soon' : i.expiry, i.daysLeft)})
-            </dd>
-            <dt>Endpoints</dt>
-            <dd>{i.endpoints.join(', ') || <span className="warn-text">none</span>}</dd>
-            <dt>Nodes</dt>
-            <dd>{i.nodes.join(', ') || 'none'}</dd>
-            <dt>Subject</dt>
-            <dd>{i.subject}</dd>
-            <dt>Issuer</dt>
-            <dd>{i.issuer}</dd>
-            <dt>Key</dt>
-            <dd>{i.keyAlgorithm}</dd>
-            <dt>Fingerprint</dt>
-            <dd className="mono" style={{ wordBreak: 'break-all' }}>
-              {i.fingerprint}
-            </dd>
-          </dl>
-          {i.warnings.map((w) => (
-            <p key={w} className="warn-text">
-              {w}
-            </p>
-          ))}
-          {!i.practice && (
-            <button className="danger" onClick={() => void remove(i.id, i.name)}>
-              Remove
-            </button>
-          )}
-        </section>
+        <IdentityCard key={i.id} identity={i} />
       ))}
     </div>
   );
