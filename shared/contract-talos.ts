@@ -14,10 +14,22 @@ import {
   versionSchema,
 } from './domain/talos';
 import { errorShapeSchema } from './result';
+import {
+  configDiffSchema,
+  fileEntrySchema,
+  machineConfigViewSchema,
+  resourceEventSchema,
+  resourceKindSchema,
+  resourceRowSchema,
+} from './domain/inspect';
 
 const identityId = z.string().min(1).max(200);
 const nodes = z.array(z.string().min(1).max(300)).min(1, 'Select at least one node.').max(1024);
 const target = { identityId, nodes };
+const node = z.string().min(1).max(300);
+const which = z.enum(['v1alpha1', 'persistent']);
+const resourceRef = { type: z.string().min(1).max(300), namespace: z.string().min(1).max(100) };
+const filePath = z.string().min(1).max(4096).startsWith('/', 'Paths on a Talos node are absolute, like /var/log.');
 
 /** Channels that talk to Talos nodes. */
 export const talosChannels = {
@@ -37,11 +49,34 @@ export const talosChannels = {
     response: z.array(perNode(z.array(containerSchema))),
   },
   'talos.etcd': { request: z.strictObject(target), response: z.array(perNode(etcdSchema)) },
+  'configs.get': { request: z.strictObject({ identityId, node, which }), response: machineConfigViewSchema },
+  'configs.reveal': { request: z.strictObject({ identityId, node, which }), response: machineConfigViewSchema, mutating: true },
+  'configs.diff': {
+    request: z.strictObject({
+      identityId,
+      left: z.strictObject({ node, which }),
+      right: z.strictObject({ node, which }),
+      hidePerNode: z.boolean(),
+    }),
+    response: configDiffSchema,
+  },
+  'resources.kinds': { request: z.strictObject({ identityId, node }), response: z.array(resourceKindSchema) },
+  'resources.list': { request: z.strictObject({ ...target, ...resourceRef }), response: z.array(perNode(z.array(resourceRowSchema))) },
+  'resources.get': {
+    request: z.strictObject({ identityId, node, ...resourceRef, id: z.string().min(1).max(1000) }),
+    response: z.object({ yaml: z.string() }),
+  },
+  'files.list': { request: z.strictObject({ identityId, node, path: filePath }), response: z.array(fileEntrySchema) },
+  'files.read': {
+    request: z.strictObject({ identityId, node, path: filePath }),
+    response: z.object({ base64: z.string(), size: z.number() }),
+  },
   'stream.open': {
     request: z.strictObject({
       ...target,
-      kind: z.enum(['events', 'dmesg']),
+      kind: z.enum(['events', 'dmesg', 'resources']),
       tail: z.number().int().min(-1).max(10_000),
+      resource: z.strictObject({ ...resourceRef, id: z.string().max(1000).nullable() }).optional(),
     }),
     response: z.object({ streamId: z.string() }),
   },
@@ -51,6 +86,7 @@ export const talosChannels = {
 export const talosEvents = {
   'stream.events': z.object({ streamId: z.string(), node: z.string(), events: z.array(talosEventSchema) }),
   'stream.kernel': z.object({ streamId: z.string(), node: z.string(), records: z.array(kernelRecordSchema) }),
+  'stream.resources': z.object({ streamId: z.string(), node: z.string(), events: z.array(resourceEventSchema) }),
   'stream.state': z.object({
     streamId: z.string(),
     node: z.string(),

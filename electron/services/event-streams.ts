@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { KernelRecord, TalosEvent } from '../../shared/domain/talos';
 import { parseKernelRecord } from './node-tables';
+import { toRow } from './inspect-handlers';
+import type { ResourceRow } from '../../shared/domain/inspect';
 import { AppError } from '../../shared/errors';
 import type { Emit } from '../host/dispatch';
 import type { TalosSessions } from './talos-sessions';
@@ -16,7 +18,14 @@ export class EventStreams {
     private readonly emit: Emit,
   ) {}
 
-  async start(identityId: string, nodes: string[], tail: number, kind: 'events' | 'dmesg' = 'events'): Promise<string> {
+  async start(
+    identityId: string,
+    nodes: string[],
+    tail: number,
+    kind: 'events' | 'dmesg' | 'resources' = 'events',
+    resource?: { type: string; namespace: string; id: string | null },
+  ): Promise<string> {
+    if (kind === 'resources' && !resource) throw new AppError('INVALID_ARGUMENT', 'A resource watch needs a type and a namespace.');
     const client = await this.sessions.client(identityId);
     const streamId = randomUUID();
     const abort = new AbortController();
@@ -24,12 +33,17 @@ export class EventStreams {
     for (const node of nodes) {
       let pending: TalosEvent[] = [];
       let kernel: KernelRecord[] = [];
+      let changes: { kind: 'created' | 'updated' | 'destroyed' | 'bootstrapped'; row: ResourceRow | null }[] = [];
       let lastId = '';
       let reopened = false;
       const flush = setInterval(() => {
         if (pending.length) {
           this.emit('stream.events', { streamId, node, events: pending });
           pending = [];
+        }
+        if (changes.length) {
+          this.emit('stream.resources', { streamId, node, events: changes });
+          changes = [];
         }
         if (kernel.length) {
           this.emit('stream.kernel', { streamId, node, records: kernel });
@@ -42,7 +56,15 @@ export class EventStreams {
         while (!abort.signal.aborted) {
           this.emit('stream.state', { streamId, node, state: 'open', error: null });
           try {
-            if (kind === 'dmesg') {
+            if (kind === 'resources' && resource) {
+              const kindDef = (await client.resourceDefinitions(node)).find((k) => k.type === resource.type) ?? null;
+              await client.watchResources(
+                node,
+                { namespace: resource.namespace, type: resource.type, ...(resource.id ? { id: resource.id } : {}) },
+                (e) => changes.push({ kind: e.kind, row: e.resource ? toRow(e.resource, kindDef) : null }),
+                abort.signal,
+              );
+            } else if (kind === 'dmesg') {
               // After a drop, only new records: the kernel ring has no ids to resume from.
               await client.dmesg(
                 node,

@@ -11,6 +11,7 @@ import { exportEntries, matchesFilter } from './audit/audit-export';
 import { createAuditRecorder } from './audit/recorder';
 import { talosctl } from '../../shared/talosctl';
 import { nodeOverview } from './overview';
+import { createInspectHandlers } from './inspect-handlers';
 import { containersOf, etcdOf, memoryOf, mountsOf, processesOf } from './node-tables';
 import { TalosSessions } from './talos-sessions';
 
@@ -63,6 +64,7 @@ export function createServices(deps: ServiceDeps): Services {
   };
 
   const handlers: Handlers = {
+    ...createInspectHandlers(sessions, identities, mutate),
     'app.info': async () => ({ name: 'Nodeglass', version: deps.version, host: deps.host, platform: process.platform }),
     'vault.status': () => identities.status(),
     'vault.setup': ({ passphrase }) => afterUnlock(identities.setup(passphrase)),
@@ -177,7 +179,9 @@ export function createServices(deps: ServiceDeps): Services {
       const client = await sessions.client(identityId);
       return fanOut(nodes, (node) => etcdOf(client, node));
     },
-    'stream.open': async ({ identityId, nodes, tail, kind }) => ({ streamId: await streams.start(identityId, nodes, tail, kind) }),
+    'stream.open': async ({ identityId, nodes, tail, kind, resource }) => ({
+      streamId: await streams.start(identityId, nodes, tail, kind, resource),
+    }),
     'stream.close': async ({ streamId }) => {
       streams.stop(streamId);
       return {};

@@ -34,7 +34,7 @@ export function buildMachineConfig(
     hostnameDoc.delete('auto');
     hostnameDoc.set('hostname', hostname);
   }
-  return docs.map((d) => d.toString({ indent: 4, lineWidth: 0 })).join('---\n');
+  return docs.map((d) => d.toString({ indent: 4, lineWidth: 0 }).replace(/^---\n/, '')).join('---\n');
 }
 
 /** Validates a submitted config the way Talos would before applying it. */

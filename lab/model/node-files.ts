@@ -1,5 +1,13 @@
 import type { LabNode } from './node';
 
+/** The newest lines of a log, generated up to now. */
+function logTail(node: LabNode, id: string, lines: number): string {
+  const source = node.logs.get(id);
+  if (!source) return '';
+  node.catchUp(source);
+  return source.buffer.tail(lines);
+}
+
 /** The part of a Talos root file system the lab exposes through List and Read. */
 export function populateFiles(node: LabNode): void {
   const f = node.files;
@@ -25,14 +33,21 @@ export function populateFiles(node: LabNode): void {
   f.symlink('/etc/ssl/certs/ca-certificates.crt', '/etc/ssl/certs/ca-certificates');
   f.dir('/var/log', 0o755, boot);
   f.dir('/var/log/audit', 0o700, boot);
-  f.file('/var/log/audit/audit.log', () => node.logs.get('auditd')?.buffer.tail(50) ?? '', 0o600, boot);
+  f.file('/var/log/audit/audit.log', () => logTail(node, 'auditd', 50), 0o600, boot);
   f.dir('/var/log/pods', 0o755, boot);
   f.dir('/var/log/containers', 0o755, boot);
   for (const c of node.k8sContainers()) {
     const name = `${c.pod.replace('/', '_')}_${node.rng.hex(8)}`;
     f.dir(`/var/log/pods/${name}`, 0o755, boot);
-    f.file(`/var/log/pods/${name}/${c.name}/0.log`, () => node.logs.get(c.logId)?.buffer.tail(100) ?? '', 0o640, boot);
+    f.file(`/var/log/pods/${name}/${c.name}/0.log`, () => logTail(node, c.logId, 100), 0o640, boot);
   }
+  // A file over Nodeglass' 4 MiB read cap, so the "too large" path can be practised.
+  f.file(
+    '/var/log/kmsg-archive.log',
+    () => 'kern:    info: archived kernel record padding line for size tests\n'.repeat(80_000),
+    0o640,
+    boot,
+  );
   f.dir('/var/lib/kubelet', 0o700, boot);
   f.dir('/system/state', 0o700, boot);
   f.file('/system/state/config.yaml', () => node.config.persistent, 0o600, boot);

@@ -8,7 +8,10 @@ import { ViewTabs } from './components/ViewTabs';
 import { useSession } from './stores/session-store';
 import { useUi } from './stores/ui-store';
 import { AuditView } from './views/AuditView';
+import { ConfigsView } from './views/ConfigsView';
 import { EtcdView } from './views/EtcdView';
+import { FilesView } from './views/FilesView';
+import { ResourcesView } from './views/ResourcesView';
 import { EventsView } from './views/EventsView';
 import { KernelView } from './views/KernelView';
 import { SystemView } from './views/SystemView';
@@ -61,6 +64,9 @@ function MainView() {
   if (view === 'system') return <SystemView />;
   if (view === 'kernel') return <KernelView />;
   if (view === 'etcd') return <EtcdView />;
+  if (view === 'configs') return <ConfigsView />;
+  if (view === 'resources') return <ResourcesView />;
+  if (view === 'files') return <FilesView />;
   return <OverviewView />;
 }
 

@@ -143,6 +143,7 @@ describe('the audit trail', () => {
   it('records an entry for every mutating channel of the contract', async () => {
     const samples: Partial<Record<Channel, unknown>> = {
       'talos.serviceAction': { identityId: ids.operator, nodes: ['10.5.0.2'], service: 'kubelet', action: 'start' },
+      'configs.reveal': { identityId: 'practice:admin@lab', node: '10.5.0.2', which: 'v1alpha1' },
       'identities.export': { id: ids.reader, path: path.join(dir, 'exported-talosconfig'), acknowledgePlaintextKey: true },
     };
     const mutating = channelNames.filter((c) => (channels[c] as { mutating?: boolean }).mutating);

@@ -9,6 +9,9 @@ const TABS: { id: ViewId; label: string }[] = [
   { id: 'events', label: 'Events' },
   { id: 'kernel', label: 'Kernel' },
   { id: 'etcd', label: 'etcd' },
+  { id: 'configs', label: 'Config' },
+  { id: 'resources', label: 'Resources' },
+  { id: 'files', label: 'Files' },
   { id: 'audit', label: 'Audit' },
   { id: 'identities', label: 'Identities' },
 ];

@@ -15,6 +15,9 @@ const VIEWS: { id: ViewId; title: string }[] = [
   { id: 'events', title: 'Go to Events timeline' },
   { id: 'kernel', title: 'Go to Kernel log (dmesg)' },
   { id: 'etcd', title: 'Go to etcd' },
+  { id: 'configs', title: 'Go to machine config (view, reveal, diff)' },
+  { id: 'resources', title: 'Go to resources (talosctl get)' },
+  { id: 'files', title: 'Go to files (talosctl ls, read)' },
   { id: 'audit', title: 'Go to Audit trail' },
   { id: 'identities', title: 'Go to Identities' },
 ];

@@ -9,3 +9,14 @@ export function downloadText(filename: string, content: string, type = 'text/pla
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+export function downloadBytes(filename: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

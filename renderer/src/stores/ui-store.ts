@@ -1,6 +1,18 @@
 import { create } from 'zustand';
 
-export type ViewId = 'welcome' | 'identities' | 'overview' | 'services' | 'system' | 'events' | 'kernel' | 'etcd' | 'audit';
+export type ViewId =
+  | 'welcome'
+  | 'identities'
+  | 'overview'
+  | 'services'
+  | 'system'
+  | 'events'
+  | 'kernel'
+  | 'etcd'
+  | 'configs'
+  | 'resources'
+  | 'files'
+  | 'audit';
 export type Theme = 'dark' | 'light';
 
 export interface Notice {

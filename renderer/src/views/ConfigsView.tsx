@@ -1,0 +1,200 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ConfigDiffView, MachineConfigView } from '../../../shared/domain/inspect';
+import { talosctl } from '../../../shared/talosctl';
+import { call, errorText } from '../api/call';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { TeachLine } from '../components/TeachLine';
+import { YamlViewer } from '../components/YamlViewer';
+import { useActiveIdentity, useSession } from '../stores/session-store';
+
+type Which = 'v1alpha1' | 'persistent';
+
+function DiffPanel({ identityId, context }: { identityId: string; context: string }) {
+  const nodes = useSession((s) => s.nodes);
+  const [left, setLeft] = useState({ node: nodes[0]?.address ?? '', which: 'v1alpha1' as Which });
+  const [right, setRight] = useState({ node: nodes[1]?.address ?? nodes[0]?.address ?? '', which: 'v1alpha1' as Which });
+  const [hidePerNode, setHidePerNode] = useState(true);
+  const [diff, setDiff] = useState<ConfigDiffView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async () => {
+    setError(null);
+    try {
+      setDiff(await call('configs.diff', { identityId, left, right, hidePerNode }));
+    } catch (e) {
+      setDiff(null);
+      setError(errorText(e));
+    }
+  };
+  const side = (value: typeof left, set: (v: typeof left) => void, label: string) => (
+    <span>
+      <select aria-label={`${label} node`} value={value.node} onChange={(e) => set({ ...value, node: e.target.value })}>
+        {nodes.map((n) => (
+          <option key={n.address} value={n.address}>
+            {n.address} {n.hostname ?? ''}
+          </option>
+        ))}
+      </select>
+      <select aria-label={`${label} config`} value={value.which} onChange={(e) => set({ ...value, which: e.target.value as Which })}>
+        <option value="v1alpha1">active</option>
+        <option value="persistent">persistent</option>
+      </select>
+    </span>
+  );
+  return (
+    <section className="card" aria-label="Config diff">
+      <h3>Compare configs</h3>
+      <div className="toolbar">
+        {side(left, setLeft, 'Left')} ↔ {side(right, setRight, 'Right')}
+        <label>
+          <input type="checkbox" checked={hidePerNode} onChange={(e) => setHidePerNode(e.target.checked)} /> Hide per-node fields (hostname,
+          addresses, certSANs, node labels)
+        </label>
+        <button className="primary" onClick={() => void run()}>
+          Compare
+        </button>
+      </div>
+      <TeachLine
+        command={`${talosctl.get({ context, nodes: [left.node] }, 'mc', left.which, { yaml: true })} > a.yaml; ${talosctl.get({ context, nodes: [right.node] }, 'mc', right.which, { yaml: true })} > b.yaml; diff a.yaml b.yaml`}
+        method="/cosi.resource.State/Get"
+      />
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      {diff && (
+        <div>
+          <p aria-label="Diff summary" className={diff.identical || diff.identicalExceptPerNode ? 'ok-text' : 'warn-text'}>
+            {diff.summary}
+          </p>
+          {diff.changes.length > 0 && (
+            <table className="grid" aria-label="Config differences">
+              <thead>
+                <tr>
+                  <th>Path</th>
+                  <th>Change</th>
+                  <th>{left.node}</th>
+                  <th>{right.node}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {diff.changes.map((c) => (
+                  <tr key={c.path}>
+                    <td className="mono">
+                      {c.path} {c.perNode && <span className="badge">per-node</span>}
+                    </td>
+                    <td>{c.kind}</td>
+                    <td className="mono">{c.left ?? ''}</td>
+                    <td className="mono">{c.right ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function ConfigsView() {
+  const identity = useActiveIdentity();
+  const selected = useSession((s) => s.selected);
+  const node = selected[0] ?? '';
+  const [which, setWhich] = useState<Which>('v1alpha1');
+  const [config, setConfig] = useState<MachineConfigView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState(false);
+  const isAdmin = identity?.roles.includes('os:admin') ?? false;
+
+  const load = useCallback(async () => {
+    if (!identity || !node) return;
+    setError(null);
+    try {
+      setConfig(await call('configs.get', { identityId: identity.id, node, which }));
+    } catch (e) {
+      setConfig(null);
+      setError(errorText(e));
+    }
+  }, [identity, node, which]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (!identity) return null;
+  const reveal = async () => {
+    setConfirm(false);
+    try {
+      setConfig(await call('configs.reveal', { identityId: identity.id, node, which }));
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  return (
+    <div>
+      <div className="toolbar">
+        <span>
+          Machine config of <strong>{node}</strong>
+        </span>
+        <select aria-label="Which config" value={which} onChange={(e) => setWhich(e.target.value as Which)}>
+          <option value="v1alpha1">active (v1alpha1)</option>
+          <option value="persistent">persistent (on disk)</option>
+        </select>
+        {config?.redacted && (
+          <button
+            className="danger"
+            disabled={!isAdmin}
+            title={
+              isAdmin
+                ? 'Show secret values; this is recorded in the audit trail'
+                : `needs os:admin; this identity has ${identity.roles.join(', ')}`
+            }
+            onClick={() => setConfirm(true)}
+          >
+            Reveal secrets…
+          </button>
+        )}
+        {config && !config.redacted && <button onClick={() => void load()}>Hide secrets</button>}
+        {!isAdmin && (
+          <span className="reason">Revealing secrets needs os:admin; this identity has {identity.roles.join(', ') || 'no roles'}.</span>
+        )}
+      </div>
+      <TeachLine
+        command={talosctl.get({ context: identity.name, nodes: [node] }, 'mc', which, { yaml: true })}
+        method="/cosi.resource.State/Get"
+      />
+      {error && (
+        <p className="node-error" role="alert">
+          {error}
+        </p>
+      )}
+      {config && (
+        <>
+          <p className="muted" aria-label="Config summary">
+            {config.documents} document(s), version {config.version}
+            {config.redacted ? `, ${config.redactedPaths.length} secret value(s) redacted` : ', secrets shown'}
+          </p>
+          <YamlViewer text={config.yaml} label="Machine config" />
+        </>
+      )}
+      <DiffPanel identityId={identity.id} context={identity.name} />
+      {confirm && (
+        <ConfirmDialog
+          title="Reveal secrets?"
+          confirmLabel="Reveal"
+          danger
+          body={
+            <p>
+              The CA keys, tokens and encryption secrets of {node} will be shown on screen. The reveal is recorded in the audit trail (the
+              values are not).
+            </p>
+          }
+          onConfirm={() => void reveal()}
+          onCancel={() => setConfirm(false)}
+        />
+      )}
+    </div>
+  );
+}

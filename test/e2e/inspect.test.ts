@@ -1,0 +1,128 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserMode } from '../../electron/browser/start-browser-mode';
+import { createDispatcher } from '../../electron/host/dispatch';
+import { launchChromium } from './chromium';
+
+let dir: string;
+let mode: Awaited<ReturnType<typeof startBrowserMode>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-inspect-'));
+  mode = await startBrowserMode({ staticDir: path.resolve('out/renderer'), dataDir: dir, version: 'e2e', log: () => undefined });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(mode.host.url);
+  await page.getByRole('button', { name: 'Open practice cluster' }).click();
+  await page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').nth(2).waitFor({ timeout: 15_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mode?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function useIdentity(name: string) {
+  await page
+    .getByRole('list', { name: 'Identities' })
+    .getByRole('button', { name: new RegExp(name) })
+    .click();
+  await expect.poll(() => page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').count()).toBe(3);
+}
+
+const viewer = () => page.getByTestId('yaml-viewer');
+
+describe('configs, resources and files in Chromium', () => {
+  it('shows a control plane config redacted, reveals it as admin, and records the reveal', async () => {
+    await page.getByRole('tab', { name: 'Config' }).click();
+    await expect.poll(() => viewer().textContent(), { timeout: 8000 }).toContain('[redacted]');
+    expect(await viewer().textContent()).not.toContain('d8cwfa.eyvpi0xwxyarbfid');
+    expect(await page.getByLabel('Config summary').textContent()).toMatch(/2 document\(s\).*9 secret value\(s\) redacted/);
+    await page.getByRole('button', { name: 'Reveal secrets…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Reveal' }).click();
+    await expect.poll(() => viewer().textContent(), { timeout: 8000 }).toContain('d8cwfa.eyvpi0xwxyarbfid');
+    const audit = (await mode.services.audit.entries()).at(-1)!;
+    expect(audit).toMatchObject({
+      method: '/cosi.resource.State/Get',
+      args: { reveal: 'secrets', id: 'v1alpha1' },
+      outcomes: [{ ok: true }],
+    });
+    expect(JSON.stringify(audit)).not.toContain('d8cwfa');
+  });
+
+  it('diffs two workers (identical except per-node fields) and a worker against a control plane', async () => {
+    await page.getByLabel('Left node').selectOption('10.5.0.3');
+    await page.getByLabel('Right node').selectOption('10.5.0.4');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => page.getByLabel('Diff summary').textContent()).toMatch(/^identical except per-node fields/);
+    await page.getByLabel('Right node').selectOption('10.5.0.2');
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => page.getByLabel('Diff summary').textContent()).toMatch(/difference/);
+    const table = await page.getByRole('table', { name: 'Config differences' }).textContent();
+    expect(table).toContain('machine.type');
+    expect(table).toContain('"controlplane"');
+  });
+
+  it('refuses the config to a reader, with the reason', async () => {
+    await useIdentity('practice reader@lab');
+    await page.getByRole('tab', { name: 'Config' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toContain('Machine configs are a sensitive resource: reading them needs os:admin; this identity has os:reader.');
+    await useIdentity('practice admin@lab');
+  });
+
+  it('browses members and svc through their aliases and watches Services while kubelet restarts', async () => {
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await page.getByRole('tab', { name: 'Resources' }).click();
+    const typeBox = page.getByLabel('Resource type or alias');
+    await typeBox.fill('members');
+    await typeBox.press('Enter');
+    await expect.poll(() => page.locator('tr[data-resource]').count(), { timeout: 8000 }).toBe(9);
+    expect(await page.getByRole('table', { name: 'Resources' }).textContent()).toContain('lab-worker-2');
+    await typeBox.fill('svc');
+    await typeBox.press('Enter');
+    await expect.poll(() => page.locator('tr[data-resource="10.5.0.3/kubelet"]').count(), { timeout: 8000 }).toBe(1);
+    const before = Number(await page.locator('tr[data-resource="10.5.0.3/kubelet"] [data-version]').textContent());
+    await page.getByLabel('Watch').check();
+    await page.waitForTimeout(500);
+    const dispatch = createDispatcher(mode.services.handlers);
+    await dispatch('talos.serviceAction', { identityId: 'practice:admin@lab', nodes: ['10.5.0.3'], service: 'kubelet', action: 'restart' });
+    await expect
+      .poll(() => page.locator('tr[data-resource="10.5.0.3/kubelet"]').getAttribute('data-mark'), { timeout: 8000 })
+      .toBe('updated');
+    await expect
+      .poll(async () => Number(await page.locator('tr[data-resource="10.5.0.3/kubelet"] [data-version]').textContent()), { timeout: 8000 })
+      .toBeGreaterThan(before);
+    await page.locator('tr[data-resource="10.5.0.2/etcd"]').getByRole('button', { name: 'etcd' }).click();
+    await expect.poll(() => viewer().textContent()).toContain('type: Services.v1alpha1.talos.dev');
+  });
+
+  it('lists /var/log like ls -l and reads a file as admin; a large file gets a clear message', async () => {
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await expect.poll(() => page.locator('tr[data-file="audit"]').count(), { timeout: 8000 }).toBe(1);
+    expect(await page.locator('tr[data-file="audit"] td').first().textContent()).toBe('drwx------');
+    await page.locator('tr[data-file="kmsg-archive.log"]').getByRole('button').click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('larger than 4096 KiB');
+    await page.locator('tr[data-file="audit"]').getByRole('button').click();
+    await expect.poll(() => page.locator('tr[data-file="audit.log"]').count()).toBe(1);
+    await page.locator('tr[data-file="audit.log"]').getByRole('button').click();
+    await expect.poll(() => page.getByTestId('file-text').textContent(), { timeout: 8000 }).toMatch(/type=\w+ msg=audit/);
+  });
+
+  it('disables reading files for a reader, with the reason', async () => {
+    await useIdentity('practice reader@lab');
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await page.getByLabel('Path').fill('/etc');
+    await page.getByRole('button', { name: 'List' }).click();
+    const hosts = page.locator('tr[data-file="hosts"]').getByRole('button');
+    await expect.poll(() => hosts.isDisabled(), { timeout: 8000 }).toBe(true);
+    expect(await hosts.getAttribute('data-reason')).toBe('Reading files needs os:admin; this identity has os:reader.');
+  });
+});
