@@ -71,6 +71,26 @@ export const talosChannels = {
     request: z.strictObject({ identityId, node, path: filePath }),
     response: z.object({ base64: z.string(), size: z.number() }),
   },
+  'logs.sources': {
+    request: z.strictObject({ identityId, node }),
+    response: z.object({ services: z.array(z.string()), containers: z.array(z.object({ id: z.string(), name: z.string() })) }),
+  },
+  'logs.open': {
+    request: z.strictObject({
+      identityId,
+      nodes,
+      sources: z
+        .array(z.strictObject({ kind: z.enum(['service', 'container', 'kernel']), id: z.string().min(1).max(1000) }))
+        .min(1)
+        .max(50),
+      tail: z.number().int().min(-1).max(1_000_000),
+      follow: z.boolean(),
+    }),
+    response: z.object({
+      streamId: z.string(),
+      streams: z.array(z.object({ key: z.string(), node: z.string(), kind: z.string(), id: z.string() })),
+    }),
+  },
   'stream.open': {
     request: z.strictObject({
       ...target,
@@ -87,6 +107,8 @@ export const talosEvents = {
   'stream.events': z.object({ streamId: z.string(), node: z.string(), events: z.array(talosEventSchema) }),
   'stream.kernel': z.object({ streamId: z.string(), node: z.string(), records: z.array(kernelRecordSchema) }),
   'stream.resources': z.object({ streamId: z.string(), node: z.string(), events: z.array(resourceEventSchema) }),
+  'stream.logs': z.object({ streamId: z.string(), key: z.string(), lines: z.array(z.string()), arrivedAt: z.number() }),
+  'stream.logmark': z.object({ streamId: z.string(), key: z.string(), lost: z.boolean(), message: z.string() }),
   'stream.state': z.object({
     streamId: z.string(),
     node: z.string(),

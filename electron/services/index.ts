@@ -11,6 +11,7 @@ import { exportEntries, matchesFilter } from './audit/audit-export';
 import { createAuditRecorder } from './audit/recorder';
 import { talosctl } from '../../shared/talosctl';
 import { nodeOverview } from './overview';
+import { LogStreams } from './log-streams';
 import { createInspectHandlers } from './inspect-handlers';
 import { containersOf, etcdOf, memoryOf, mountsOf, processesOf } from './node-tables';
 import { TalosSessions } from './talos-sessions';
@@ -50,6 +51,7 @@ export function createServices(deps: ServiceDeps): Services {
     deps.emit('lab.changed', status);
   });
   const streams = new EventStreams(sessions, deps.emit);
+  const logStreams = new LogStreams(sessions, deps.emit);
   const audit = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'));
   const mutate = createMutationGate(identities, deps.recordMutation ?? createAuditRecorder(audit, identities));
   const afterUnlock = async <T>(p: Promise<T>) => {
@@ -100,6 +102,7 @@ export function createServices(deps: ServiceDeps): Services {
     'lab.start': (options) => lab.start(options),
     'lab.stop': async () => {
       streams.stopAll();
+      logStreams.closeAll();
       return lab.stop();
     },
     'nodes.list': async ({ identityId }) => {
@@ -182,8 +185,17 @@ export function createServices(deps: ServiceDeps): Services {
     'stream.open': async ({ identityId, nodes, tail, kind, resource }) => ({
       streamId: await streams.start(identityId, nodes, tail, kind, resource),
     }),
+    'logs.sources': async ({ identityId, node }) => {
+      const client = await sessions.client(identityId);
+      const [services, containers] = await Promise.all([client.logsContainers(node), client.containers(node, 'k8s.io').catch(() => [])]);
+      return {
+        services: services.sort(),
+        containers: containers.filter((c) => c.id.split(':').length === 3).map((c) => ({ id: c.id, name: c.name })),
+      };
+    },
+    'logs.open': async ({ identityId, nodes, sources, tail, follow }) => logStreams.open(identityId, nodes, sources, tail, follow),
     'stream.close': async ({ streamId }) => {
-      streams.stop(streamId);
+      if (!logStreams.close(streamId)) streams.stop(streamId);
       return {};
     },
   };
@@ -195,6 +207,7 @@ export function createServices(deps: ServiceDeps): Services {
     lab,
     async dispose() {
       streams.stopAll();
+      logStreams.closeAll();
       sessions.forget();
       await lab.stop();
     },

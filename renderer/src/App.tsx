@@ -14,6 +14,7 @@ import { FilesView } from './views/FilesView';
 import { ResourcesView } from './views/ResourcesView';
 import { EventsView } from './views/EventsView';
 import { KernelView } from './views/KernelView';
+import { LogsView } from './views/LogsView';
 import { SystemView } from './views/SystemView';
 import { IdentitiesView } from './views/IdentitiesView';
 import { OverviewView } from './views/OverviewView';
@@ -62,6 +63,7 @@ function MainView() {
   if (view === 'services') return <ServicesView />;
   if (view === 'events') return <EventsView />;
   if (view === 'system') return <SystemView />;
+  if (view === 'logs') return <LogsView />;
   if (view === 'kernel') return <KernelView />;
   if (view === 'etcd') return <EtcdView />;
   if (view === 'configs') return <ConfigsView />;

@@ -5,6 +5,7 @@ import { RoleBadges } from './RoleBadges';
 const TABS: { id: ViewId; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'services', label: 'Services' },
+  { id: 'logs', label: 'Logs' },
   { id: 'system', label: 'System' },
   { id: 'events', label: 'Events' },
   { id: 'kernel', label: 'Kernel' },

@@ -11,6 +11,7 @@ export interface Command {
 const VIEWS: { id: ViewId; title: string }[] = [
   { id: 'overview', title: 'Go to Overview' },
   { id: 'services', title: 'Go to Services' },
+  { id: 'logs', title: 'Go to Logs (merged, searchable)' },
   { id: 'system', title: 'Go to System (processes, memory, mounts, containers)' },
   { id: 'events', title: 'Go to Events timeline' },
   { id: 'kernel', title: 'Go to Kernel log (dmesg)' },

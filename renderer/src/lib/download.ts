@@ -20,3 +20,14 @@ export function downloadBytes(filename: string, bytes: Uint8Array): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+export function downloadParts(filename: string, parts: string[]): void {
+  const url = URL.createObjectURL(new Blob(parts, { type: 'text/plain' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -5,6 +5,7 @@ export type ViewId =
   | 'identities'
   | 'overview'
   | 'services'
+  | 'logs'
   | 'system'
   | 'events'
   | 'kernel'

@@ -1,0 +1,72 @@
+/// <reference lib="webworker" />
+import { LogStore } from './log-store';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+// The log store lives here, off the UI thread: appends, filters over a million lines and exports never block a frame.
+let store = new LogStore(1_000_000);
+let revision = 0;
+let scheduled = false;
+
+const post = (message: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
+
+function notify(): void {
+  revision++;
+  if (scheduled) return;
+  scheduled = true;
+  setTimeout(() => {
+    scheduled = false;
+    post({ type: 'state', total: store.total, view: store.viewLength, matches: store.matchCount, dropped: store.dropped, revision });
+  }, 16);
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'init':
+      store = new LogStore(m.capacity);
+      notify();
+      break;
+    case 'append':
+      store.append(m.source, m.lines, m.arrivedAt);
+      notify();
+      break;
+    case 'mark':
+      store.mark(m.source, m.text, m.at);
+      notify();
+      break;
+    case 'filter': {
+      const started = performance.now();
+      try {
+        store.setFilter(m.filter);
+        post({ type: 'filtered', ms: performance.now() - started, error: null });
+      } catch (error) {
+        post({ type: 'filtered', ms: 0, error: error instanceof Error ? error.message : String(error) });
+      }
+      notify();
+      break;
+    }
+    case 'rows':
+      post({ type: 'rows', id: m.id, rows: store.rows(m.start, m.end) });
+      break;
+    case 'find':
+      post({ type: 'found', id: m.id, index: store.findMatch(m.from, m.direction) });
+      break;
+    case 'export':
+      post({ type: 'export', id: m.id, parts: store.exportText(m.scope, (s) => m.labels[s] ?? String(s)) });
+      break;
+    case 'text':
+      post({
+        type: 'text',
+        id: m.id,
+        text: store
+          .rows(m.start, m.end)
+          .map((r) => `${r.untimed ? '' : new Date(r.ts).toISOString()}\t${m.labels[r.source] ?? r.source}\t${r.text}`)
+          .join('\n'),
+      });
+      break;
+    case 'clear':
+      store.clear();
+      notify();
+      break;
+  }
+};

@@ -1,0 +1,85 @@
+/** A deque of slot numbers kept in (ts, seq) order; inserting near the end is cheap, as logs mostly arrive in order. */
+export class SlotDeque {
+  private buf: Int32Array;
+  private start = 0;
+  private end = 0;
+
+  constructor(
+    capacity: number,
+    private readonly ts: Float64Array,
+    private readonly seq: Float64Array,
+  ) {
+    this.buf = new Int32Array(Math.max(16, capacity * 2));
+  }
+
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  get(i: number): number {
+    return this.buf[this.start + i]!;
+  }
+
+  front(): number {
+    return this.buf[this.start]!;
+  }
+
+  popFront(): number {
+    return this.buf[this.start++]!;
+  }
+
+  clear(): void {
+    this.start = this.end = 0;
+  }
+
+  private before(a: number, b: number): boolean {
+    const ta = this.ts[a]!;
+    const tb = this.ts[b]!;
+    return ta < tb || (ta === tb && this.seq[a]! < this.seq[b]!);
+  }
+
+  /** Index of the first element not before `slot`. */
+  lowerBound(slot: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.before(this.get(mid), slot)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  insert(slot: number): void {
+    if (this.end === this.buf.length) this.compact();
+    if (this.length === 0 || !this.before(slot, this.buf[this.end - 1]!)) {
+      this.buf[this.end++] = slot;
+      return;
+    }
+    const at = this.start + this.lowerBound(slot);
+    this.buf.copyWithin(at + 1, at, this.end);
+    this.buf[at] = slot;
+    this.end++;
+  }
+
+  /** Rebuilds from slots already in order. */
+  assign(slots: Int32Array, count: number): void {
+    if (count > this.buf.length) this.buf = new Int32Array(count * 2);
+    this.buf.set(slots.subarray(0, count), 0);
+    this.start = 0;
+    this.end = count;
+  }
+
+  private compact(): void {
+    const length = this.length;
+    if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.end);
+    } else {
+      const bigger = new Int32Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.start = 0;
+    this.end = length;
+  }
+}

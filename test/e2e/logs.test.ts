@@ -1,0 +1,114 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserMode } from '../../electron/browser/start-browser-mode';
+import { launchChromium } from './chromium';
+
+let dir: string;
+let mode: Awaited<ReturnType<typeof startBrowserMode>>;
+let browser: Browser;
+let page: Page;
+let dialogs = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-logs-'));
+  mode = await startBrowserMode({ staticDir: path.resolve('out/renderer'), dataDir: dir, version: 'e2e', log: () => undefined });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  await page.goto(mode.host.url);
+  await page.getByRole('button', { name: 'Open practice cluster' }).click();
+  await page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').nth(2).waitFor({ timeout: 15_000 });
+  await page.getByRole('tab', { name: 'Logs' }).click();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mode?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const lab = () => mode.services.lab.current()!;
+const status = () => page.getByLabel('Buffer status').textContent();
+const buffered = async () => Number(/([\d,]+) buffered/.exec((await status()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
+
+async function downloadAll(): Promise<string[]> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all' }).click()]);
+  return (await readFile((await download.path())!, 'utf8')).split('\n').filter(Boolean);
+}
+
+describe('the log viewer in Chromium', () => {
+  it('follows kubelet on one node, pauses and resumes without losing a line', async () => {
+    await page.getByLabel('Tail').selectOption('100');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(buffered, { timeout: 10_000 }).toBeGreaterThan(100);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.waitForTimeout(300);
+    const atPause = await buffered();
+    await expect
+      .poll(() => page.getByRole('button', { name: /Resume \(\d+ queued\)/ }).textContent(), { timeout: 10_000 })
+      .toMatch(/Resume \([1-9]\d* queued\)/);
+    expect(await buffered()).toBe(atPause);
+    await page.getByRole('button', { name: /Resume/ }).click();
+    await expect.poll(buffered).toBeGreaterThan(atPause);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const lines = (await downloadAll()).map((l) => l.split('\t')[2]!);
+    const server = lab().node('10.5.0.2').logs.get('kubelet')!.buffer.tail(-1).split('\n').filter(Boolean);
+    const start = server.indexOf(lines[0]!);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(lines).toEqual(server.slice(start, start + lines.length));
+  });
+
+  it('merges kubelet logs of three nodes in timestamp order, with a legend', async () => {
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+    await page.getByLabel('Tail').selectOption('1000');
+    await page.getByRole('button', { name: /Start|Restart/ }).click();
+    await expect.poll(buffered, { timeout: 10_000 }).toBeGreaterThan(3000);
+    const legend = await page.getByLabel('Legend').textContent();
+    for (const node of ['10.5.0.2', '10.5.0.3', '10.5.0.4']) expect(legend).toContain(`${node} kubelet`);
+    const lines = await downloadAll();
+    const times = lines.map((l) => Date.parse(l.split('\t')[0]!));
+    expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+    expect(new Set(lines.map((l) => l.split('\t')[1]!.split(' ')[0])).size).toBe(3);
+  });
+
+  it('filters by regex and by severity', async () => {
+    await page.getByLabel('Regex').check();
+    await page.getByLabel('Search logs').fill('"msg":"(Kubelet version|Golang settings)"');
+    await page.getByLabel('Search logs').press('Enter');
+    await expect.poll(() => page.getByLabel('Match count').textContent()).toMatch(/[1-9]\d* match/);
+    const allMatch = async () => {
+      const texts = await page.locator('.log-row .log-text').allTextContents();
+      return texts.length > 0 && texts.every((t) => /"msg":"(Kubelet version|Golang settings)"/.test(t));
+    };
+    await expect.poll(allMatch).toBe(true);
+    await page.getByLabel('Search logs').fill('');
+    await page.getByLabel('Search logs').press('Enter');
+    await page.getByLabel('Severity').selectOption({ label: 'error and above' });
+    const onlyErrors = async () => {
+      const classes = await page.locator('.log-row').evaluateAll((rows) => rows.map((r) => r.className));
+      return classes.length > 0 && classes.every((c) => /sev-(error|fatal)|log-mark/.test(c));
+    };
+    await expect.poll(onlyErrors).toBe(true);
+    await page.getByLabel('Severity').selectOption({ label: 'all severities' });
+  });
+
+  it('shows a hostile line as text', async () => {
+    lab()
+      .node('10.5.0.3')
+      .logs.get('kubelet')!
+      .buffer.append(['<img src=x onerror=alert(1)> \x1b[31mred\x1b[0m <script>alert(2)</script>']);
+    await page.getByLabel('Search logs').fill('onerror');
+    await page.getByLabel('Search logs').press('Enter');
+    await expect
+      .poll(() => page.locator('.log-row .log-text').first().textContent(), { timeout: 10_000 })
+      .toBe('<img src=x onerror=alert(1)> red <script>alert(2)</script>');
+    expect(await page.locator('[role=log] img, [role=log] script').count()).toBe(0);
+    expect(dialogs).toBe(0);
+  });
+});
