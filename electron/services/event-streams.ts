@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { KernelRecord, TalosEvent } from '../../shared/domain/talos';
 import { parseKernelRecord } from './node-tables';
 import { toRow } from './inspect-handlers';
@@ -29,6 +30,7 @@ export class EventStreams {
     const client = await this.sessions.client(identityId);
     const streamId = randomUUID();
     const abort = new AbortController();
+    setMaxListeners(0, abort.signal); // one listener per node and source
     this.open.set(streamId, abort);
     for (const node of nodes) {
       let pending: TalosEvent[] = [];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { AppError } from '../../shared/errors';
 import type { Emit } from '../host/dispatch';
 import type { TalosClient } from '../talos/client';
@@ -54,6 +55,7 @@ export class LogStreams {
     const client = await this.sessions.client(identityId);
     const streamId = randomUUID();
     const abort = new AbortController();
+    setMaxListeners(0, abort.signal); // one listener per node and source
     this.running.set(streamId, abort);
     const streams = nodes.flatMap((node) =>
       sources.map((source) => ({ key: `${node}|${source.kind}|${source.id}`, node, kind: source.kind, id: source.id })),

@@ -1,7 +1,12 @@
 import { clientBench } from './client-bench';
+import { consoleBench, logViewerBench } from './ui-bench';
 
 const only = process.argv[2];
-const suites: Record<string, () => Promise<Record<string, number | string>>> = { client: clientBench };
+const suites: Record<string, () => Promise<Record<string, number | string>>> = {
+  client: clientBench,
+  console: consoleBench,
+  logs: logViewerBench,
+};
 
 for (const [name, run] of Object.entries(suites)) {
   if (only && only !== name) continue;

@@ -1,6 +1,6 @@
-/** Saves text as a file through the browser's download (works in Electron and browser mode). */
-export function downloadText(filename: string, content: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
+/** Saves data as a file through the browser's download (works in Electron and browser mode). */
+function saveBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
@@ -10,24 +10,10 @@ export function downloadText(filename: string, content: string, type = 'text/pla
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export function downloadBytes(filename: string, bytes: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+export const downloadText = (filename: string, content: string, type = 'text/plain') => saveBlob(filename, new Blob([content], { type }));
 
-export function downloadParts(filename: string, parts: string[]): void {
-  const url = URL.createObjectURL(new Blob(parts, { type: 'text/plain' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+export const downloadBytes = (filename: string, bytes: Uint8Array) =>
+  saveBlob(filename, new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+
+/** Large texts arrive as chunks; the Blob joins them without building one huge string. */
+export const downloadParts = (filename: string, parts: string[]) => saveBlob(filename, new Blob(parts, { type: 'text/plain' }));

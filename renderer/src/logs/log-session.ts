@@ -31,6 +31,7 @@ export const useLogView = create<LogViewState>(() => ({
   view: 0,
   matches: 0,
   dropped: 0,
+  received: 0,
   revision: 0,
   sources: [],
   paused: false,

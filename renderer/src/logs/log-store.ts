@@ -67,6 +67,11 @@ export class LogStore {
     this.order = new SlotDeque(capacity, this.ts, this.seq);
   }
 
+  /** Lines ever stored, including those since dropped. */
+  get received(): number {
+    return this.counter;
+  }
+
   get total(): number {
     return this.order.length;
   }

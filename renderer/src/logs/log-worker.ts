@@ -15,7 +15,15 @@ function notify(): void {
   scheduled = true;
   setTimeout(() => {
     scheduled = false;
-    post({ type: 'state', total: store.total, view: store.viewLength, matches: store.matchCount, dropped: store.dropped, revision });
+    post({
+      type: 'state',
+      total: store.total,
+      view: store.viewLength,
+      matches: store.matchCount,
+      dropped: store.dropped,
+      received: store.received,
+      revision,
+    });
   }, 16);
 }
 

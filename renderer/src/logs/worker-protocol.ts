@@ -16,6 +16,7 @@ export interface StoreState {
   view: number;
   matches: number;
   dropped: number;
+  received: number;
   revision: number;
 }
 

@@ -282,7 +282,7 @@ export function LogsView() {
         ))}
         <span className="muted" aria-label="Buffer status">
           {view.view.toLocaleString()} shown · {view.total.toLocaleString()} buffered
-          {view.dropped ? ` · ${view.dropped.toLocaleString()} oldest dropped` : ''}
+          {view.dropped ? ` · ${view.dropped.toLocaleString()} oldest dropped` : ''} · {view.received.toLocaleString()} received
           {view.filterMs !== null ? ` · filtered in ${view.filterMs.toFixed(0)} ms` : ''}
         </span>
       </div>
