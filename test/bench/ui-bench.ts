@@ -67,8 +67,6 @@ async function frames(page: Page, ms: number): Promise<{ frames: number; maxMs: 
   return page.evaluate(`${FRAME_PROBE}(${ms})`);
 }
 
-const statusMatches = (pattern: string) => `/${pattern}/.test(document.querySelector('[aria-label="Buffer status"]')?.textContent ?? '')`;
-
 async function openApp(mode: Mode, browser: Browser, nodes: number): Promise<Page> {
   await createDispatcher(mode.services.handlers)('lab.start', { nodes });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -1,11 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TalosEvent } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
-import { getApi } from '../api';
-import { call, errorText } from '../api/call';
+import { useNodeStream } from '../lib/use-node-stream';
 import { TeachLine } from '../components/TeachLine';
 import { useActiveIdentity, useSession } from '../stores/session-store';
-import { useUi } from '../stores/ui-store';
 
 interface Row extends TalosEvent {
   node: string;
@@ -22,35 +20,15 @@ export function EventsView() {
   const [states, setStates] = useState<Record<string, string>>({});
   const [filter, setFilter] = useState('');
   const [type, setType] = useState('');
+  const seq = useRef(0);
 
-  useEffect(() => {
-    if (!identity || nodes.length === 0) return;
-    setRows([]);
-    let streamId: string | null = null;
-    let closed = false;
-    let seq = 0;
-    const api = getApi();
-    const offEvents = api.on('stream.events', (batch) => {
-      if (batch.streamId !== streamId) return;
-      setRows((current) => [...current, ...batch.events.map((e) => ({ ...e, node: batch.node, seq: seq++ }))].slice(-MAX_ROWS));
-    });
-    const offState = api.on('stream.state', (s) => {
-      if (s.streamId === streamId) setStates((current) => ({ ...current, [s.node]: s.error ? `${s.state}: ${s.error.message}` : s.state }));
-    });
-    call('stream.open', { identityId: identity.id, nodes, kind: 'events', tail: -1 }).then(
-      (r) => {
-        streamId = r.streamId;
-        if (closed) void call('stream.close', { streamId: r.streamId });
-      },
-      (e) => useUi.getState().notify('error', errorText(e)),
-    );
-    return () => {
-      closed = true;
-      offEvents();
-      offState();
-      if (streamId) void call('stream.close', { streamId });
-    };
-  }, [identity, nodes]);
+  const request = identity && nodes.length ? { identityId: identity.id, nodes, kind: 'events' as const, tail: -1 } : null;
+  useEffect(() => setRows([]), [identity, nodes]);
+  useNodeStream(request, {
+    'stream.events': (batch) =>
+      setRows((current) => [...current, ...batch.events.map((e) => ({ ...e, node: batch.node, seq: seq.current++ }))].slice(-MAX_ROWS)),
+    'stream.state': (s) => setStates((current) => ({ ...current, [s.node]: s.error ? `${s.state}: ${s.error.message}` : s.state })),
+  });
 
   const types = useMemo(() => [...new Set(rows.map((r) => r.type))].sort(), [rows]);
   const visible = useMemo(() => {

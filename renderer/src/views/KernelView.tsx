@@ -1,11 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { KernelRecord } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
-import { getApi } from '../api';
-import { call, errorText } from '../api/call';
+import { useNodeStream } from '../lib/use-node-stream';
 import { TeachLine } from '../components/TeachLine';
 import { useActiveIdentity, useSession } from '../stores/session-store';
-import { useUi } from '../stores/ui-store';
 
 const MAX = 20_000;
 const PRIORITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
@@ -19,30 +17,13 @@ export function KernelView() {
   const [facility, setFacility] = useState('');
   const [maxPriority, setMaxPriority] = useState('debug');
   const [text, setText] = useState('');
+  const seq = useRef(0);
 
-  useEffect(() => {
-    if (!identity || nodes.length === 0 || !follow) return;
-    let streamId: string | null = null;
-    let closed = false;
-    let seq = 0;
-    setRecords([]);
-    const off = getApi().on('stream.kernel', (batch) => {
-      if (batch.streamId !== streamId) return;
-      setRecords((current) => [...current, ...batch.records.map((r) => ({ ...r, node: batch.node, seq: seq++ }))].slice(-MAX));
-    });
-    call('stream.open', { identityId: identity.id, nodes, kind: 'dmesg', tail: -1 }).then(
-      (r) => {
-        streamId = r.streamId;
-        if (closed) void call('stream.close', { streamId: r.streamId });
-      },
-      (e) => useUi.getState().notify('error', errorText(e)),
-    );
-    return () => {
-      closed = true;
-      off();
-      if (streamId) void call('stream.close', { streamId });
-    };
-  }, [identity, nodes, follow]);
+  useEffect(() => setRecords([]), [identity, nodes]);
+  useNodeStream(identity && nodes.length && follow ? { identityId: identity.id, nodes, kind: 'dmesg', tail: -1 } : null, {
+    'stream.kernel': (batch) =>
+      setRecords((current) => [...current, ...batch.records.map((r) => ({ ...r, node: batch.node, seq: seq.current++ }))].slice(-MAX)),
+  });
 
   const facilities = useMemo(() => [...new Set(records.map((r) => r.facility).filter(Boolean))].sort(), [records]);
   const visible = useMemo(() => {

@@ -2,11 +2,11 @@ import { useEffect, useMemo, useState } from 'react';
 import type { PerNode } from '../../../shared/domain/node';
 import type { ResourceKindView, ResourceRow } from '../../../shared/domain/inspect';
 import { talosctl } from '../../../shared/talosctl';
-import { getApi } from '../api';
 import { call, errorText } from '../api/call';
 import { NodeErrors } from '../components/NodeErrors';
 import { TeachLine } from '../components/TeachLine';
 import { YamlViewer } from '../components/YamlViewer';
+import { useNodeStream } from '../lib/use-node-stream';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
 type Mark = 'created' | 'updated' | 'destroyed';
@@ -39,50 +39,27 @@ export function ResourcesView() {
     );
   }, [identity, nodes, kind]);
 
-  useEffect(() => {
-    if (!identity || !kind || !watch || nodes.length === 0) return;
-    let streamId: string | null = null;
-    let closed = false;
-    const off = getApi().on('stream.resources', (batch) => {
-      if (batch.streamId !== streamId) return;
-      setResults((current) =>
-        current.map((r) => {
-          if (r.node !== batch.node || !r.ok) return r;
-          let rows = r.value;
-          for (const e of batch.events) {
-            if (!e.row || e.kind === 'bootstrapped') continue;
-            const row = e.row;
-            rows =
-              e.kind === 'destroyed'
-                ? rows.map((x) => (x.id === row.id ? row : x))
-                : rows.some((x) => x.id === row.id)
-                  ? rows.map((x) => (x.id === row.id ? row : x))
-                  : [...rows, row];
-            setMarks((m) => ({ ...m, [`${batch.node}/${row.id}`]: e.kind as Mark }));
-          }
-          return { ...r, value: rows };
-        }),
-      );
-    });
-    call('stream.open', {
-      identityId: identity.id,
-      nodes,
-      kind: 'resources',
-      tail: 0,
-      resource: { type: kind.type, namespace: kind.namespace, id: null },
-    }).then(
-      (r) => {
-        streamId = r.streamId;
-        if (closed) void call('stream.close', { streamId: r.streamId });
-      },
-      (e) => setError(errorText(e)),
-    );
-    return () => {
-      closed = true;
-      off();
-      if (streamId) void call('stream.close', { streamId });
-    };
-  }, [identity, nodes, kind, watch]);
+  useNodeStream(
+    identity && kind && watch && nodes.length
+      ? { identityId: identity.id, nodes, kind: 'resources', tail: 0, resource: { type: kind.type, namespace: kind.namespace, id: null } }
+      : null,
+    {
+      'stream.resources': (batch) =>
+        setResults((current) =>
+          current.map((r) => {
+            if (r.node !== batch.node || !r.ok) return r;
+            let rows = r.value;
+            for (const e of batch.events) {
+              if (!e.row || e.kind === 'bootstrapped') continue;
+              const row = e.row;
+              rows = rows.some((x) => x.id === row.id) ? rows.map((x) => (x.id === row.id ? row : x)) : [...rows, row];
+              setMarks((m) => ({ ...m, [`${batch.node}/${row.id}`]: e.kind as Mark }));
+            }
+            return { ...r, value: rows };
+          }),
+        ),
+    },
+  );
 
   const grouped = useMemo(() => {
     const q = query.toLowerCase();

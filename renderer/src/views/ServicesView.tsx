@@ -3,12 +3,12 @@ import type { PerNode } from '../../../shared/domain/node';
 import type { ServiceAction, TalosService } from '../../../shared/domain/talos';
 import { serviceActionBlock } from '../../../shared/talos-rbac';
 import { talosctl } from '../../../shared/talosctl';
-import { getApi } from '../api';
 import { call, errorText } from '../api/call';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { NodeErrors } from '../components/NodeErrors';
 import { TeachLine } from '../components/TeachLine';
 import { ago } from '../lib/time';
+import { useNodeStream } from '../lib/use-node-stream';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 
@@ -45,12 +45,8 @@ export function ServicesView() {
   }, [load]);
 
   // The table follows the Events stream: every ServiceStateEvent updates its row.
-  useEffect(() => {
-    if (!identity || nodes.length === 0) return;
-    let streamId: string | null = null;
-    let closed = false;
-    const off = getApi().on('stream.events', (batch) => {
-      if (batch.streamId !== streamId) return;
+  useNodeStream(identity && nodes.length ? { identityId: identity.id, nodes, kind: 'events', tail: 0 } : null, {
+    'stream.events': (batch) =>
       setResults((current) =>
         current.map((r) => {
           if (r.node !== batch.node || !r.ok) return r;
@@ -74,21 +70,8 @@ export function ServicesView() {
           }
           return { ...r, value: services };
         }),
-      );
-    });
-    void call('stream.open', { identityId: identity.id, nodes, kind: 'events', tail: 0 }).then(
-      (r) => {
-        streamId = r.streamId;
-        if (closed) void call('stream.close', { streamId: r.streamId });
-      },
-      () => undefined,
-    );
-    return () => {
-      closed = true;
-      off();
-      if (streamId) void call('stream.close', { streamId });
-    };
-  }, [identity, nodes]);
+      ),
+  });
 
   const rows = useMemo(() => {
     const all: Row[] = results.flatMap((r) => (r.ok ? r.value.map((s) => ({ ...s, node: r.node })) : []));
