@@ -76,6 +76,8 @@ export function makeLineMakers(hostname: string): Record<string, LineMaker> {
     udevd: (_ts, rng) =>
       `udevd[${rng.int(300, 600)}]: ${rng.pick(['Processing device', 'Device ready', 'Rules reloaded'])} /devices/virtual/net/${rng.pick(['eth0', 'lo', 'cni0'])}`,
     dashboard: (_ts, rng) => `dashboard: refreshed ${rng.int(1, 9)} panes`,
+    'ext-iscsid': (_ts, rng) =>
+      `iscsid: ${rng.pick(['Connection1:0 to [target: iqn.2026-01.lab:storage, portal: 10.5.0.50,3260] through [iface: default] is operational now', 'iscsid shutting down.', 'Kernel reported iSCSI connection 1:0 error (1020)'])}`,
     'controller-runtime': (ts, rng) => {
       const level = rng.next() < 0.05 ? 'WARN' : 'INFO';
       return `${iso(ts)} ${zapLevel[level]} reconcile ${rng.pick(['succeeded', 'requeued'])} {"component": "controller-runtime", "controller": "${rng.pick(controllers)}"}`;

@@ -25,6 +25,8 @@ export const SERVICES: ServiceDef[] = [
   { id: 'syslogd', runner: 'goroutine', healthCheck: true },
   { id: 'trustd', runner: 'containerd', controlPlaneOnly: true, healthCheck: true, waitingFor: 'service "containerd" to be "up", network' },
   { id: 'udevd', runner: 'process', healthCheck: true },
+  // a system extension (siderolabs/iscsi-tools): the only kind of service the API may also stop
+  { id: 'ext-iscsid', runner: 'containerd', healthCheck: false, waitingFor: 'service "containerd" to be "up"' },
 ];
 
 export const EXTRA_LOG_IDS = ['controller-runtime'];

@@ -58,6 +58,16 @@ describe('practice cluster through the Talos client over mTLS', () => {
     expect((await admin.read(CP, '/etc/hostname')).toString()).toBe('lab-controlplane-1\n');
   });
 
+  it('stops and starts an extension service, which Talos allows', async () => {
+    expect(await operator.serviceAction(W1, 'ext-iscsid', 'stop')).toBe('Service "ext-iscsid" stopped');
+    await expect
+      .poll(async () => (await reader.services(W1)).find((s) => s.id === 'ext-iscsid')?.state, { timeout: 5000 })
+      .toBe('Finished');
+    expect(await operator.serviceAction(W1, 'ext-iscsid', 'start')).toBe('Service "ext-iscsid" started');
+    await expect.poll(async () => (await reader.services(W1)).find((s) => s.id === 'ext-iscsid')?.state, { timeout: 5000 }).toBe('Running');
+    await expect(operator.serviceAction(W1, 'nope', 'start')).rejects.toThrow(/service "nope" not defined/);
+  });
+
   it("refuses services Talos does not let the API control, with Talos' message", async () => {
     await expect(operator.serviceAction(CP, 'etcd', 'restart')).rejects.toThrow(/service "etcd" doesn't support restart operation via API/);
     await expect(operator.serviceAction(CP, 'kubelet', 'stop')).rejects.toThrow(/doesn't support stop/);
@@ -270,6 +280,28 @@ describe('practice cluster through the Talos client over mTLS', () => {
     await expect(operator.applyConfiguration(CP, { data: body, mode: 'auto', dryRun: true })).rejects.toMatchObject({
       code: 'PERMISSION_DENIED',
     });
+  });
+});
+
+describe('fan-out to ten nodes', () => {
+  it('returns nine results and one clear error when one node is unreachable', async () => {
+    const big = await startLab({ nodes: 10, seed: 9 });
+    const client = labClient(big, 'reader');
+    try {
+      big.setUnreachable('10.5.0.7', true);
+      const results = await fanOut(
+        big.nodes.map((n) => n.id.ip),
+        (n) => client.version(n),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(9);
+      const failed = results.filter((r) => !r.ok);
+      expect(failed).toEqual([
+        { node: '10.5.0.7', ok: false, error: { code: 'UNAVAILABLE', message: expect.stringContaining('10.5.0.7 is unreachable') } },
+      ]);
+    } finally {
+      client.close();
+      await big.stop();
+    }
   });
 });
 

@@ -126,7 +126,7 @@ describe('practice cluster methods', () => {
       )
       .catch(() => undefined);
     await expect.poll(() => events.includes('bootstrapped:')).toBe(true);
-    expect(events.filter((e) => e.startsWith('created:')).length).toBe(11);
+    expect(events.filter((e) => e.startsWith('created:')).length).toBe(12);
     await admin.serviceAction(CP, 'kubelet', 'restart');
     await watching;
     expect(events).toContain('updated:kubelet');
