@@ -30,7 +30,10 @@ export const channels = {
   'app.info': { request: empty, response: appInfoSchema },
 
   'vault.status': { request: empty, response: vaultStatusSchema },
-  'vault.setup': { request: z.strictObject({ passphrase }), response: vaultStatusSchema },
+  'vault.setup': {
+    request: z.strictObject({ passphrase: passphrase.nullable() }),
+    response: vaultStatusSchema,
+  },
   'vault.unlock': { request: z.strictObject({ passphrase }), response: vaultStatusSchema },
   'vault.lock': { request: empty, response: vaultStatusSchema },
 

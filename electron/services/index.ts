@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AppError } from '../../shared/errors';
 import type { NodeRef } from '../../shared/domain/node';
 import type { Emit, Handlers } from '../host/dispatch';
 import { fanOut } from '../talos/fan-out';
@@ -150,6 +151,48 @@ export function createServices(deps: ServiceDeps): Services {
       return mutate({ identityId, nodes, method, args: { id: service }, talosctl: command }, () =>
         fanOut(nodes, async (node) => ({ message: await client.serviceAction(node, service, action) })),
       );
+    },
+    'talos.lifecycle': async ({ identityId, nodes, action, image }) => {
+      const client = await sessions.client(identityId);
+      const meta = await identities.meta(identityId);
+      const t = { context: meta.name, nodes };
+      if (action === 'upgrade' && !image)
+        throw new AppError('INVALID_ARGUMENT', 'An upgrade needs the installer image, like ghcr.io/siderolabs/installer:v1.13.10.');
+      const method =
+        action === 'reboot'
+          ? '/machine.MachineService/Reboot'
+          : action === 'shutdown'
+            ? '/machine.MachineService/Shutdown'
+            : '/machine.MachineService/Upgrade';
+      const command =
+        action === 'reboot' ? talosctl.reboot(t) : action === 'shutdown' ? talosctl.shutdown(t) : talosctl.upgrade(t, image ?? '');
+      return mutate({ identityId, nodes, method, args: image ? { image } : {}, talosctl: command }, () =>
+        fanOut(nodes, async (node) => {
+          if (action === 'reboot') return { actorId: await client.reboot(node), message: 'Reboot requested' };
+          if (action === 'shutdown') return { actorId: await client.shutdown(node), message: 'Shutdown requested' };
+          const u = await client.upgrade(node, image ?? '');
+          return { actorId: u.actorId, message: u.ack };
+        }),
+      );
+    },
+    'configs.apply': async ({ identityId, node, yaml, mode, dryRun }) => {
+      const client = await sessions.client(identityId);
+      const meta = await identities.meta(identityId);
+      const request = {
+        identityId,
+        nodes: [node],
+        method: '/machine.MachineService/ApplyConfiguration',
+        args: { data: yaml, mode, dryRun },
+        talosctl: talosctl.applyConfig({ context: meta.name, nodes: [node] }, 'config.yaml', mode, dryRun),
+      };
+      const [result] = await mutate(request, () => fanOut([node], (n) => client.applyConfiguration(n, { data: yaml, mode, dryRun })));
+      if (!result || !result.ok) throw new AppError((result?.error.code as never) ?? 'INTERNAL', result?.error.message ?? 'Apply failed.');
+      const modes = ['reboot', 'auto', 'no-reboot', 'staged', 'try'];
+      return {
+        mode: modes[result.value.mode] ?? String(result.value.mode),
+        modeDetails: result.value.modeDetails,
+        warnings: result.value.warnings,
+      };
     },
     'audit.list': async (filter) => (await audit.entries()).filter((e) => matchesFilter(e, filter)).reverse(),
     'audit.verify': () => audit.verify(),

@@ -89,6 +89,13 @@ describe('the console in Chromium through browser mode', () => {
     const etcd = page.getByRole('button', { name: 'restart etcd on 10.5.0.2' });
     expect(await etcd.isDisabled()).toBe(true);
     expect(await etcd.getAttribute('data-reason')).toContain('only for kubelet and extension services');
+    expect(await page.getByLabel('Why actions are disabled').textContent()).toBe(
+      'Service actions: needs os:admin or os:operator; this identity has os:reader.',
+    );
+    await page.locator('tr[data-row="10.5.0.2/etcd"]').getByRole('button', { name: 'etcd' }).click();
+    expect(await page.locator('tr.expanded').last().textContent()).toContain(
+      'restart: Talos allows restart through the API only for kubelet and extension services (ext-*)',
+    );
   });
 
   it('restarts kubelet as operator: confirmation, Stopping then Running, per-node result, events timeline', async () => {

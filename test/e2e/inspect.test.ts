@@ -56,6 +56,34 @@ describe('configs, resources and files in Chromium', () => {
     expect(JSON.stringify(audit)).not.toContain('d8cwfa');
   });
 
+  it('edits the revealed config, shows the dry-run diff and applies it staged', async () => {
+    await page.getByRole('button', { name: 'Edit and apply…' }).click();
+    const editor = page.getByLabel('Config to apply');
+    await editor.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('true');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const dry = page.getByRole('status', { name: 'Dry run result' });
+    await expect.poll(() => dry.textContent(), { timeout: 8000 }).toContain('Dry run summary:');
+    expect(await dry.textContent()).toContain('-debug: false');
+    expect(await dry.textContent()).toContain('+debug: true');
+    await page.getByLabel('Apply mode').selectOption('staged');
+    await page.getByRole('button', { name: 'Apply…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Apply (staged)' }).click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Apply result' }).textContent(), { timeout: 8000 })
+      .toContain('Staged configuration to be applied after the next reboot');
+    const entry = (await mode.services.audit.entries()).at(-1)!;
+    expect(entry).toMatchObject({
+      method: '/machine.MachineService/ApplyConfiguration',
+      args: { mode: 'staged', dryRun: false, data: expect.stringMatching(/^\[config, \d+ bytes\]$/) },
+    });
+    await page.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('diffs two workers (identical except per-node fields) and a worker against a control plane', async () => {
     await page.getByLabel('Left node').selectOption('10.5.0.3');
     await page.getByLabel('Right node').selectOption('10.5.0.4');
@@ -114,6 +142,28 @@ describe('configs, resources and files in Chromium', () => {
     await expect.poll(() => page.locator('tr[data-file="audit.log"]').count()).toBe(1);
     await page.locator('tr[data-file="audit.log"]').getByRole('button').click();
     await expect.poll(() => page.getByTestId('file-text').textContent(), { timeout: 8000 }).toMatch(/type=\w+ msg=audit/);
+  });
+
+  it('reboots a node from the overview as an operator (upgrade needs admin), with the actor id recorded', async () => {
+    await useIdentity('practice operator@lab');
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByRole('list', { name: 'Nodes' }).getByText('10.5.0.4').click();
+    const upgrade = page.getByRole('button', { name: 'Upgrade…' });
+    expect(await upgrade.isDisabled()).toBe(true);
+    expect(await upgrade.getAttribute('data-reason')).toBe('needs os:admin; this identity has os:operator');
+    await page.getByRole('button', { name: 'Reboot…' }).click();
+    expect(await page.getByRole('alertdialog').textContent()).toContain('10.5.0.4');
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Reboot 10.5.0.4' }).click();
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Node action result' }).textContent(), { timeout: 8000 })
+      .toMatch(/10\.5\.0\.4: Reboot requested \(actor [0-9a-f-]{36}\)/);
+    const actor = /actor ([0-9a-f-]{36})/.exec((await page.getByRole('status', { name: 'Node action result' }).textContent())!)![1];
+    const entry = (await mode.services.audit.entries()).at(-1)!;
+    expect(entry).toMatchObject({
+      method: '/machine.MachineService/Reboot',
+      nodes: ['10.5.0.4'],
+      outcomes: [{ node: '10.5.0.4', ok: true, actorId: actor }],
+    });
   });
 
   it('disables reading files for a reader, with the reason', async () => {

@@ -143,6 +143,14 @@ describe('the audit trail', () => {
   it('records an entry for every mutating channel of the contract', async () => {
     const samples: Partial<Record<Channel, unknown>> = {
       'talos.serviceAction': { identityId: ids.operator, nodes: ['10.5.0.2'], service: 'kubelet', action: 'start' },
+      'talos.lifecycle': { identityId: ids.reader, nodes: ['10.5.0.3'], action: 'reboot', image: null },
+      'configs.apply': {
+        identityId: 'practice:admin@lab',
+        node: '10.5.0.2',
+        yaml: 'version: v1alpha1\nmachine:\n    type: controlplane\n',
+        mode: 'auto',
+        dryRun: true,
+      },
       'configs.reveal': { identityId: 'practice:admin@lab', node: '10.5.0.2', which: 'v1alpha1' },
       'identities.export': { id: ids.reader, path: path.join(dir, 'exported-talosconfig'), acknowledgePlaintextKey: true },
     };

@@ -20,10 +20,12 @@ const theme = EditorView.theme({
   '.cm-scroller': { maxHeight: '70vh' },
 });
 
-/** A read-only YAML editor (CodeMirror) with highlighting and folding; text is never interpreted as markup. */
-export function YamlViewer({ text, label }: { text: string; label: string }) {
+/** A YAML editor (CodeMirror) with highlighting and folding, read-only unless `onChange` is given; text is never interpreted as markup. */
+export function YamlViewer({ text, label, onChange }: { text: string; label: string; onChange?: (text: string) => void }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
+  const changed = useRef(onChange);
+  changed.current = onChange;
   useEffect(() => {
     if (!host.current) return;
     view.current = new EditorView({
@@ -37,9 +39,12 @@ export function YamlViewer({ text, label }: { text: string; label: string }) {
           yaml(),
           syntaxHighlighting(highlight),
           theme,
-          EditorState.readOnly.of(true),
-          EditorView.editable.of(false),
+          EditorState.readOnly.of(!changed.current),
+          EditorView.editable.of(Boolean(changed.current)),
           EditorView.contentAttributes.of({ 'aria-label': label }),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) changed.current?.(u.state.doc.toString());
+          }),
         ],
       }),
     });
@@ -48,7 +53,8 @@ export function YamlViewer({ text, label }: { text: string; label: string }) {
   }, []);
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== text) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
+    if (v && !changed.current && v.state.doc.toString() !== text)
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: text } });
   }, [text]);
   return <div ref={host} data-testid="yaml-viewer" />;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ConfigDiffView, MachineConfigView } from '../../../shared/domain/inspect';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
+import { ApplyConfigPanel } from '../components/ApplyConfigPanel';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { TeachLine } from '../components/TeachLine';
 import { YamlViewer } from '../components/YamlViewer';
@@ -105,6 +106,7 @@ export function ConfigsView() {
   const [config, setConfig] = useState<MachineConfigView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState(false);
+  const [editing, setEditing] = useState(false);
   const isAdmin = identity?.roles.includes('os:admin') ?? false;
 
   const load = useCallback(async () => {
@@ -157,6 +159,7 @@ export function ConfigsView() {
           </button>
         )}
         {config && !config.redacted && <button onClick={() => void load()}>Hide secrets</button>}
+        {config && !config.redacted && !editing && <button onClick={() => setEditing(true)}>Edit and apply…</button>}
         {!isAdmin && (
           <span className="reason">Revealing secrets needs os:admin; this identity has {identity.roles.join(', ') || 'no roles'}.</span>
         )}
@@ -178,6 +181,16 @@ export function ConfigsView() {
           </p>
           <YamlViewer text={config.yaml} label="Machine config" />
         </>
+      )}
+      {editing && config && !config.redacted && (
+        <ApplyConfigPanel
+          identityId={identity.id}
+          context={identity.name}
+          node={node}
+          initial={config.yaml}
+          onApplied={() => undefined}
+          onClose={() => setEditing(false)}
+        />
       )}
       <DiffPanel identityId={identity.id} context={identity.name} />
       {confirm && (

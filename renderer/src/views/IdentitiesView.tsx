@@ -48,6 +48,21 @@ function VaultPanel() {
           {vault.state === 'uninitialized' ? 'Create vault' : 'Unlock'}
         </button>
       </form>
+      {vault.state === 'uninitialized' && vault.mode === 'safe-storage' && (
+        <p>
+          or{' '}
+          <button
+            onClick={() =>
+              void call('vault.setup', { passphrase: null }).then(
+                () => Promise.all([refreshVault(), refreshIdentities()]),
+                (e) => setError(errorText(e)),
+              )
+            }
+          >
+            Protect keys with the OS keyring
+          </button>
+        </p>
+      )}
       {error && (
         <p className="error-text" role="alert">
           {error}

@@ -3,6 +3,7 @@ import type { PerNode } from '../../../shared/domain/node';
 import type { NodeOverview } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
+import { LifecycleActions } from '../components/LifecycleActions';
 import { NodeErrors } from '../components/NodeErrors';
 import { Sparkline } from '../components/Sparkline';
 import { TeachLine } from '../components/TeachLine';
@@ -76,6 +77,7 @@ export function OverviewView() {
         command={talosctl.dashboard({ context: identity.name, nodes })}
         method="/machine.MachineService/{Version,Memory,LoadAvg,SystemStat,ServiceList} + COSI Get"
       />
+      <LifecycleActions />
       {error && <p className="error-text">{error}</p>}
       <NodeErrors results={results} />
       <div className="cards">

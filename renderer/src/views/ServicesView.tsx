@@ -1,7 +1,7 @@
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import type { PerNode } from '../../../shared/domain/node';
 import type { ServiceAction, TalosService } from '../../../shared/domain/talos';
-import { serviceActionBlock } from '../../../shared/talos-rbac';
+import { roleBlockReason, SERVICE_ACTION_METHOD, serviceActionBlock } from '../../../shared/talos-rbac';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -112,6 +112,15 @@ export function ServicesView() {
         </span>
       </div>
       <TeachLine command={talosctl.services(target)} method="/machine.MachineService/ServiceList" />
+      {roleBlockReason(SERVICE_ACTION_METHOD.restart, identity.roles) && (
+        <p className="reason" aria-label="Why actions are disabled">
+          Service actions: {roleBlockReason(SERVICE_ACTION_METHOD.restart, identity.roles)}.
+        </p>
+      )}
+      <p className="reason">
+        Talos lets the API start and restart kubelet, and start, stop and restart extension services (ext-*); other services cannot be
+        controlled through the API.
+      </p>
       <NodeErrors results={results} />
       {outcome && (
         <div className="card" role="status" aria-label="Action result">
