@@ -92,7 +92,7 @@ describe('the console in Chromium through browser mode', () => {
     expect(await page.getByLabel('Why actions are disabled').textContent()).toBe(
       'Service actions: needs os:admin or os:operator; this identity has os:reader.',
     );
-    await page.locator('tr[data-row="10.5.0.2/etcd"]').getByRole('button', { name: 'etcd' }).click();
+    await page.locator('tr[data-row="10.5.0.2/etcd"]').getByRole('button', { name: 'etcd', exact: true }).click();
     expect(await page.locator('tr.expanded').last().textContent()).toContain(
       'restart: Talos allows restart through the API only for kubelet and extension services (ext-*)',
     );
