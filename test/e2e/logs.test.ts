@@ -111,4 +111,14 @@ describe('the log viewer in Chromium', () => {
     expect(await page.locator('[role=log] img, [role=log] script').count()).toBe(0);
     expect(dialogs).toBe(0);
   });
+
+  it('marks where a dropped stream reconnected', async () => {
+    await page.getByLabel('Search logs').fill('');
+    await page.getByLabel('Search logs').press('Enter');
+    await page.getByRole('button', { name: 'Jump to end' }).click();
+    lab().dropStreams('10.5.0.3');
+    await expect
+      .poll(() => page.locator('.log-row.log-mark').first().textContent(), { timeout: 10_000 })
+      .toMatch(/stream reconnected after .*(no lines lost|may be missing)/);
+  });
 });

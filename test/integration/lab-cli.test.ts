@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseTalosconfig } from '../../certs/talosconfig-import';
+
+describe('npm run lab', () => {
+  it('starts on a free port, prints the endpoint and nodes, writes a talosconfig and stops on Ctrl+C', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-lab-cli-'));
+    const file = path.join(dir, 'talosconfig');
+    const child = spawn(process.execPath, [
+      'node_modules/tsx/dist/cli.mjs',
+      'lab/cli.ts',
+      '--port',
+      '0',
+      '--nodes',
+      '2',
+      '--cluster',
+      'trainee',
+      '--talosconfig',
+      file,
+    ]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await expect.poll(() => out, { timeout: 20_000 }).toContain('Press Ctrl+C to stop.');
+      expect(out).toMatch(/endpoint: {4}127\.0\.0\.1:\d+/);
+      expect(out).toContain('10.5.0.2     trainee-controlplane-1 (controlplane)');
+      expect(out).toContain('10.5.0.3     trainee-worker-1 (worker)');
+      const parsed = parseTalosconfig(await readFile(file, 'utf8'));
+      expect(parsed.contexts.map((c) => c.name)).toEqual(['admin@trainee', 'operator@trainee', 'reader@trainee']);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a bad flag value with a clear message', async () => {
+    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'lab/cli.ts', '--nodes', 'many']);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toContain('--nodes must be a whole number from 1 to 250 (got "many")');
+  });
+});
