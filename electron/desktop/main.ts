@@ -3,6 +3,7 @@ import path from 'node:path';
 import { channelNames } from '../../shared/contract';
 import { createDispatcher } from '../host/dispatch';
 import { createEventBus } from '../host/event-bus';
+import { isTrustedSender } from '../host/trusted-sender';
 import { createServices } from '../services';
 import { safeStorageWrapper } from './safe-storage-wrapper';
 
@@ -12,10 +13,6 @@ const rendererUrl = new URL(`file://${RENDERER}`).href;
 if (!app.requestSingleInstanceLock()) app.quit();
 
 let window: BrowserWindow | null = null;
-
-function isTrustedSender(frameUrl: string | undefined): boolean {
-  return frameUrl === rendererUrl;
-}
 
 async function createWindow(): Promise<void> {
   window = new BrowserWindow({
@@ -81,7 +78,7 @@ void app.whenReady().then(async () => {
   const dispatch = createDispatcher(services.handlers);
   for (const channel of channelNames) {
     ipcMain.handle(channel, async (event, request: unknown) => {
-      if (!isTrustedSender(event.senderFrame?.url))
+      if (!isTrustedSender(event.senderFrame?.url, rendererUrl))
         return { ok: false, error: { code: 'PERMISSION_DENIED', message: 'Request from an untrusted frame was refused.' } };
       return dispatch(channel, request);
     });

@@ -48,7 +48,10 @@ export const useSession = create<SessionState>((set, get) => ({
       ]);
       set({ host: info.host, version: info.version, vault, lab, identities, loaded: true });
       const first = identities[0];
-      if (first) {
+      if (vault.state === 'locked' && identities.some((i) => !i.practice)) {
+        useUi.getState().setView('identities');
+        useUi.getState().notify('info', 'Unlock the vault to connect with your imported identities.');
+      } else if (first) {
         await get().selectIdentity(first.id);
         useUi.getState().setView('overview');
       }

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { isTrustedSender } from './trusted-sender';
+import { createEventBus } from './event-bus';
+
+const renderer = 'file:///opt/Nodeglass/resources/app.asar/out/renderer/index.html';
+
+describe('IPC sender check', () => {
+  it('accepts only the app renderer page', () => {
+    expect(isTrustedSender(renderer, renderer)).toBe(true);
+    expect(isTrustedSender(`${renderer}#/logs`, renderer)).toBe(true);
+    expect(isTrustedSender('https://evil.example/index.html', renderer)).toBe(false);
+    expect(isTrustedSender('file:///tmp/index.html', renderer)).toBe(false);
+    expect(isTrustedSender(`${renderer}?x=1`, renderer)).toBe(false);
+    expect(isTrustedSender(undefined, renderer)).toBe(false);
+    expect(isTrustedSender('not a url', renderer)).toBe(false);
+  });
+});
+
+describe('event bus', () => {
+  it('forwards events that match the contract, strips undeclared fields and drops the rest', () => {
+    const logs: string[] = [];
+    const bus = createEventBus((m) => logs.push(m));
+    const seen: unknown[] = [];
+    bus.subscribe((_name, payload) => seen.push(payload));
+    bus.emit('stream.logs', { streamId: 's', key: 'k', lines: ['a'], arrivedAt: 1, secret: 'x' } as never);
+    bus.emit('stream.logs', { streamId: 's', key: 'k', lines: 'not an array', arrivedAt: 1 } as never);
+    expect(seen).toEqual([{ streamId: 's', key: 'k', lines: ['a'], arrivedAt: 1 }]);
+    expect(logs[0]).toContain('dropped a stream.logs event');
+  });
+});
