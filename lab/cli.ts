@@ -9,6 +9,7 @@ const { values } = parseArgs({
     cluster: { type: 'string', default: 'lab' },
     talosconfig: { type: 'string', default: './lab-talosconfig' },
     'log-rate': { type: 'string', default: '20' },
+    'latency-ms': { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
   },
 });
@@ -29,6 +30,7 @@ const lab = await startLab({
   cluster: values.cluster,
   talosconfigPath: values.talosconfig,
   logRate: int('log-rate', values['log-rate'], 0, 1_000_000),
+  latencyMs: int('latency-ms', values['latency-ms'], 0, 60_000),
   seed: int('seed', values.seed, 0, 2 ** 31),
 });
 

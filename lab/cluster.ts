@@ -21,6 +21,8 @@ export interface LabOptions {
   /** Where to write the talosconfig; omit to keep it in memory only. */
   talosconfigPath?: string;
   logRate?: number;
+  /** Simulated network round trip added to every call (ms), like a cluster far away. */
+  latencyMs?: number;
   seed?: number;
   now?: () => number;
 }
@@ -74,6 +76,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const nodes = layout.map(
     (l, index) => new LabNode({ ...l, cluster, index, endpointIp }, seed * 7919 + index, now, options.logRate ?? 20),
   );
+  for (const node of nodes) node.faults.delayMs = options.latencyMs ?? 0;
   for (const node of nodes) node.boot(rng.int(2, 30) * 3_600_000 + rng.int(0, 3_599_999));
   putMembers(nodes);
 

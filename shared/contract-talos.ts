@@ -137,7 +137,8 @@ export const talosEvents = {
   'stream.events': z.object({ streamId: z.string(), node: z.string(), events: z.array(talosEventSchema) }),
   'stream.kernel': z.object({ streamId: z.string(), node: z.string(), records: z.array(kernelRecordSchema) }),
   'stream.resources': z.object({ streamId: z.string(), node: z.string(), events: z.array(resourceEventSchema) }),
-  'stream.logs': z.object({ streamId: z.string(), key: z.string(), lines: z.array(z.string()), arrivedAt: z.number() }),
+  /** `text` is the batch's lines joined with "\n": one string crosses cheaper than thousands. */
+  'stream.logs': z.object({ streamId: z.string(), key: z.string(), text: z.string(), count: z.number(), arrivedAt: z.number() }),
   'stream.logmark': z.object({ streamId: z.string(), key: z.string(), lost: z.boolean(), message: z.string() }),
   'stream.state': z.object({
     streamId: z.string(),

@@ -64,7 +64,7 @@ export class LogStreams {
       let pending: string[] = [];
       const flush = () => {
         if (pending.length === 0) return;
-        this.emit('stream.logs', { streamId, key: stream.key, lines: pending, arrivedAt: Date.now() });
+        this.emit('stream.logs', { streamId, key: stream.key, text: pending.join('\n'), count: pending.length, arrivedAt: Date.now() });
         pending = [];
       };
       const timer = setInterval(flush, FLUSH_MS);

@@ -51,7 +51,7 @@ export class LogSession {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly waiting = new Map<number, (m: FromWorker) => void>();
-  private queue: { source: number; lines: string[]; arrivedAt: number }[] = [];
+  private queue: { source: number; text: string; arrivedAt: number }[] = [];
   private pendingState: StoreState | null = null;
   private frame = 0;
   private streamId: string | null = null;
@@ -102,15 +102,15 @@ export class LogSession {
     await this.stop();
     this.send({ type: 'clear' });
     const api = getApi();
-    const buffered: { streamId: string; key: string; lines: string[]; arrivedAt: number }[] = [];
-    const onLines = (key: string, lines: string[], arrivedAt: number) => {
+    const buffered: { streamId: string; key: string; text: string; count: number; arrivedAt: number }[] = [];
+    const onLines = (key: string, text: string, count: number, arrivedAt: number) => {
       const source = this.indexByKey.get(key);
       if (source === undefined) return;
       if (useLogView.getState().paused) {
-        this.queue.push({ source, lines, arrivedAt });
-        useLogView.setState((s) => ({ queued: s.queued + lines.length }));
+        this.queue.push({ source, text, arrivedAt });
+        useLogView.setState((s) => ({ queued: s.queued + count }));
       } else {
-        this.send({ type: 'append', source, lines, arrivedAt });
+        this.send({ type: 'append', source, text, arrivedAt });
       }
     };
     this.offs.push(
@@ -119,7 +119,7 @@ export class LogSession {
           if (this.streamId === null) buffered.push(batch);
           return;
         }
-        onLines(batch.key, batch.lines, batch.arrivedAt);
+        onLines(batch.key, batch.text, batch.count, batch.arrivedAt);
       }),
       api.on('stream.logmark', (mark) => {
         const source = this.indexByKey.get(mark.key);
@@ -143,7 +143,7 @@ export class LogSession {
     }));
     this.indexByKey = new Map(infos.map((s, i) => [s.key, i]));
     useLogView.setState({ sources: infos, running: true, streamStates: {}, paused: false, queued: 0 });
-    for (const b of buffered.filter((b) => b.streamId === opened.streamId)) onLines(b.key, b.lines, b.arrivedAt);
+    for (const b of buffered.filter((b) => b.streamId === opened.streamId)) onLines(b.key, b.text, b.count, b.arrivedAt);
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@ import type { LogFilter, LogRow } from './log-store';
 
 export type ToWorker =
   | { type: 'init'; capacity: number }
-  | { type: 'append'; source: number; lines: string[]; arrivedAt: number }
+  | { type: 'append'; source: number; text: string; arrivedAt: number }
   | { type: 'mark'; source: number; text: string; at: number }
   | { type: 'filter'; filter: LogFilter }
   | { type: 'rows'; id: number; start: number; end: number }
