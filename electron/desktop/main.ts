@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { channelNames } from '../../shared/contract';
 import { createDispatcher } from '../host/dispatch';
@@ -7,8 +7,16 @@ import { isTrustedSender } from '../host/trusted-sender';
 import { createServices } from '../services';
 import { safeStorageWrapper } from './safe-storage-wrapper';
 
-const RENDERER = path.join(__dirname, '..', 'renderer', 'index.html');
-const rendererUrl = new URL(`file://${RENDERER}`).href;
+import { loadStaticFile } from '../browser/static-files';
+
+const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
+/** The renderer is served from a privileged custom scheme, not file://, so file:// needs no extra rights. */
+const APP_ORIGIN = 'app://nodeglass';
+const rendererUrl = `${APP_ORIGIN}/index.html`;
+const CSP =
+  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
@@ -30,7 +38,7 @@ async function createWindow(): Promise<void> {
     },
   });
   window.once('ready-to-show', () => window?.show());
-  await window.loadFile(RENDERER);
+  await window.loadURL(rendererUrl);
 }
 
 app.on('second-instance', () => {
@@ -50,14 +58,12 @@ app.on('web-contents-created', (_event, contents) => {
 void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({
-      responseHeaders: {
-        ...details.responseHeaders,
-        'Content-Security-Policy': [
-          "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'",
-        ],
-      },
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === 'nodeglass' ? await loadStaticFile(path.resolve(RENDERER_DIR), url.pathname) : null;
+    if (!file) return new Response('Not found', { status: 404 });
+    return new Response(new Uint8Array(file.body), {
+      headers: { 'Content-Type': file.type, 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' },
     });
   });
 

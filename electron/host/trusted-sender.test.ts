@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isTrustedSender } from './trusted-sender';
 import { createEventBus } from './event-bus';
 
-const renderer = 'file:///opt/Nodeglass/resources/app.asar/out/renderer/index.html';
+const renderer = 'app://nodeglass/index.html';
 
 describe('IPC sender check', () => {
   it('accepts only the app renderer page', () => {
@@ -10,6 +10,7 @@ describe('IPC sender check', () => {
     expect(isTrustedSender(`${renderer}#/logs`, renderer)).toBe(true);
     expect(isTrustedSender('https://evil.example/index.html', renderer)).toBe(false);
     expect(isTrustedSender('file:///tmp/index.html', renderer)).toBe(false);
+    expect(isTrustedSender('app://other/index.html', renderer)).toBe(false);
     expect(isTrustedSender(`${renderer}?x=1`, renderer)).toBe(false);
     expect(isTrustedSender(undefined, renderer)).toBe(false);
     expect(isTrustedSender('not a url', renderer)).toBe(false);
