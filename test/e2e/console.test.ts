@@ -1,44 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserMode } from '../../electron/browser/start-browser-mode';
-import { launchChromium } from './chromium';
+import { startApp, type App } from './app-fixture';
 
-let dir: string;
-let mode: Awaited<ReturnType<typeof startBrowserMode>>;
-let browser: Browser;
-let context: BrowserContext;
+let app: App;
 let page: Page;
+let mode: App['mode'];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-e2e-'));
-  mode = await startBrowserMode({ staticDir: path.resolve('out/renderer'), dataDir: dir, version: 'e2e', log: () => undefined });
-  browser = await launchChromium();
-  context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: mode.host.origin });
-  page = await context.newPage();
+  app = await startApp({ clipboard: true });
+  page = app.page;
+  mode = app.mode;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => app?.stop());
 
-const lab = () => {
-  const current = mode.services.lab.current();
-  if (!current) throw new Error('lab not running');
-  return current;
-};
+const lab = () => app.lab();
 
 async function useIdentity(name: string) {
-  await page
-    .getByRole('list', { name: 'Identities' })
-    .getByRole('button', { name: new RegExp(name) })
-    .click();
-  await expect.poll(() => page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').count()).toBe(3);
+  await app.useIdentity(name);
 }
 
 async function selectAllNodes() {

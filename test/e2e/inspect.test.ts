@@ -1,39 +1,22 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserMode } from '../../electron/browser/start-browser-mode';
 import { createDispatcher } from '../../electron/host/dispatch';
-import { launchChromium } from './chromium';
+import { startApp, type App } from './app-fixture';
 
-let dir: string;
-let mode: Awaited<ReturnType<typeof startBrowserMode>>;
-let browser: Browser;
+let app: App;
 let page: Page;
+let mode: App['mode'];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-inspect-'));
-  mode = await startBrowserMode({ staticDir: path.resolve('out/renderer'), dataDir: dir, version: 'e2e', log: () => undefined });
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.goto(mode.host.url);
-  await page.getByRole('button', { name: 'Open practice cluster' }).click();
-  await page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').nth(2).waitFor({ timeout: 15_000 });
+  app = await startApp({ openPracticeCluster: true });
+  page = app.page;
+  mode = app.mode;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => app?.stop());
 
 async function useIdentity(name: string) {
-  await page
-    .getByRole('list', { name: 'Identities' })
-    .getByRole('button', { name: new RegExp(name) })
-    .click();
-  await expect.poll(() => page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').count()).toBe(3);
+  await app.useIdentity(name);
 }
 
 const viewer = () => page.getByTestId('yaml-viewer');

@@ -1,39 +1,25 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserMode } from '../../electron/browser/start-browser-mode';
-import { launchChromium } from './chromium';
+import { startApp, type App } from './app-fixture';
 
-let dir: string;
-let mode: Awaited<ReturnType<typeof startBrowserMode>>;
-let browser: Browser;
+let app: App;
 let page: Page;
 let dialogs = 0;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-logs-'));
-  mode = await startBrowserMode({ staticDir: path.resolve('out/renderer'), dataDir: dir, version: 'e2e', log: () => undefined });
-  browser = await launchChromium();
-  page = await browser.newPage();
+  app = await startApp({ openPracticeCluster: true });
+  page = app.page;
   page.on('dialog', (d) => {
     dialogs++;
     void d.dismiss();
   });
-  await page.goto(mode.host.url);
-  await page.getByRole('button', { name: 'Open practice cluster' }).click();
-  await page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').nth(2).waitFor({ timeout: 15_000 });
   await page.getByRole('tab', { name: 'Logs' }).click();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await mode?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => app?.stop());
 
-const lab = () => mode.services.lab.current()!;
+const lab = () => app.lab();
 const status = () => page.getByLabel('Buffer status').textContent();
 const buffered = async () => Number(/([\d,]+) buffered/.exec((await status()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
 
