@@ -3,28 +3,38 @@ import type { IdentityService } from './identity-service';
 
 /** One open client per identity; keys are decrypted only when a client is opened, then zeroed. */
 export class TalosSessions {
-  private readonly clients = new Map<string, TalosClient>();
+  private readonly clients = new Map<string, Promise<TalosClient>>();
 
   constructor(private readonly identities: IdentityService) {}
 
-  async client(identityId: string): Promise<TalosClient> {
-    const existing = this.clients.get(identityId);
-    if (existing) return existing;
+  /** Concurrent callers share one opening, so an identity never gets two channels (or two key decryptions). */
+  client(identityId: string): Promise<TalosClient> {
+    let opening = this.clients.get(identityId);
+    if (!opening) {
+      opening = this.open(identityId);
+      this.clients.set(identityId, opening);
+      opening.catch(() => this.clients.delete(identityId));
+    }
+    return opening;
+  }
+
+  private async open(identityId: string): Promise<TalosClient> {
     const material = await this.identities.material(identityId);
     try {
-      const client = TalosClient.open(material);
-      this.clients.set(identityId, client);
-      return client;
+      return TalosClient.open(material);
     } finally {
       material.keyPem.fill(0);
     }
   }
 
   forget(identityId?: string): void {
-    for (const [id, client] of this.clients) {
+    for (const [id, opening] of this.clients) {
       if (identityId && id !== identityId) continue;
-      client.close();
       this.clients.delete(id);
+      void opening.then(
+        (client) => client.close(),
+        () => undefined,
+      );
     }
   }
 }
