@@ -141,6 +141,7 @@ describe('configs, resources and files in Chromium', () => {
       .poll(() => page.getByRole('status', { name: 'Node action result' }).textContent(), { timeout: 8000 })
       .toMatch(/10\.5\.0\.4: Reboot requested \(actor [0-9a-f-]{36}\)/);
     const actor = /actor ([0-9a-f-]{36})/.exec((await page.getByRole('status', { name: 'Node action result' }).textContent())!)![1];
+    await expect.poll(() => page.locator('[data-tracking]').getAttribute('data-tracking'), { timeout: 15_000 }).toBe('back');
     const entry = (await mode.services.audit.entries()).at(-1)!;
     expect(entry).toMatchObject({
       method: '/machine.MachineService/Reboot',

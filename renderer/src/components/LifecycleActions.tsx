@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PerNode } from '../../../shared/domain/node';
 import { roleBlockReason } from '../../../shared/talos-rbac';
 import { talosctl } from '../../../shared/talosctl';
@@ -28,6 +28,28 @@ export function LifecycleActions() {
   const [pending, setPending] = useState<Action | null>(null);
   const [image, setImage] = useState('ghcr.io/siderolabs/installer:v1.13.10');
   const [results, setResults] = useState<PerNode<{ actorId: string; message: string }>[] | null>(null);
+  const [tracking, setTracking] = useState<Record<string, string>>({});
+  const identityId = identity?.id;
+
+  // Like `talosctl reboot --wait`: follow each node until it answers again after going down.
+  useEffect(() => {
+    const watched = Object.keys(tracking).filter((n) => tracking[n] !== 'back');
+    if (!identityId || watched.length === 0) return;
+    const timer = setInterval(() => {
+      void call('talos.version', { identityId, nodes: watched }).then((rs) =>
+        setTracking((t) => {
+          const next = { ...t };
+          for (const r of rs) {
+            if (!r.ok) next[r.node] = 'down';
+            else if (t[r.node] === 'down') next[r.node] = 'back';
+          }
+          return next;
+        }),
+      );
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [identityId, tracking]);
+
   if (!identity || nodes.length === 0) return null;
   const t = { context: identity.name, nodes };
   const command = (a: Action) =>
@@ -35,7 +57,9 @@ export function LifecycleActions() {
   const run = async (action: Action) => {
     setPending(null);
     try {
-      setResults(await call('talos.lifecycle', { identityId: identity.id, nodes, action, image: action === 'upgrade' ? image : null }));
+      const r = await call('talos.lifecycle', { identityId: identity.id, nodes, action, image: action === 'upgrade' ? image : null });
+      setResults(r);
+      if (action !== 'shutdown') setTracking(Object.fromEntries(r.filter((x) => x.ok).map((x) => [x.node, 'going down'])));
     } catch (e) {
       notify('error', errorText(e));
     }
@@ -67,6 +91,17 @@ export function LifecycleActions() {
             <div key={r.node}>
               <strong>{r.node}</strong>:{' '}
               {r.ok ? `${r.value.message} (actor ${r.value.actorId})` : <span className="error-text">{r.error.message}</span>}
+              {tracking[r.node] && (
+                <span className="muted" data-tracking={tracking[r.node]}>
+                  {' '}
+                  ·{' '}
+                  {tracking[r.node] === 'back'
+                    ? 'back up and answering'
+                    : tracking[r.node] === 'down'
+                      ? 'down, waiting for it to come back…'
+                      : 'going down…'}
+                </span>
+              )}
             </div>
           ))}
         </div>
