@@ -10,11 +10,15 @@ const STORE_KEY = 'vaultDataKey';
  * the vault file only records where it is. Refuses Linux's `basic_text` backend, which protects nothing.
  */
 export function safeStorageWrapper(): { wrapper: KeyWrapper | null; note: string | null } {
-  if (!safeStorage.isEncryptionAvailable()) return { wrapper: null, note: 'No OS keyring is available; protect your keys with a passphrase.' };
+  if (!safeStorage.isEncryptionAvailable())
+    return { wrapper: null, note: 'No OS keyring is available; protect your keys with a passphrase.' };
   if (process.platform === 'linux') {
     const backend = safeStorage.getSelectedStorageBackend();
     if (backend === 'basic_text' || backend === 'unknown') {
-      return { wrapper: null, note: `The Linux keyring backend is "${backend}", which does not protect secrets; use a passphrase instead.` };
+      return {
+        wrapper: null,
+        note: `The Linux keyring backend is "${backend}", which does not protect secrets; use a passphrase instead.`,
+      };
     }
   }
   const store = new Store<Record<string, string>>({ name: 'keyring', clearInvalidConfig: false });
@@ -28,11 +32,18 @@ export function safeStorageWrapper(): { wrapper: KeyWrapper | null; note: string
       },
       async unwrap() {
         const wrapped = store.get(STORE_KEY);
-        if (typeof wrapped !== 'string') throw new AppError('VAULT_CORRUPT', `The vault's key is missing from ${store.path}; the vault cannot be opened. Restore that file or start a new vault.`);
+        if (typeof wrapped !== 'string')
+          throw new AppError(
+            'VAULT_CORRUPT',
+            `The vault's key is missing from ${store.path}; the vault cannot be opened. Restore that file or start a new vault.`,
+          );
         try {
           return Buffer.from(safeStorage.decryptString(Buffer.from(wrapped, 'base64')), 'base64');
         } catch {
-          throw new AppError('VAULT_CORRUPT', 'The OS keyring could not decrypt the vault key (was the keyring reset or the profile copied from another user?).');
+          throw new AppError(
+            'VAULT_CORRUPT',
+            'The OS keyring could not decrypt the vault key (was the keyring reset or the profile copied from another user?).',
+          );
         }
       },
     },
