@@ -36,8 +36,9 @@ export class EventStreams {
       let pending: TalosEvent[] = [];
       let kernel: KernelRecord[] = [];
       let changes: { kind: 'created' | 'updated' | 'destroyed' | 'bootstrapped'; row: ResourceRow | null }[] = [];
-      let lastId = '';
+      let droppedAt = 0;
       let reopened = false;
+      const seen = new Set<string>();
       const flush = setInterval(() => {
         if (pending.length) {
           this.emit('stream.events', { streamId, node, events: pending });
@@ -75,11 +76,17 @@ export class EventStreams {
                 abort.signal,
               );
             } else {
+              // After a drop, ask for the seconds since it happened (a rebooted node has new event ids, so
+              // tail_id would find nothing) and skip the events already delivered.
+              const since = droppedAt ? { tailSeconds: Math.ceil((Date.now() - droppedAt) / 1000) + 5 } : { tailEvents: tail };
               await client.events(
                 node,
-                lastId ? { tailId: lastId } : { tailEvents: tail },
+                since,
                 (event) => {
-                  lastId = event.id;
+                  droppedAt = 0;
+                  if (seen.has(event.id)) return;
+                  seen.add(event.id);
+                  if (seen.size > 20_000) seen.delete(seen.values().next().value as string);
                   pending.push(event);
                   delay = 500;
                 },
@@ -92,6 +99,7 @@ export class EventStreams {
             const e = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
             this.emit('stream.state', { streamId, node, state: 'reconnecting', error: { code: e.code, message: e.message } });
             reopened = true;
+            droppedAt ||= Date.now();
           }
           await new Promise((r) => setTimeout(r, delay));
           delay = Math.min(delay * 2, 10_000);
