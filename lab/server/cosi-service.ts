@@ -1,14 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Resource, StateServer, WatchRequest } from '../../proto/gen/cosi/resource/state';
-import { EventType } from '../../proto/gen/cosi/resource/state';
+import { EventType, StateService } from '../../proto/gen/cosi/resource/state';
 import type { LabNode } from '../model/node';
 import { RESOURCE_TYPES } from '../model/node-resources';
 import { isSensitive } from '../model/resource-definitions';
 import type { StoredResource } from '../model/resource-store';
 import { GrpcError, type CallContext, type Router } from './call-context';
 import { serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
-
-const C = (name: string) => `/cosi.resource.State/${name}`;
 
 export function toWireResource(r: StoredResource): Resource {
   return {
@@ -42,7 +40,7 @@ export function cosiService(router: Router, hooks: ApidHooks): Partial<StateServ
   return {
     get: unary(
       router,
-      C('Get'),
+      StateService.get,
       (node, req: { namespace: string; type: string; id: string }, ctx) => {
         checkAccess(node, req.namespace, req.type, ctx);
         const found = node.resources.get(req.namespace, req.type, req.id);
@@ -51,13 +49,13 @@ export function cosiService(router: Router, hooks: ApidHooks): Partial<StateServ
       },
       hooks,
     ),
-    list: serverStream(router, C('List'), async (node, req, ctx, send) => {
+    list: serverStream(router, StateService.list, async (node, req, ctx, send) => {
       checkAccess(node, req.namespace, req.type, ctx);
       const pattern = req.options?.idQuery?.regexp ? new RegExp(req.options.idQuery.regexp) : null;
       for (const r of node.resources.list(req.namespace, req.type))
         if (!pattern || pattern.test(r.id)) send({ resource: toWireResource(r) });
     }),
-    watch: serverStream(router, C('Watch'), async (node, req: WatchRequest, ctx, send, signal) => {
+    watch: serverStream(router, StateService.watch, async (node, req: WatchRequest, ctx, send, signal) => {
       checkAccess(node, req.namespace, req.type, ctx);
       const single = req.id !== undefined;
       if (single && req.options?.bootstrapContents)

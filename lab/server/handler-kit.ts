@@ -27,12 +27,21 @@ async function runOnNode<T>(node: LabNode, fn: () => T | Promise<T>): Promise<T>
 }
 
 /** Wraps a per-node unary implementation with routing, RBAC, faults and legacy `nodes` aggregation. */
+/** A generated method definition: its path, and a decoder used to build complete default messages. */
+export interface MethodDef<Res> {
+  path: string;
+  responseDeserialize(value: Buffer): Res;
+}
+
 export function unary<Req, Res>(
   router: Router,
-  method: string,
+  def: MethodDef<Res>,
   fn: UnaryFn<Req, Res>,
   hooks: ApidHooks = {},
 ): grpc.handleUnaryCall<Req, Res> {
+  const method = def.path;
+  // `messages` holding one empty element (field 1, length 0), decoded: a complete default element.
+  const blank = () => (def.responseDeserialize(Buffer.from([0x0a, 0x00])) as unknown as WithMessages).messages[0] ?? {};
   return (call, callback) => {
     void (async () => {
       let roles: string[] = [];
@@ -54,7 +63,7 @@ export function unary<Req, Res>(
                 (m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res,
               );
             } catch (error) {
-              return [{ metadata: errorMetadata(label, error) }];
+              return [{ ...blank(), metadata: errorMetadata(label, error) }];
             }
           }),
         );
@@ -67,7 +76,12 @@ export function unary<Req, Res>(
 }
 
 /** Same for server streams; a reboot or a fault on the node ends the stream with Unavailable. */
-export function serverStream<Req, Res>(router: Router, method: string, fn: StreamFn<Req, Res>): grpc.handleServerStreamingCall<Req, Res> {
+export function serverStream<Req, Res>(
+  router: Router,
+  def: MethodDef<Res>,
+  fn: StreamFn<Req, Res>,
+): grpc.handleServerStreamingCall<Req, Res> {
+  const method = def.path;
   return (call) => {
     const abort = new AbortController();
     call.on('cancelled', () => abort.abort());
@@ -101,7 +115,8 @@ export function serverStream<Req, Res>(router: Router, method: string, fn: Strea
                   (m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res,
                 );
               } catch (error) {
-                if (!abort.signal.aborted) call.write({ metadata: errorMetadata(label, error) } as unknown as Res);
+                if (!abort.signal.aborted)
+                  call.write({ ...def.responseDeserialize(Buffer.alloc(0)), metadata: errorMetadata(label, error) } as Res);
               }
             }),
           );

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MachineServiceServer } from '../../proto/gen/machine/machine';
-import { ListRequest_Type } from '../../proto/gen/machine/machine';
+import { ListRequest_Type, MachineServiceService } from '../../proto/gen/machine/machine';
 import type { LabNode } from '../model/node';
 import { MODE_DIR, MODE_SYMLINK, normalize } from '../model/files';
 import { containers, loadAvg, memInfo, mounts, processes, systemStat } from '../model/node-stats';
@@ -9,7 +9,6 @@ import { GrpcError, type Router } from './call-context';
 import { chunked, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
 import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
 
-const M = (name: string) => `/machine.MachineService/${name}`;
 const ts = (ms: number) => new Date(ms);
 
 function requireControlPlane(node: LabNode, api: string): void {
@@ -26,9 +25,17 @@ function logSource(node: LabNode, namespace: string, id: string) {
 
 /** The lab's MachineService: each method works on one simulated node. */
 export function machineService(router: Router, hooks: ApidHooks): Partial<MachineServiceServer> {
+  const def = (name: string) => {
+    const entry = (MachineServiceService as Record<string, { path: string; responseDeserialize(value: Buffer): unknown }>)[
+      name[0]!.toLowerCase() + name.slice(1)
+    ];
+    if (!entry) throw new Error(`no MachineService method ${name}`);
+    return entry;
+  };
   const u = <Req, Res>(name: string, fn: (node: LabNode, req: Req, ctx: import('./call-context').CallContext) => Res | Promise<Res>) =>
-    unary<Req, Res>(router, M(name), fn, hooks);
-  const s = <Req, Res>(name: string, fn: import('./handler-kit').StreamFn<Req, Res>) => serverStream<Req, Res>(router, M(name), fn);
+    unary<Req, Res>(router, def(name) as import('./handler-kit').MethodDef<Res>, fn, hooks);
+  const s = <Req, Res>(name: string, fn: import('./handler-kit').StreamFn<Req, Res>) =>
+    serverStream<Req, Res>(router, def(name) as import('./handler-kit').MethodDef<Res>, fn);
   const data = (bytes: Buffer) => ({ metadata: undefined, bytes });
 
   return {

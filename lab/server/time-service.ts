@@ -1,4 +1,4 @@
-import type { TimeServiceServer } from '../../proto/gen/time/time';
+import { TimeServiceService, type TimeServiceServer } from '../../proto/gen/time/time';
 import type { Router } from './call-context';
 import { unary, type ApidHooks } from './handler-kit';
 
@@ -7,7 +7,7 @@ export function timeService(router: Router, hooks: ApidHooks): Partial<TimeServi
     messages: [{ metadata: undefined, server, localtime: new Date(node.now()), remotetime: new Date(node.now() + 3) }],
   });
   return {
-    time: unary(router, '/time.TimeService/Time', (node) => answer(node, 'time.cloudflare.com'), hooks),
-    timeCheck: unary(router, '/time.TimeService/TimeCheck', (node, req: { server: string }) => answer(node, req.server), hooks),
+    time: unary(router, TimeServiceService.time, (node) => answer(node, 'time.cloudflare.com'), hooks),
+    timeCheck: unary(router, TimeServiceService.timeCheck, (node, req: { server: string }) => answer(node, req.server), hooks),
   };
 }

@@ -159,6 +159,48 @@ describe('practice cluster through the Talos client over mTLS', () => {
     expect(byHost['10.5.0.77']).toMatch(/no route to host/);
   });
 
+  it('tags legacy `nodes` stream messages with their node and adds one error message for a failed node', async () => {
+    const raw = (reader.connection as unknown as { clients: { client: grpc.Client }[] }).clients[0]!.client;
+    const md = new grpc.Metadata();
+    for (const n of [CP, '10.5.0.77']) md.add('nodes', n);
+    const messages: { metadata?: { hostname: string; error: string }; bytes: Buffer }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const call = raw.makeServerStreamRequest(
+        MachineServiceService.logs.path,
+        MachineServiceService.logs.requestSerialize,
+        MachineServiceService.logs.responseDeserialize,
+        { namespace: 'system', id: 'machined', driver: 0, follow: false, tailLines: 3 },
+        md,
+        {},
+      );
+      call.on('data', (m: (typeof messages)[number]) => messages.push(m));
+      call.on('error', reject);
+      call.on('end', () => resolve());
+    });
+    expect(messages.filter((m) => m.metadata?.hostname === CP && m.bytes.length > 0).length).toBeGreaterThan(0);
+    const failed = messages.filter((m) => m.metadata?.hostname === '10.5.0.77');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.metadata!.error).toMatch(/no route to host/);
+  });
+
+  it('fills complete messages for failed nodes in legacy `nodes` replies of any type', async () => {
+    const raw = (reader.connection as unknown as { clients: { client: grpc.Client }[] }).clients[0]!.client;
+    const md = new grpc.Metadata();
+    for (const n of [CP, '10.5.0.77']) md.add('nodes', n);
+    const d = MachineServiceService.serviceList;
+    const response = await new Promise<{ messages: { metadata?: { hostname: string; error: string }; services: unknown[] }[] }>(
+      (resolve, reject) =>
+        raw.makeUnaryRequest(d.path, d.requestSerialize, d.responseDeserialize, Empty.fromPartial({}), md, (e, v) =>
+          e ? reject(e) : resolve(v!),
+        ),
+    );
+    expect(response.messages.find((m) => m.metadata?.hostname === CP)?.services.length).toBeGreaterThan(5);
+    expect(response.messages.find((m) => m.metadata?.hostname === '10.5.0.77')).toMatchObject({
+      services: [],
+      metadata: { error: expect.stringMatching(/no route to host/) },
+    });
+  });
+
   it('resolves aliases through ResourceDefinitions', async () => {
     expect((await reader.resolveKind(CP, 'members')).type).toBe('Members.cluster.talos.dev');
     expect((await reader.resolveKind(CP, 'svc')).type).toBe('Services.v1alpha1.talos.dev');
