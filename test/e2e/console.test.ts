@@ -45,6 +45,26 @@ describe('the console in Chromium through browser mode', () => {
     expect(await page.getByLabel('Health summary').textContent()).toContain('healthy');
   });
 
+  it('jumps anywhere with the command palette, switches nodes with Alt+arrows and toggles the theme', async () => {
+    await page.keyboard.press('Control+k');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.getByRole('textbox').fill('etcd');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('tab', { name: 'etcd' }).getAttribute('aria-selected')).toBe('true');
+    expect(await palette.count()).toBe(0);
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    await page.getByRole('list', { name: 'Nodes' }).getByText('10.5.0.2').click();
+    await page.locator('body').press('Alt+ArrowDown');
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Select 10.5.0.3' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Select 10.5.0.2' }).isChecked()).toBe(false);
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const before = await theme();
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+    expect(await theme()).not.toBe(before);
+    await page.getByRole('button', { name: 'Toggle theme' }).click();
+    await page.getByRole('button', { name: 'All', exact: true }).click();
+  });
+
   it('lists services of all nodes and shows an unreachable node inline', async () => {
     lab().setUnreachable('10.5.0.4', true);
     try {
@@ -186,5 +206,17 @@ describe('the console in Chromium through browser mode', () => {
     expect(listed).toContain('admin@lab');
     expect(listed).not.toContain('PRIVATE KEY');
     expect(listed).not.toContain(keyBody);
+  });
+
+  it('renames an imported identity and edits its nodes', async () => {
+    const card = page.locator('[data-identity="reader@lab"]');
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await card.getByLabel('Name').fill('trainee reader');
+    await card.getByLabel('Nodes').fill('10.5.0.2, 10.5.0.3');
+    await card.getByRole('button', { name: 'Save' }).click();
+    const renamed = page.locator('[data-identity="trainee reader"]');
+    await expect.poll(() => renamed.count()).toBe(1);
+    expect(await renamed.textContent()).toContain('10.5.0.2, 10.5.0.3');
+    expect(await page.getByRole('list', { name: 'Identities' }).textContent()).toContain('trainee reader');
   });
 });
