@@ -19,6 +19,11 @@ console.log('Nodeglass is running in browser mode (only this computer can reach 
 console.log(`Open: ${mode.host.url}`);
 console.log('Press Ctrl+C to stop.');
 
+// A failure in one stream or call must never take the host down with it.
+process.on('unhandledRejection', (reason) =>
+  console.error('[host] unhandled rejection:', reason instanceof Error ? reason.message : reason),
+);
+
 const stop = () => void mode.stop().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

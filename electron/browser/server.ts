@@ -26,7 +26,7 @@ export interface BrowserHost {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false;

@@ -20,6 +20,11 @@ protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: t
 
 if (!app.requestSingleInstanceLock()) app.quit();
 
+// A failure in one stream or call must never take the app down with it.
+process.on('unhandledRejection', (reason) =>
+  console.error('[main] unhandled rejection:', reason instanceof Error ? reason.message : reason),
+);
+
 let window: BrowserWindow | null = null;
 
 async function createWindow(): Promise<void> {
