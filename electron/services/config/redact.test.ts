@@ -49,6 +49,13 @@ describe('config redaction', () => {
   });
 });
 
+describe('configs that do not parse', () => {
+  it('are refused rather than shown half-redacted or diffed', () => {
+    expect(() => redactConfig('machine:\n    token: abc\n  bad: [unclosed')).toThrow(/cannot be sure every secret is hidden/);
+    expect(() => diffConfigs('a: 1', 'b: [', true)).toThrow(/does not parse as YAML/);
+  });
+});
+
 describe('structural config diff', () => {
   const w1 = buildMachineConfig('worker', 'lab', 'lab-worker-1', '10.5.0.3', '10.5.0.2');
   const w2 = buildMachineConfig('worker', 'lab', 'lab-worker-2', '10.5.0.4', '10.5.0.2');

@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { AppError } from '../../../shared/errors';
 
 export const REDACTED = '[redacted]';
 
@@ -38,6 +39,14 @@ function walk(node: Node | null | undefined, path: string, found: string[], reda
 /** Replaces every secret value of a (multi-document) config, keeping its structure and comments. */
 export function redactConfig(text: string): { yaml: string; redactedPaths: string[]; documents: number } {
   const docs: Document[] = parseAllDocuments(text) as Document[];
+  const broken = docs.flatMap((d) => d.errors);
+  if (broken.length) {
+    // Secrets could hide in what did not parse: show nothing rather than something half-redacted.
+    throw new AppError(
+      'INVALID_ARGUMENT',
+      `The node's config does not parse as YAML (${broken[0]!.message.split('\n')[0]}), so Nodeglass cannot be sure every secret is hidden. Reveal it as an admin to see it as it is.`,
+    );
+  }
   const found: string[] = [];
   docs.forEach((doc, i) => walk(doc.contents as Node, docs.length > 1 ? `doc${i}` : '', found, true));
   return {

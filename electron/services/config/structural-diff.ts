@@ -49,7 +49,10 @@ function documents(text: string): Record<string, unknown> {
       `A config is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; Nodeglass does not diff configs that large.`,
     );
   const out: Record<string, unknown> = {};
-  parseAllDocuments(text).forEach((doc, i) => {
+  const docs = parseAllDocuments(text);
+  const broken = docs.flatMap((d) => d.errors);
+  if (broken.length) throw new AppError('INVALID_ARGUMENT', `A config does not parse as YAML: ${broken[0]!.message.split('\n')[0]}`);
+  docs.forEach((doc, i) => {
     const value = doc.toJS() as Record<string, unknown> | null;
     const name =
       value && typeof value === 'object'
