@@ -15,6 +15,7 @@ import {
   type SystemStat,
 } from '../../proto/gen/machine/machine';
 import { TimeServiceService } from '../../proto/gen/time/time';
+import { timestampIso } from '../../proto/timestamps';
 import { AppError } from '../../shared/errors';
 import type { ServiceAction, TalosEvent, TalosService, TalosVersion } from '../../shared/domain/talos';
 import { TalosConnection, type CallOptions, type ConnectionMaterial } from './connection';
@@ -22,7 +23,7 @@ import { decodeEvent } from './decode-event';
 import { LineAssembler } from './line-assembler';
 
 const empty = Empty.fromPartial({});
-const iso = (d: Date | undefined) => (d && d.getTime() > 0 ? d.toISOString() : null);
+const iso = timestampIso;
 
 function first<T>(response: { messages: T[] }, method: string): T {
   const message = response.messages[0];

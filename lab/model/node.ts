@@ -12,6 +12,7 @@ import {
   TaskEvent_Action,
 } from '../../proto/gen/machine/machine';
 import { Rng } from '../rng';
+import { toTimestamp } from '../../proto/timestamps';
 import { EventLog } from './event-log';
 import { FileTree } from './files';
 import { LogBuffer } from './log-buffer';
@@ -281,7 +282,7 @@ export class LabNode {
       unknown: service.unknown,
       healthy: service.healthy,
       lastMessage: service.lastMessage,
-      lastChange: new Date(service.lastChange),
+      lastChange: toTimestamp(service.lastChange),
     };
     this.publish(
       'ServiceStateEvent',

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Resource, StateServer, WatchRequest } from '../../proto/gen/cosi/resource/state';
 import { EventType, StateService } from '../../proto/gen/cosi/resource/state';
 import type { LabNode } from '../model/node';
+import { toTimestamp } from '../../proto/timestamps';
 import { RESOURCE_TYPES } from '../model/node-resources';
 import { isSensitive } from '../model/resource-definitions';
 import type { StoredResource } from '../model/resource-store';
@@ -17,8 +18,8 @@ export function toWireResource(r: StoredResource): Resource {
       version: String(r.version),
       owner: r.owner,
       phase: r.phase,
-      created: new Date(r.created),
-      updated: new Date(r.updated),
+      created: toTimestamp(r.created),
+      updated: toTimestamp(r.updated),
       finalizers: [],
       labels: r.labels,
       annotations: r.annotations,

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MachineServiceServer } from '../../proto/gen/machine/machine';
 import { ListRequest_Type, MachineServiceService } from '../../proto/gen/machine/machine';
 import type { LabNode } from '../model/node';
+import { toTimestamp } from '../../proto/timestamps';
 import { MODE_DIR, MODE_SYMLINK, normalize } from '../model/files';
 import { containers, loadAvg, memInfo, mounts, processes, systemStat } from '../model/node-stats';
 import { apiActionAllowed } from '../model/service-catalog';
@@ -9,7 +10,7 @@ import { GrpcError, type Router } from './call-context';
 import { chunked, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
 import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
 
-const ts = (ms: number) => new Date(ms);
+const ts = toTimestamp;
 
 function requireControlPlane(node: LabNode, api: string): void {
   if (node.id.type !== 'controlplane') throw new GrpcError(grpc.status.UNIMPLEMENTED, `${api} is only available on control plane nodes`);

@@ -1,10 +1,11 @@
 import { TimeServiceService, type TimeServiceServer } from '../../proto/gen/time/time';
 import type { Router } from './call-context';
+import { toTimestamp } from '../../proto/timestamps';
 import { unary, type ApidHooks } from './handler-kit';
 
 export function timeService(router: Router, hooks: ApidHooks): Partial<TimeServiceServer> {
   const answer = (node: { now(): number }, server: string) => ({
-    messages: [{ metadata: undefined, server, localtime: new Date(node.now()), remotetime: new Date(node.now() + 3) }],
+    messages: [{ metadata: undefined, server, localtime: toTimestamp(node.now()), remotetime: toTimestamp(node.now() + 3) }],
   });
   return {
     time: unary(router, TimeServiceService.time, (node) => answer(node, 'time.cloudflare.com'), hooks),

@@ -107,14 +107,14 @@ export interface ServiceEvents {
 export interface ServiceEvent {
   msg: string;
   state: string;
-  ts: Date | undefined;
+  ts: Timestamp | undefined;
 }
 
 export interface ServiceHealth {
   unknown: boolean;
   healthy: boolean;
   lastMessage: string;
-  lastChange: Date | undefined;
+  lastChange: Timestamp | undefined;
 }
 
 export interface ServiceStartRequest {
@@ -1012,7 +1012,7 @@ export interface ImageListResponse {
   name: string;
   digest: string;
   size: string;
-  createdAt: Date | undefined;
+  createdAt: Timestamp | undefined;
 }
 
 export interface ImagePullRequest {
@@ -1028,7 +1028,7 @@ export interface ImageServiceListResponse {
   name: string;
   digest: string;
   size: string;
-  createdAt: Date | undefined;
+  createdAt: Timestamp | undefined;
   labels: { [key: string]: string };
 }
 
@@ -2036,7 +2036,7 @@ export const ServiceEvent: MessageFns<ServiceEvent> = {
       writer.uint32(18).string(message.state);
     }
     if (message.ts !== undefined) {
-      Timestamp.encode(toTimestamp(message.ts), writer.uint32(26).fork()).join();
+      Timestamp.encode(message.ts, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -2075,7 +2075,7 @@ export const ServiceEvent: MessageFns<ServiceEvent> = {
               break;
             }
 
-            message.ts = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.ts = Timestamp.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -2097,7 +2097,7 @@ export const ServiceEvent: MessageFns<ServiceEvent> = {
     const message = createBaseServiceEvent();
     message.msg = object.msg ?? "";
     message.state = object.state ?? "";
-    message.ts = object.ts ?? undefined;
+    message.ts = (object.ts !== undefined && object.ts !== null) ? Timestamp.fromPartial(object.ts) : undefined;
     return message;
   },
 };
@@ -2118,7 +2118,7 @@ export const ServiceHealth: MessageFns<ServiceHealth> = {
       writer.uint32(26).string(message.lastMessage);
     }
     if (message.lastChange !== undefined) {
-      Timestamp.encode(toTimestamp(message.lastChange), writer.uint32(34).fork()).join();
+      Timestamp.encode(message.lastChange, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -2165,7 +2165,7 @@ export const ServiceHealth: MessageFns<ServiceHealth> = {
               break;
             }
 
-            message.lastChange = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.lastChange = Timestamp.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -2188,7 +2188,9 @@ export const ServiceHealth: MessageFns<ServiceHealth> = {
     message.unknown = object.unknown ?? false;
     message.healthy = object.healthy ?? false;
     message.lastMessage = object.lastMessage ?? "";
-    message.lastChange = object.lastChange ?? undefined;
+    message.lastChange = (object.lastChange !== undefined && object.lastChange !== null)
+      ? Timestamp.fromPartial(object.lastChange)
+      : undefined;
     return message;
   },
 };
@@ -12800,7 +12802,7 @@ export const ImageListResponse: MessageFns<ImageListResponse> = {
       writer.uint32(32).int64(message.size);
     }
     if (message.createdAt !== undefined) {
-      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(42).fork()).join();
+      Timestamp.encode(message.createdAt, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -12855,7 +12857,7 @@ export const ImageListResponse: MessageFns<ImageListResponse> = {
               break;
             }
 
-            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.createdAt = Timestamp.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -12881,7 +12883,9 @@ export const ImageListResponse: MessageFns<ImageListResponse> = {
     message.name = object.name ?? "";
     message.digest = object.digest ?? "";
     message.size = object.size ?? "0";
-    message.createdAt = object.createdAt ?? undefined;
+    message.createdAt = (object.createdAt !== undefined && object.createdAt !== null)
+      ? Timestamp.fromPartial(object.createdAt)
+      : undefined;
     return message;
   },
 };
@@ -13026,7 +13030,7 @@ export const ImageServiceListResponse: MessageFns<ImageServiceListResponse> = {
       writer.uint32(24).int64(message.size);
     }
     if (message.createdAt !== undefined) {
-      Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(34).fork()).join();
+      Timestamp.encode(message.createdAt, writer.uint32(34).fork()).join();
     }
     globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
       ImageServiceListResponse_LabelsEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
@@ -13076,7 +13080,7 @@ export const ImageServiceListResponse: MessageFns<ImageServiceListResponse> = {
               break;
             }
 
-            message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.createdAt = Timestamp.decode(reader, reader.uint32());
             continue;
           }
           case 5: {
@@ -13110,7 +13114,9 @@ export const ImageServiceListResponse: MessageFns<ImageServiceListResponse> = {
     message.name = object.name ?? "";
     message.digest = object.digest ?? "";
     message.size = object.size ?? "0";
-    message.createdAt = object.createdAt ?? undefined;
+    message.createdAt = (object.createdAt !== undefined && object.createdAt !== null)
+      ? Timestamp.fromPartial(object.createdAt)
+      : undefined;
     message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
@@ -14494,18 +14500,6 @@ type DeepPartial<T> = T extends Builtin ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-function toTimestamp(date: Date): Timestamp {
-  const seconds = Math.trunc(date.getTime() / 1_000).toString();
-  const nanos = (date.getTime() % 1_000) * 1_000_000;
-  return { seconds, nanos };
-}
-
-function fromTimestamp(t: Timestamp): Date {
-  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
-  millis += (t.nanos || 0) / 1_000_000;
-  return new globalThis.Date(millis);
-}
 
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;

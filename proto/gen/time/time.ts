@@ -33,8 +33,8 @@ export interface TimeResponse {
 export interface Time {
   metadata: Metadata1 | undefined;
   server: string;
-  localtime: Date | undefined;
-  remotetime: Date | undefined;
+  localtime: Timestamp | undefined;
+  remotetime: Timestamp | undefined;
 }
 
 function createBaseTimeRequest(): TimeRequest {
@@ -160,10 +160,10 @@ export const Time: MessageFns<Time> = {
       writer.uint32(18).string(message.server);
     }
     if (message.localtime !== undefined) {
-      Timestamp.encode(toTimestamp(message.localtime), writer.uint32(26).fork()).join();
+      Timestamp.encode(message.localtime, writer.uint32(26).fork()).join();
     }
     if (message.remotetime !== undefined) {
-      Timestamp.encode(toTimestamp(message.remotetime), writer.uint32(34).fork()).join();
+      Timestamp.encode(message.remotetime, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -202,7 +202,7 @@ export const Time: MessageFns<Time> = {
               break;
             }
 
-            message.localtime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.localtime = Timestamp.decode(reader, reader.uint32());
             continue;
           }
           case 4: {
@@ -210,7 +210,7 @@ export const Time: MessageFns<Time> = {
               break;
             }
 
-            message.remotetime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.remotetime = Timestamp.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -234,8 +234,12 @@ export const Time: MessageFns<Time> = {
       ? Metadata1.fromPartial(object.metadata)
       : undefined;
     message.server = object.server ?? "";
-    message.localtime = object.localtime ?? undefined;
-    message.remotetime = object.remotetime ?? undefined;
+    message.localtime = (object.localtime !== undefined && object.localtime !== null)
+      ? Timestamp.fromPartial(object.localtime)
+      : undefined;
+    message.remotetime = (object.remotetime !== undefined && object.remotetime !== null)
+      ? Timestamp.fromPartial(object.remotetime)
+      : undefined;
     return message;
   },
 };
@@ -310,18 +314,6 @@ type DeepPartial<T> = T extends Builtin ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-function toTimestamp(date: Date): Timestamp {
-  const seconds = Math.trunc(date.getTime() / 1_000).toString();
-  const nanos = (date.getTime() % 1_000) * 1_000_000;
-  return { seconds, nanos };
-}
-
-function fromTimestamp(t: Timestamp): Date {
-  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
-  millis += (t.nanos || 0) / 1_000_000;
-  return new globalThis.Date(millis);
-}
 
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;

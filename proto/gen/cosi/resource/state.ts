@@ -38,8 +38,8 @@ export interface Metadata {
   version: string;
   owner: string;
   phase: string;
-  created: Date | undefined;
-  updated: Date | undefined;
+  created: Timestamp | undefined;
+  updated: Timestamp | undefined;
   finalizers: string[];
   labels: { [key: string]: string };
   annotations: { [key: string]: string };
@@ -187,10 +187,10 @@ export const Metadata: MessageFns<Metadata> = {
       writer.uint32(50).string(message.phase);
     }
     if (message.created !== undefined) {
-      Timestamp.encode(toTimestamp(message.created), writer.uint32(58).fork()).join();
+      Timestamp.encode(message.created, writer.uint32(58).fork()).join();
     }
     if (message.updated !== undefined) {
-      Timestamp.encode(toTimestamp(message.updated), writer.uint32(66).fork()).join();
+      Timestamp.encode(message.updated, writer.uint32(66).fork()).join();
     }
     for (const v of message.finalizers) {
       writer.uint32(74).string(v!);
@@ -270,7 +270,7 @@ export const Metadata: MessageFns<Metadata> = {
               break;
             }
 
-            message.created = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.created = Timestamp.decode(reader, reader.uint32());
             continue;
           }
           case 8: {
@@ -278,7 +278,7 @@ export const Metadata: MessageFns<Metadata> = {
               break;
             }
 
-            message.updated = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            message.updated = Timestamp.decode(reader, reader.uint32());
             continue;
           }
           case 9: {
@@ -334,8 +334,12 @@ export const Metadata: MessageFns<Metadata> = {
     message.version = object.version ?? "";
     message.owner = object.owner ?? "";
     message.phase = object.phase ?? "";
-    message.created = object.created ?? undefined;
-    message.updated = object.updated ?? undefined;
+    message.created = (object.created !== undefined && object.created !== null)
+      ? Timestamp.fromPartial(object.created)
+      : undefined;
+    message.updated = (object.updated !== undefined && object.updated !== null)
+      ? Timestamp.fromPartial(object.updated)
+      : undefined;
     message.finalizers = object.finalizers?.map((e) => e) || [];
     message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
@@ -1705,18 +1709,6 @@ type DeepPartial<T> = T extends Builtin ? T
   : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
-
-function toTimestamp(date: Date): Timestamp {
-  const seconds = Math.trunc(date.getTime() / 1_000).toString();
-  const nanos = (date.getTime() % 1_000) * 1_000_000;
-  return { seconds, nanos };
-}
-
-function fromTimestamp(t: Timestamp): Date {
-  let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
-  millis += (t.nanos || 0) / 1_000_000;
-  return new globalThis.Date(millis);
-}
 
 interface MessageFns<T> {
   encode(message: T, writer?: BinaryWriter): BinaryWriter;
