@@ -41,7 +41,7 @@ function watchClientCertificates(server: grpc.Server, onRefused: (reason: string
 }
 
 export async function startApid(options: ApidOptions): Promise<{ server: grpc.Server; port: number }> {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 32 * 1024 * 1024 });
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 32 * 1024 * 1024, 'grpc.enable_channelz': 0 });
   server.addService(MachineServiceService, machineService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   server.addService(StateService, cosiService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   server.addService(TimeServiceService, timeService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
