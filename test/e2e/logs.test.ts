@@ -107,4 +107,11 @@ describe('the log viewer in Chromium', () => {
       .poll(() => page.locator('.log-row.log-mark').first().textContent(), { timeout: 10_000 })
       .toMatch(/stream reconnected after .*(no lines lost|may be missing)/);
   });
+
+  it('lets the buffer size be chosen', async () => {
+    await page.getByLabel('Buffer size').selectOption('100000');
+    await page.getByRole('button', { name: /Start|Restart/ }).click();
+    await expect.poll(buffered, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await buffered()).toBeLessThanOrEqual(100_000);
+  });
 });

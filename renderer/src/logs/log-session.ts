@@ -154,6 +154,11 @@ export class LogSession {
     useLogView.setState({ running: false });
   }
 
+  /** A new buffer size empties the store; it applies to the next lines. */
+  setCapacity(capacity: number): void {
+    this.send({ type: 'init', capacity });
+  }
+
   setPaused(paused: boolean): void {
     useLogView.setState({ paused });
     if (!paused) {

@@ -177,6 +177,14 @@ export function LogsView() {
           <label>
             <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
           </label>
+          <label>
+            Keep{' '}
+            <select aria-label="Buffer size" defaultValue={1_000_000} onChange={(e) => session.setCapacity(Number(e.target.value))}>
+              <option value={100_000}>100,000 lines</option>
+              <option value={1_000_000}>1,000,000 lines</option>
+              <option value={2_000_000}>2,000,000 lines</option>
+            </select>
+          </label>
           <span className="muted">{chosen.map(sourceLabel).join(', ')}</span>
           <button className="primary" disabled={chosen.length === 0 || nodes.length === 0} onClick={start}>
             {view.running ? 'Restart' : 'Start'}
