@@ -1,13 +1,12 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { channelNames } from '../../shared/contract';
+import { loadStaticFile } from '../browser/static-files';
 import { createDispatcher } from '../host/dispatch';
 import { createEventBus } from '../host/event-bus';
 import { isTrustedSender } from '../host/trusted-sender';
 import { createServices } from '../services';
 import { safeStorageWrapper } from './safe-storage-wrapper';
-
-import { loadStaticFile } from '../browser/static-files';
 
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
 /** The renderer is served from a privileged custom scheme, not file://, so file:// needs no extra rights. */
