@@ -88,6 +88,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     ['localhost', `${cluster}-controlplane-1`],
   );
   const router: Router = {
+    osCa: ca,
     endpointNode: () => nodes[0]!,
     find: (target) => nodes.find((n) => n.id.ip === target || n.id.hostname === target),
     all: () => nodes,

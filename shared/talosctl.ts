@@ -12,6 +12,13 @@ function base(target: CommandTarget): string {
   return parts.join(' ');
 }
 
+/** A Go-style duration as talosctl flags take it: 1h, 90m, 45s. */
+export function goDuration(seconds: number): string {
+  if (seconds > 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds > 0 && seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
 export const talosctl = {
   version: (t: CommandTarget) => `${base(t)} version`,
   services: (t: CommandTarget) => `${base(t)} services`,
@@ -38,5 +45,7 @@ export const talosctl = {
   upgrade: (t: CommandTarget, image: string) => `${base(t)} upgrade --image ${quote(image)}`,
   applyConfig: (t: CommandTarget, file: string, mode: string, dryRun: boolean) =>
     `${base(t)} apply-config -f ${quote(file)} --mode ${mode}${dryRun ? ' --dry-run' : ''}`,
+  configNew: (t: CommandTarget, path: string, roles: string[], ttlSeconds: number) =>
+    `${base(t)} config new ${quote(path)} --roles ${quote(roles.join(','))} --crt-ttl ${goDuration(ttlSeconds)}`,
   timeCheck: (t: CommandTarget, server: string) => `${base(t)} time --check ${quote(server)}`,
 };

@@ -19,6 +19,7 @@ import { timestampIso } from '../../proto/timestamps';
 import { AppError } from '../../shared/errors';
 import type { ServiceAction, TalosEvent, TalosService, TalosVersion } from '../../shared/domain/talos';
 import { TalosConnection, type CallOptions, type ConnectionMaterial } from './connection';
+import { generateClientConfiguration, type ClientConfigurationRequest, type MintedClientConfiguration } from './calls/client-configuration';
 import { decodeEvent } from './decode-event';
 import { LineAssembler } from './line-assembler';
 
@@ -425,5 +426,10 @@ export class TalosClient {
       },
       signal,
     );
+  }
+
+  /** Mints a client identity signed by the cluster's OS CA (os:admin, control planes only); see calls/client-configuration.ts. */
+  generateClientConfiguration(node: string, request: ClientConfigurationRequest): Promise<MintedClientConfiguration> {
+    return generateClientConfiguration(this.connection, node, request);
   }
 }

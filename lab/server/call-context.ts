@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
+import type { Minted } from '../../certs/pki';
 import type { LabNode } from '../model/node';
 import { isAuthorized, supportsOneToMany } from './rbac';
 
@@ -26,6 +27,8 @@ export interface CallContext {
 
 export interface Router {
   endpointNode(): LabNode;
+  /** The cluster's OS CA (machine.ca), which signs client certificates. */
+  osCa?: Minted;
   find(target: string): LabNode | undefined;
   all(): LabNode[];
 }

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MachineServiceServer } from '../../proto/gen/machine/machine';
-import { ListRequest_Type, MachineServiceService } from '../../proto/gen/machine/machine';
+import { ListRequest_Type, MachineServiceService, type GenerateClientConfigurationRequest } from '../../proto/gen/machine/machine';
 import type { LabNode } from '../model/node';
 import { toTimestamp } from '../../proto/timestamps';
 import { MODE_DIR, MODE_SYMLINK, normalize } from '../model/files';
@@ -8,6 +8,7 @@ import { containers, loadAvg, memInfo, mounts, processes, systemStat } from '../
 import { apiActionAllowed } from '../model/service-catalog';
 import { GrpcError, type Router } from './call-context';
 import { chunked, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
+import { generateClientConfiguration } from './client-configuration';
 import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
 
 const ts = toTimestamp;
@@ -247,6 +248,10 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
     etcdAlarmList: u('EtcdAlarmList', (node) => {
       requireControlPlane(node, 'etcd');
       return { messages: [{ metadata: undefined, memberAlarms: [] }] };
+    }),
+    generateClientConfiguration: u('GenerateClientConfiguration', async (node, req: GenerateClientConfigurationRequest) => {
+      if (!router.osCa) throw new GrpcError(grpc.status.INTERNAL, 'the OS CA is not available');
+      return { messages: [await generateClientConfiguration(node, req, router.osCa)] };
     }),
     applyConfiguration: u('ApplyConfiguration', (node, req, ctx) => ({ messages: [applyConfiguration(node, req, ctx)] })),
     reboot: u('Reboot', (node, req: { mode: number }, ctx) => ({
