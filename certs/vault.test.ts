@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IdentityService } from '../electron/services/identity-service';
+import { createIdentities } from '../electron/services/identities';
 import { makeTalosconfig } from '../test/helpers/talosconfigs';
 import { passphraseWrapper, Vault } from './vault';
 
@@ -18,9 +18,9 @@ describe('the identity vault', () => {
       { name: 'admin@lab' },
       { name: 'ops@lab', keyType: 'ecdsa', roles: ['os:operator'] },
     ]);
-    const service = new IdentityService({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
-    await service.setup(PASS);
-    const report = await service.importYaml(yaml, null);
+    const service = createIdentities({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
+    await service.vault.setup(PASS);
+    const report = await service.files.importYaml(yaml, null);
     expect(report.imported.map((i) => i.name)).toEqual(['admin@lab', 'ops@lab']);
     for (const file of await readdir(dir)) {
       const text = await readFile(path.join(dir, file), 'utf8');
@@ -32,7 +32,7 @@ describe('the identity vault', () => {
         expect(text).not.toContain(ctx.key);
       }
     }
-    const material = await service.material((await service.list())[0]!.id);
+    const material = await service.store.material((await service.store.list())[0]!.id);
     expect(material.keyPem.toString()).toContain('PRIVATE KEY');
   });
 
@@ -50,9 +50,9 @@ describe('the identity vault', () => {
   it('reports a corrupted or foreign store and never overwrites it', async () => {
     const file = path.join(dir, 'identities.json');
     await writeFile(file, '{"format":"something-else"}');
-    const service = new IdentityService({ vaultPath: file, home: dir, env: {} });
-    await expect(service.status()).rejects.toMatchObject({ code: 'VAULT_CORRUPT' });
-    await expect(service.setup(PASS)).rejects.toMatchObject({ code: 'VAULT_CORRUPT' });
+    const service = createIdentities({ vaultPath: file, home: dir, env: {} });
+    await expect(service.vault.status()).rejects.toMatchObject({ code: 'VAULT_CORRUPT' });
+    await expect(service.vault.setup(PASS)).rejects.toMatchObject({ code: 'VAULT_CORRUPT' });
     expect(await readFile(file, 'utf8')).toBe('{"format":"something-else"}');
     await writeFile(file, '{not json');
     await expect(new Vault(file).load()).rejects.toMatchObject({
@@ -62,52 +62,52 @@ describe('the identity vault', () => {
   });
 
   it('imports nothing when a chosen context is invalid, and renames clashes', async () => {
-    const service = new IdentityService({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
-    await service.setup(PASS);
+    const service = createIdentities({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
+    await service.vault.setup(PASS);
     const good = await makeTalosconfig([{ name: 'admin@lab' }]);
-    await service.importYaml(good.yaml, null);
-    const again = await service.importYaml(good.yaml, null);
+    await service.files.importYaml(good.yaml, null);
+    const again = await service.files.importYaml(good.yaml, null);
     expect(again.imported[0]).toMatchObject({ name: 'admin@lab-1', renamed: true });
     expect(again.warnings[0]).toContain('imported as "admin@lab-1"');
     const bad = await makeTalosconfig([
       { name: 'fine' },
       { name: 'old', leaf: { notBefore: new Date(Date.now() - 9e8), notAfter: new Date(Date.now() - 1e8) } },
     ]);
-    await expect(service.importYaml(bad.yaml, null)).rejects.toMatchObject({
+    await expect(service.files.importYaml(bad.yaml, null)).rejects.toMatchObject({
       code: 'IDENTITY_INVALID',
       message: expect.stringContaining('Nothing was imported'),
     });
-    expect((await service.list()).map((i) => i.name)).toEqual(['admin@lab', 'admin@lab-1']);
+    expect((await service.store.list()).map((i) => i.name)).toEqual(['admin@lab', 'admin@lab-1']);
   });
 
   it('offers $TALOSCONFIG and ~/.talos/config without importing them', async () => {
     const { yaml } = await makeTalosconfig([{ name: 'found@x' }]);
     await writeFile(path.join(dir, 'tc'), yaml);
-    const service = new IdentityService({
+    const service = createIdentities({
       vaultPath: path.join(dir, 'identities.json'),
       home: dir,
       env: { TALOSCONFIG: path.join(dir, 'tc') },
     });
-    const found = await service.discover();
+    const found = await service.files.discover();
     expect(found).toEqual([{ path: path.join(dir, 'tc'), source: 'TALOSCONFIG', contexts: ['found@x'], error: null }]);
-    expect(await service.list()).toEqual([]);
+    expect(await service.store.list()).toEqual([]);
   });
 });
 
 describe('exporting an identity', () => {
   it('writes a talosconfig talosctl reads, refuses to overwrite, and needs the acknowledgement', async () => {
     const { yaml } = await makeTalosconfig([{ name: 'admin@lab' }]);
-    const service = new IdentityService({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
-    await service.setup(PASS);
-    await service.importYaml(yaml, null);
-    const id = (await service.list())[0]!.id;
+    const service = createIdentities({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
+    await service.vault.setup(PASS);
+    await service.files.importYaml(yaml, null);
+    const id = (await service.store.list())[0]!.id;
     const out = path.join(dir, 'export.yaml');
-    await service.exportTalosconfig(id, out);
+    await service.files.exportTalosconfig(id, out);
     const written = await readFile(out, 'utf8');
     expect(written).toMatch(/^context: admin@lab\ncontexts:\n {4}admin@lab:\n {8}endpoints:/);
     const { parseTalosconfig } = await import('./talosconfig-import');
     expect(parseTalosconfig(written).contexts[0]!.problems).toEqual([]);
-    await expect(service.exportTalosconfig(id, out)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    await expect(service.files.exportTalosconfig(id, out)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
     const { createDispatcher } = await import('../electron/host/dispatch');
     const dispatch = createDispatcher({ 'identities.export': async () => ({ path: out }) } as never, () => undefined);
     expect(await dispatch('identities.export', { id, path: out })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });

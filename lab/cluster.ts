@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import { relabelForOpenSsl } from '../certs/pem';
 import { createCa, issueClientCert, issueServerCert, type KeyType, type LeafOptions, type Minted } from '../certs/pki';
 import { b64, stringifyTalosconfig, type Talosconfig } from '../certs/talosconfig';
@@ -171,5 +170,3 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     },
   };
 }
-
-export { grpc };

@@ -47,7 +47,3 @@ export class AppError extends Error implements AppErrorShape {
     return { code: this.code, message: this.message };
   }
 }
-
-export function isAppError(value: unknown): value is AppError {
-  return value instanceof AppError;
-}

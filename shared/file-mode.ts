@@ -1,18 +1,6 @@
 /** Go `os.FileMode` bits (as Talos' List returns them) rendered like `os.FileMode.String()` and `ls -l`. */
 const TYPE_LETTERS = 'dalTLDpSugct?';
 
-export const FILE_MODE = {
-  dir: 2 ** 31,
-  symlink: 2 ** 27,
-  device: 2 ** 26,
-  namedPipe: 2 ** 25,
-  socket: 2 ** 24,
-  setuid: 2 ** 23,
-  setgid: 2 ** 22,
-  charDevice: 2 ** 21,
-  sticky: 2 ** 20,
-} as const;
-
 export function formatFileMode(mode: number): string {
   const m = mode >>> 0;
   let out = '';
@@ -23,14 +11,6 @@ export function formatFileMode(mode: number): string {
   const rwx = 'rwxrwxrwx';
   for (let i = 0; i < 9; i++) out += m & (1 << (8 - i)) ? rwx[i] : '-';
   return out;
-}
-
-export function isDirectory(mode: number): boolean {
-  return ((mode >>> 0) & FILE_MODE.dir) !== 0;
-}
-
-export function isSymlink(mode: number): boolean {
-  return ((mode >>> 0) & FILE_MODE.symlink) !== 0;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -4,7 +4,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../shared/errors';
-import type { Dispatch, Emit } from '../host/dispatch';
+import type { Dispatch } from '../host/dispatch';
+import type { Emit } from '../../shared/handlers';
 import { loadStaticFile } from './static-files';
 
 export interface BrowserHostOptions {

@@ -1,18 +1,9 @@
 import { z } from 'zod';
-import {
-  channels,
-  isChannel,
-  type Channel,
-  type EventName,
-  type EventPayload,
-  type ParsedRequest,
-  type Response,
-} from '../../shared/contract';
+import { channels, isChannel } from '../../shared/contract';
+import type { Handlers } from '../../shared/handlers';
 import { AppError, type AppErrorShape } from '../../shared/errors';
 import { fail, ok, type Result } from '../../shared/result';
 
-export type Handlers = { [C in Channel]: (request: ParsedRequest<C>) => Promise<Response<C>> };
-export type Emit = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 export type Dispatch = (channel: unknown, request: unknown) => Promise<Result<unknown>>;
 
 /** Turns any thrown value into a contract error; raw errors never cross to the renderer. */

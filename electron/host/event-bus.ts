@@ -1,5 +1,5 @@
 import { events, type EventName, type EventPayload } from '../../shared/contract';
-import type { Emit } from './dispatch';
+import type { Emit } from '../../shared/handlers';
 
 type Listener = (name: EventName, payload: unknown) => void;
 

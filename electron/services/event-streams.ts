@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { KernelRecord, TalosEvent } from '../../shared/domain/talos';
 import { parseKernelRecord } from './node-tables';
-import { toRow } from './inspect-handlers';
+import { toRow } from './resources/resource-row';
 import type { ResourceRow } from '../../shared/domain/inspect';
 import { AppError } from '../../shared/errors';
-import type { Emit } from '../host/dispatch';
+import type { Emit } from '../../shared/handlers';
 import type { TalosSessions } from './talos-sessions';
 
 const BATCH_MS = 100;

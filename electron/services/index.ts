@@ -1,15 +1,26 @@
 import path from 'node:path';
-import type { Emit, Handlers } from '../host/dispatch';
-import { EventStreams } from './event-streams';
-import { IdentityService, type IdentityServiceOptions } from './identity-service';
-import { LabService } from './lab-service';
-import { createMutationGate, type MutationRecorder } from './mutations';
+import type { Emit, Handlers } from '../../shared/handlers';
 import { AuditLog } from './audit/audit-log';
-import { exportEntries, matchesFilter } from './audit/audit-export';
 import { createAuditRecorder } from './audit/recorder';
+import { EventStreams } from './event-streams';
+import { appHandlers } from './handlers/app';
+import { auditHandlers } from './handlers/audit';
+import { configHandlers } from './handlers/configs';
+import type { HandlerDeps } from './handlers/deps';
+import { fileHandlers } from './handlers/files';
+import { identityHandlers } from './handlers/identities';
+import { labHandlers } from './handlers/lab';
+import { logHandlers } from './handlers/logs';
+import { nodeHandlers } from './handlers/nodes';
+import { resourceHandlers } from './handlers/resources';
+import { streamHandlers } from './handlers/stream';
+import { talosHandlers } from './handlers/talos';
+import { vaultHandlers } from './handlers/vault';
+import { createIdentities, type Identities } from './identities';
+import type { KeyringOptions } from './identities/vault-access';
+import { LabService } from './lab-service';
 import { LogStreams } from './log-streams';
-import { createInspectHandlers } from './inspect-handlers';
-import { createConsoleHandlers } from './console-handlers';
+import { createMutationGate, type MutationRecorder } from './mutations';
 import { TalosSessions } from './talos-sessions';
 
 export interface ServiceDeps {
@@ -17,7 +28,7 @@ export interface ServiceDeps {
   version: string;
   dataDir: string;
   emit: Emit;
-  keyring?: Pick<IdentityServiceOptions, 'keyringWrapper' | 'keyringNote'>;
+  keyring?: KeyringOptions;
   recordMutation?: MutationRecorder;
   /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
   pickFile?: () => Promise<string | null>;
@@ -28,98 +39,51 @@ export interface ServiceDeps {
 export interface Services {
   handlers: Handlers;
   audit: AuditLog;
-  identities: IdentityService;
+  identities: Identities;
   lab: LabService;
   dispose(): Promise<void>;
 }
 
-/** The operations the UI calls, identical under both hosts. */
+/** The operations the UI calls, identical under both hosts: builds the shared parts and wires one handler module per channel prefix. */
 export function createServices(deps: ServiceDeps): Services {
-  const identities = new IdentityService({
+  const identities = createIdentities({
     vaultPath: path.join(deps.dataDir, 'identities.json'),
     ...deps.keyring,
     env: deps.env,
     home: deps.home,
   });
-  const sessions = new TalosSessions(identities);
-  const lab = new LabService(identities, deps.dataDir, (status) => {
+  const sessions = new TalosSessions(identities.store);
+  const lab = new LabService(identities.store, deps.dataDir, (status) => {
     sessions.forget();
     deps.emit('lab.changed', status);
   });
-  const streams = new EventStreams(sessions, deps.emit);
-  const logStreams = new LogStreams(sessions, deps.emit);
   const audit = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'));
-  const mutate = createMutationGate(identities, deps.recordMutation ?? createAuditRecorder(audit, identities));
-  const afterUnlock = async <T>(p: Promise<T>) => {
-    const value = await p;
-    await audit.reseal();
-    return value;
-  };
-  const forgetAfter = async <T>(id: string, p: Promise<T>) => {
-    const value = await p;
-    sessions.forget(id);
-    return value;
+  const shared: HandlerDeps = {
+    host: deps.host,
+    version: deps.version,
+    identities,
+    sessions,
+    lab,
+    audit,
+    mutate: createMutationGate(identities.store, deps.recordMutation ?? createAuditRecorder(audit, identities.store)),
+    logStreams: new LogStreams(sessions, deps.emit),
+    eventStreams: new EventStreams(sessions, deps.emit),
+    pickFile: deps.pickFile,
   };
 
   const handlers: Handlers = {
-    ...createInspectHandlers(sessions, identities, mutate),
-    ...createConsoleHandlers(sessions, identities, mutate, logStreams),
-    'app.info': async () => ({ name: 'Nodeglass', version: deps.version, host: deps.host, platform: process.platform }),
-    'vault.status': () => identities.status(),
-    'vault.setup': ({ passphrase }) => afterUnlock(identities.setup(passphrase)),
-    'vault.unlock': ({ passphrase }) => afterUnlock(identities.unlock(passphrase)),
-    'vault.lock': async () => {
-      sessions.forget();
-      return identities.lock();
-    },
-    'identities.list': () => identities.list(),
-    'identities.discover': () => identities.discover(),
-    'identities.preview': async ({ yaml }) => identities.preview(yaml),
-    'identities.import': ({ yaml, contexts }) => identities.importYaml(yaml, contexts),
-    'identities.importPath': ({ path: file, contexts }) => identities.importPath(file, contexts),
-    'identities.pickFile': async () =>
-      deps.pickFile ? { available: true, path: await deps.pickFile() } : { available: false, path: null },
-    'identities.rename': ({ id, name }) => identities.rename(id, name),
-    'identities.update': ({ id, endpoints, nodes }) => forgetAfter(id, identities.update(id, endpoints, nodes)),
-    'identities.export': async ({ id, path: file }) => {
-      const request = {
-        identityId: id,
-        nodes: [],
-        method: 'nodeglass/ExportTalosconfig',
-        args: { path: file },
-        talosctl: `talosctl --talosconfig ${file} config info`,
-      };
-      const [result] = await mutate(request, async () => [
-        { node: 'this computer', ok: true, value: { path: await identities.exportTalosconfig(id, file) } },
-      ]);
-      return { path: result!.value.path };
-    },
-    'identities.remove': async ({ id }) => ({ removed: await forgetAfter(id, identities.remove(id)) }),
-    'lab.status': async () => lab.status(),
-    'lab.start': (options) => lab.start(options),
-    'lab.stop': async () => {
-      streams.stopAll();
-      logStreams.closeAll();
-      return lab.stop();
-    },
-    'audit.list': async (filter) => (await audit.entries()).filter((e) => matchesFilter(e, filter)).reverse(),
-    'audit.verify': () => audit.verify(),
-    'audit.export': async ({ filter, format }) => {
-      const entries = (await audit.entries()).filter((e) => matchesFilter(e, filter));
-      const stamp = new Date().toISOString();
-      return {
-        filename: `nodeglass-audit-${stamp.replace(/[:.]/g, '-')}.${format}`,
-        content: exportEntries(entries, await audit.verify(), format, stamp),
-        entries: entries.length,
-      };
-    },
-    'stream.open': async ({ identityId, nodes, tail, kind, resource }) => ({
-      streamId: await streams.start(identityId, nodes, tail, kind, resource),
-    }),
-    'stream.close': async ({ streamId }) => {
-      if (!logStreams.close(streamId)) streams.stop(streamId);
-      return {};
-    },
+    ...appHandlers(shared),
+    ...vaultHandlers(shared),
+    ...identityHandlers(shared),
+    ...labHandlers(shared),
+    ...nodeHandlers(shared),
+    ...auditHandlers(shared),
+    ...talosHandlers(shared),
+    ...configHandlers(shared),
+    ...resourceHandlers(shared),
+    ...fileHandlers(shared),
+    ...logHandlers(shared),
+    ...streamHandlers(shared),
   };
 
   return {
@@ -128,8 +92,8 @@ export function createServices(deps: ServiceDeps): Services {
     identities,
     lab,
     async dispose() {
-      streams.stopAll();
-      logStreams.closeAll();
+      shared.eventStreams.stopAll();
+      shared.logStreams.closeAll();
       sessions.forget();
       await lab.stop();
     },

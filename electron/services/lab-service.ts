@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { LabStatus } from '../../shared/domain/lab';
 import { parseTalosconfig } from '../../certs/talosconfig-import';
-import type { Lab } from '../../lab/cluster';
-import type { IdentityService } from './identity-service';
+import type { Lab } from '../../lab';
+import type { IdentityStore } from './identities/identity-store';
 
 const stopped: LabStatus = { running: false, endpoint: null, cluster: null, nodes: [], talosconfigPath: null };
 
@@ -12,7 +12,7 @@ export class LabService {
   private starting: Promise<Lab> | null = null;
 
   constructor(
-    private readonly identities: IdentityService,
+    private readonly identities: Pick<IdentityStore, 'setPractice'>,
     private readonly dataDir: string,
     private readonly onChange: (status: LabStatus) => void,
   ) {}
@@ -36,7 +36,7 @@ export class LabService {
 
   async start(options: { nodes?: number; controlPlanes?: number }): Promise<LabStatus> {
     if (this.lab) return this.status();
-    this.starting ??= import('../../lab/cluster').then(({ startLab }) =>
+    this.starting ??= import('../../lab').then(({ startLab }) =>
       startLab({
         nodes: options.nodes ?? 3,
         controlPlanes: options.controlPlanes ?? 1,

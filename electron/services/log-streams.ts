@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { AppError } from '../../shared/errors';
-import type { Emit } from '../host/dispatch';
+import type { Emit } from '../../shared/handlers';
 import type { TalosClient } from '../talos/client';
 import { followLines } from '../talos/follow-lines';
 import type { TalosSessions } from './talos-sessions';

@@ -1,5 +1,5 @@
 import { AppError } from '../../shared/errors';
-import type { IdentityService } from './identity-service';
+import type { IdentityStore } from './identities/identity-store';
 
 export interface MutationRecord {
   identityId: string;
@@ -18,7 +18,7 @@ type Outcome = { node: string; ok: boolean; error?: { code: string; message: str
  * The one choke point every mutating call and every secret reveal passes through: it runs the action and
  * records it, with per-node outcomes, before the result goes back. A call that fails as a whole is recorded too.
  */
-export function createMutationGate(identities: IdentityService, recorder: MutationRecorder) {
+export function createMutationGate(identities: Pick<IdentityStore, 'meta'>, recorder: MutationRecorder) {
   return async function mutate<T extends Outcome>(
     request: { identityId: string; nodes: string[]; method: string; args: Record<string, unknown>; talosctl: string },
     run: () => Promise<T[]>,
@@ -47,3 +47,5 @@ export function createMutationGate(identities: IdentityService, recorder: Mutati
     return results;
   };
 }
+
+export type MutationGate = ReturnType<typeof createMutationGate>;

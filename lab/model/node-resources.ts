@@ -1,7 +1,20 @@
+import { MachineStatusEvent_MachineStage as Stage } from '../../proto/gen/machine/machine';
 import { MachineConfigSpec } from '../../proto/gen/resource/config/config';
 import type { LabNode, ServiceState } from './node';
-import { STAGE_NAMES } from './node';
 import { NAMESPACES, RESOURCE_DEFINITIONS } from './resource-definitions';
+
+/** How `talosctl get machinestatus` spells each stage. */
+const STAGE_NAMES: Record<number, string> = {
+  [Stage.UNKNOWN]: 'unknown',
+  [Stage.BOOTING]: 'booting',
+  [Stage.INSTALLING]: 'installing',
+  [Stage.MAINTENANCE]: 'maintenance',
+  [Stage.RUNNING]: 'running',
+  [Stage.REBOOTING]: 'rebooting',
+  [Stage.SHUTTING_DOWN]: 'shutting down',
+  [Stage.RESETTING]: 'resetting',
+  [Stage.UPGRADING]: 'upgrading',
+};
 
 const T = {
   mc: 'MachineConfigs.config.talos.dev',

@@ -76,18 +76,6 @@ const STATE_ACTION: Record<string, ServiceAction> = {
   Starting: ServiceAction.STARTING,
 };
 
-export const STAGE_NAMES: Record<number, string> = {
-  [Stage.UNKNOWN]: 'unknown',
-  [Stage.BOOTING]: 'booting',
-  [Stage.INSTALLING]: 'installing',
-  [Stage.MAINTENANCE]: 'maintenance',
-  [Stage.RUNNING]: 'running',
-  [Stage.REBOOTING]: 'rebooting',
-  [Stage.SHUTTING_DOWN]: 'shutting down',
-  [Stage.RESETTING]: 'resetting',
-  [Stage.UPGRADING]: 'upgrading',
-};
-
 /** One simulated Talos machine: services, logs, events, resources, files and stats. */
 export class LabNode {
   readonly rng: Rng;

@@ -7,18 +7,7 @@ import { StatusBar } from './components/StatusBar';
 import { ViewTabs } from './components/ViewTabs';
 import { useSession } from './stores/session-store';
 import { useUi } from './stores/ui-store';
-import { AuditView } from './views/AuditView';
-import { ConfigsView } from './views/ConfigsView';
-import { EtcdView } from './views/EtcdView';
-import { FilesView } from './views/FilesView';
-import { ResourcesView } from './views/ResourcesView';
-import { EventsView } from './views/EventsView';
-import { KernelView } from './views/KernelView';
-import { LogsView } from './views/LogsView';
-import { SystemView } from './views/SystemView';
-import { IdentitiesView } from './views/IdentitiesView';
-import { OverviewView } from './views/OverviewView';
-import { ServicesView } from './views/ServicesView';
+import { VIEWS } from './views/registry';
 import { WelcomeView } from './views/WelcomeView';
 
 function useGlobalKeys() {
@@ -55,21 +44,11 @@ function useGlobalKeys() {
 
 function MainView() {
   const view = useUi((s) => s.view);
-  const identities = useSession((s) => s.identities);
-  const activeId = useSession((s) => s.activeId);
-  if (view === 'identities') return <IdentitiesView />;
-  if (view === 'audit') return <AuditView />;
-  if (identities.length === 0 || !activeId || view === 'welcome') return <WelcomeView />;
-  if (view === 'services') return <ServicesView />;
-  if (view === 'events') return <EventsView />;
-  if (view === 'system') return <SystemView />;
-  if (view === 'logs') return <LogsView />;
-  if (view === 'kernel') return <KernelView />;
-  if (view === 'etcd') return <EtcdView />;
-  if (view === 'configs') return <ConfigsView />;
-  if (view === 'resources') return <ResourcesView />;
-  if (view === 'files') return <FilesView />;
-  return <OverviewView />;
+  const hasIdentity = useSession((s) => s.identities.length > 0 && s.activeId !== null);
+  const spec = VIEWS.find((v) => v.id === view);
+  if (!spec || (spec.needsIdentity && !hasIdentity)) return <WelcomeView />;
+  const View = spec.component;
+  return <View />;
 }
 
 export function App() {

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 
-export const ROLE_NAMES = ['os:admin', 'os:operator', 'os:reader', 'os:etcd:backup'] as const;
-
 export const expiryStateSchema = z.enum(['ok', 'soon', 'imminent', 'expired', 'not-yet-valid']);
-export type ExpiryState = z.infer<typeof expiryStateSchema>;
 
 /** What the renderer may know about an identity: metadata only, never key material. */
 export const identitySummarySchema = z.object({

@@ -6,7 +6,8 @@ import WebSocket from 'ws';
 import { channelNames, channels } from '../../shared/contract';
 import { startBrowserMode } from '../../electron/browser/start-browser-mode';
 import { startBrowserHost } from '../../electron/browser/server';
-import { createDispatcher, type Handlers } from '../../electron/host/dispatch';
+import { createDispatcher } from '../../electron/host/dispatch';
+import type { Handlers } from '../../shared/handlers';
 
 let dir: string;
 beforeAll(async () => (dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-hosts-'))));

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { AuditEntry } from '../../../shared/domain/audit';
-import type { IdentityService } from '../identity-service';
+import type { IdentityStore } from '../identities/identity-store';
 import type { MutationRecord } from '../mutations';
 import type { AuditLog } from './audit-log';
 
@@ -26,7 +26,7 @@ function osUser(): string {
 }
 
 /** Turns a mutation's record into an audit entry with who, what, where and how it went. */
-export function createAuditRecorder(log: AuditLog, identities: IdentityService, now: () => Date = () => new Date()) {
+export function createAuditRecorder(log: AuditLog, identities: Pick<IdentityStore, 'meta'>, now: () => Date = () => new Date()) {
   return async (record: MutationRecord): Promise<AuditEntry> => {
     const meta = await identities.meta(record.identityId);
     return log.append({

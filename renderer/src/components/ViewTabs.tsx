@@ -1,21 +1,7 @@
 import { useActiveIdentity } from '../stores/session-store';
-import { useUi, type ViewId } from '../stores/ui-store';
+import { useUi } from '../stores/ui-store';
+import { VIEWS } from '../views/registry';
 import { RoleBadges } from './RoleBadges';
-
-const TABS: { id: ViewId; label: string }[] = [
-  { id: 'overview', label: 'Overview' },
-  { id: 'services', label: 'Services' },
-  { id: 'logs', label: 'Logs' },
-  { id: 'system', label: 'System' },
-  { id: 'events', label: 'Events' },
-  { id: 'kernel', label: 'Kernel' },
-  { id: 'etcd', label: 'etcd' },
-  { id: 'configs', label: 'Config' },
-  { id: 'resources', label: 'Resources' },
-  { id: 'files', label: 'Files' },
-  { id: 'audit', label: 'Audit' },
-  { id: 'identities', label: 'Identities' },
-];
 
 export function ViewTabs() {
   const view = useUi((s) => s.view);
@@ -25,7 +11,7 @@ export function ViewTabs() {
   return (
     <header className="topbar">
       <div role="tablist" aria-label="Views">
-        {TABS.map((t) => (
+        {VIEWS.map((t) => (
           <button
             key={t.id}
             role="tab"

@@ -1,5 +1,6 @@
 import { useSession } from '../stores/session-store';
-import { useUi, type ViewId } from '../stores/ui-store';
+import { useUi } from '../stores/ui-store';
+import { VIEWS } from '../views/registry';
 
 export interface Command {
   id: string;
@@ -8,26 +9,11 @@ export interface Command {
   run(): void | Promise<void>;
 }
 
-const VIEWS: { id: ViewId; title: string }[] = [
-  { id: 'overview', title: 'Go to Overview' },
-  { id: 'services', title: 'Go to Services' },
-  { id: 'logs', title: 'Go to Logs (merged, searchable)' },
-  { id: 'system', title: 'Go to System (processes, memory, mounts, containers)' },
-  { id: 'events', title: 'Go to Events timeline' },
-  { id: 'kernel', title: 'Go to Kernel log (dmesg)' },
-  { id: 'etcd', title: 'Go to etcd' },
-  { id: 'configs', title: 'Go to machine config (view, reveal, diff)' },
-  { id: 'resources', title: 'Go to resources (talosctl get)' },
-  { id: 'files', title: 'Go to files (talosctl ls, read)' },
-  { id: 'audit', title: 'Go to Audit trail' },
-  { id: 'identities', title: 'Go to Identities' },
-];
-
 /** Every command the palette offers, built from the current state so it always matches what is possible. */
 export function buildCommands(): Command[] {
   const ui = useUi.getState();
   const session = useSession.getState();
-  const commands: Command[] = VIEWS.map((v) => ({ id: `view.${v.id}`, title: v.title, run: () => ui.setView(v.id) }));
+  const commands: Command[] = VIEWS.map((v) => ({ id: `view.${v.id}`, title: v.command, run: () => ui.setView(v.id) }));
   commands.push(
     { id: 'theme.toggle', title: `Switch to ${ui.theme === 'dark' ? 'light' : 'dark'} theme`, run: () => ui.toggleTheme() },
     { id: 'teach.toggle', title: `${ui.teach ? 'Hide' : 'Show'} teach mode (talosctl and gRPC lines)`, run: () => ui.setTeach(!ui.teach) },

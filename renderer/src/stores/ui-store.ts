@@ -1,19 +1,6 @@
 import { create } from 'zustand';
+import type { ViewId } from '../views/registry';
 
-export type ViewId =
-  | 'welcome'
-  | 'identities'
-  | 'overview'
-  | 'services'
-  | 'logs'
-  | 'system'
-  | 'events'
-  | 'kernel'
-  | 'etcd'
-  | 'configs'
-  | 'resources'
-  | 'files'
-  | 'audit';
 export type Theme = 'dark' | 'light';
 
 export interface Notice {

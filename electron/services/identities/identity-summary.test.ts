@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from './identity-service';
+import { summarize } from './identity-summary';
 
 const DAY = 86_400_000;
 const now = Date.parse('2026-11-28T12:00:00Z');

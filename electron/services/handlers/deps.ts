@@ -1,0 +1,22 @@
+import type { AuditLog } from '../audit/audit-log';
+import type { EventStreams } from '../event-streams';
+import type { Identities } from '../identities';
+import type { LabService } from '../lab-service';
+import type { LogStreams } from '../log-streams';
+import type { MutationGate } from '../mutations';
+import type { TalosSessions } from '../talos-sessions';
+
+/** What the handler modules share; services/index.ts builds it once. */
+export interface HandlerDeps {
+  host: 'desktop' | 'browser';
+  version: string;
+  identities: Identities;
+  sessions: TalosSessions;
+  mutate: MutationGate;
+  lab: LabService;
+  audit: AuditLog;
+  logStreams: LogStreams;
+  eventStreams: EventStreams;
+  /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
+  pickFile?: () => Promise<string | null>;
+}

@@ -1,0 +1,14 @@
+import type { HandlersFor } from '../../../shared/handlers';
+import type { HandlerDeps } from './deps';
+
+export function labHandlers({ lab, logStreams, eventStreams }: HandlerDeps): HandlersFor<'lab'> {
+  return {
+    'lab.status': async () => lab.status(),
+    'lab.start': (options) => lab.start(options),
+    'lab.stop': async () => {
+      eventStreams.stopAll();
+      logStreams.closeAll();
+      return lab.stop();
+    },
+  };
+}

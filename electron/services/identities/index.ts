@@ -1,0 +1,15 @@
+import { IdentityImport, type ImportOptions } from './identity-import';
+import { IdentityStore } from './identity-store';
+import { VaultAccess, type KeyringOptions } from './vault-access';
+
+export interface Identities {
+  vault: VaultAccess;
+  store: IdentityStore;
+  files: IdentityImport;
+}
+
+export function createIdentities(options: { vaultPath: string } & KeyringOptions & ImportOptions): Identities {
+  const vault = new VaultAccess(options.vaultPath, options);
+  const store = new IdentityStore(vault, options.now);
+  return { vault, store, files: new IdentityImport(store, options) };
+}

@@ -1,0 +1,49 @@
+import type { ComponentType } from 'react';
+import { AuditView } from './AuditView';
+import { ConfigsView } from './ConfigsView';
+import { EtcdView } from './EtcdView';
+import { EventsView } from './EventsView';
+import { FilesView } from './FilesView';
+import { IdentitiesView } from './IdentitiesView';
+import { KernelView } from './KernelView';
+import { LogsView } from './LogsView';
+import { OverviewView } from './OverviewView';
+import { ResourcesView } from './ResourcesView';
+import { ServicesView } from './ServicesView';
+import { SystemView } from './SystemView';
+
+interface ViewSpec {
+  id: string;
+  /** The tab's label. */
+  label: string;
+  /** The command palette's entry. */
+  command: string;
+  component: ComponentType;
+  /** Views about nodes need an identity; without one the welcome screen shows instead. */
+  needsIdentity: boolean;
+}
+
+/** Every view, in tab order: the tabs, the command palette and the main area all read this one list. */
+export const VIEWS = [
+  { id: 'overview', label: 'Overview', command: 'Go to Overview', component: OverviewView, needsIdentity: true },
+  { id: 'services', label: 'Services', command: 'Go to Services', component: ServicesView, needsIdentity: true },
+  { id: 'logs', label: 'Logs', command: 'Go to Logs (merged, searchable)', component: LogsView, needsIdentity: true },
+  {
+    id: 'system',
+    label: 'System',
+    command: 'Go to System (processes, memory, mounts, containers)',
+    component: SystemView,
+    needsIdentity: true,
+  },
+  { id: 'events', label: 'Events', command: 'Go to Events timeline', component: EventsView, needsIdentity: true },
+  { id: 'kernel', label: 'Kernel', command: 'Go to Kernel log (dmesg)', component: KernelView, needsIdentity: true },
+  { id: 'etcd', label: 'etcd', command: 'Go to etcd', component: EtcdView, needsIdentity: true },
+  { id: 'configs', label: 'Config', command: 'Go to machine config (view, reveal, diff)', component: ConfigsView, needsIdentity: true },
+  { id: 'resources', label: 'Resources', command: 'Go to resources (talosctl get)', component: ResourcesView, needsIdentity: true },
+  { id: 'files', label: 'Files', command: 'Go to files (talosctl ls, read)', component: FilesView, needsIdentity: true },
+  { id: 'audit', label: 'Audit', command: 'Go to Audit trail', component: AuditView, needsIdentity: false },
+  { id: 'identities', label: 'Identities', command: 'Go to Identities', component: IdentitiesView, needsIdentity: false },
+] as const satisfies readonly ViewSpec[];
+
+/** A registered view, or the welcome screen shown before there is an identity. */
+export type ViewId = (typeof VIEWS)[number]['id'] | 'welcome';
