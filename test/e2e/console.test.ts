@@ -91,8 +91,8 @@ describe('the console in Chromium through browser mode', () => {
     expect(await page.getByLabel('Why actions are disabled').textContent()).toBe(
       'Service actions: needs os:admin or os:operator; this identity has os:reader.',
     );
-    await page.locator('tr[data-row="10.5.0.2/etcd"]').getByRole('button', { name: 'etcd', exact: true }).click();
-    expect(await page.locator('tr.expanded').last().textContent()).toContain(
+    await page.locator('tr[data-row="10.5.0.2/etcd"] td').nth(1).click();
+    expect(await page.getByRole('complementary', { name: 'Details' }).textContent()).toContain(
       'restart: Talos allows restart through the API only for kubelet and extension services (ext-*)',
     );
   });
@@ -158,7 +158,7 @@ describe('the console in Chromium through browser mode', () => {
     await expect.poll(() => processes.locator('tbody tr').count(), { timeout: 8000 }).toBeGreaterThan(10);
     expect(await processes.getByRole('columnheader', { name: /CPU time/ }).getAttribute('aria-sort')).toBe('descending');
     await page.getByRole('tab', { name: 'Memory' }).click();
-    await expect.poll(() => page.getByRole('table', { name: 'Memory (MB)' }).locator('tbody tr').count()).toBe(3);
+    await expect.poll(() => page.getByRole('table', { name: 'Memory' }).locator('tbody tr').count()).toBe(3);
     await page.getByRole('tab', { name: 'Kernel' }).click();
     await expect
       .poll(() => page.getByRole('table', { name: 'Kernel log' }).textContent(), { timeout: 8000 })
@@ -171,7 +171,7 @@ describe('the console in Chromium through browser mode', () => {
     await expect
       .poll(() => page.getByRole('table', { name: 'etcd members' }).textContent(), { timeout: 8000 })
       .toContain('lab-controlplane-1');
-    expect(await page.getByRole('table', { name: 'etcd status' }).textContent()).toMatch(/\d+ MB \([\d.]+%\)/);
+    expect(await page.getByRole('table', { name: 'etcd status' }).textContent()).toMatch(/[\d.]+ (KiB|MiB|GiB) \([\d.]+%\)/);
   });
 
   it('imports the lab talosconfig through the UI; no key material reaches the renderer', async () => {

@@ -1,11 +1,18 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { plural } from '../lib/format';
+import { FilterBox } from './FilterBox';
+import { EmptyState, LoadingState } from './States';
 
 export interface Column<T> {
   key: string;
+  /** The header; put the unit here when every cell shares it: "Memory (MiB)". */
   label: string;
   value(row: T): string | number;
   render?(row: T): ReactNode;
+  /** Numbers and sizes sit right, so their digits line up; the header follows its cells. */
   align?: 'right';
+  /** Long free text (commands, messages) that may wrap. */
+  wide?: boolean;
 }
 
 export interface DataTableProps<T> {
@@ -16,10 +23,25 @@ export interface DataTableProps<T> {
   initialSort?: { key: string; desc: boolean };
   filterPlaceholder?: string;
   limit?: number;
+  /** True until the first answer arrived: shows a loading state instead of "no rows". */
+  loading?: boolean;
+  /** The sentence shown when there is nothing at all (not when a filter hides everything). */
+  empty?: string;
+  /** Rows open a detail (a drawer beside the table) by click or Enter. */
+  onOpen?(row: T): void;
+  openKey?: string | null;
+  /** Controls that belong on the table's toolbar, after the filter. */
+  tools?: ReactNode;
+  /** What a row is, for the count: ['service', 'services']. */
+  noun?: [string, string];
+  /** Extra data-* attributes of a row (tests and styles find rows by them). */
+  rowData?(row: T): Record<`data-${string}`, string>;
 }
 
-/** A sortable, filterable table; `/` focuses its filter (see App's key handler). */
-export function DataTable<T>({ label, rows, columns, rowKey, initialSort, filterPlaceholder, limit = 2000 }: DataTableProps<T>) {
+/** A sortable, filterable table with a sticky header; `/` focuses its filter (see the global keys). */
+export function DataTable<T>(props: DataTableProps<T>) {
+  const { label, rows, columns, rowKey, initialSort, filterPlaceholder, limit = 2000, loading, empty, onOpen, openKey, tools } = props;
+  const [one, many] = props.noun ?? ['row', 'rows'];
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState(initialSort ?? null);
   const visible = useMemo(() => {
@@ -31,24 +53,22 @@ export function DataTable<T>({ label, rows, columns, rowKey, initialSort, filter
     return [...filtered].sort((a, b) => {
       const x = column.value(a);
       const y = column.value(b);
-      const order = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      const order =
+        typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), undefined, { numeric: true });
       return sort.desc ? -order : order;
     });
   }, [rows, columns, filter, sort]);
 
+  const align = (c: Column<T>) => (c.align === 'right' ? 'num' : c.wide ? 'wide' : undefined);
+
   return (
-    <div>
+    <div className="data-table">
       <div className="toolbar">
-        <input
-          data-filter
-          aria-label={`Filter ${label}`}
-          placeholder={filterPlaceholder ?? 'Filter (/)'}
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
-        <span className="muted">
-          {visible.length} of {rows.length}
+        <FilterBox label={`Filter ${label}`} placeholder={filterPlaceholder ?? 'Filter (/)'} value={filter} onChange={setFilter} />
+        <span className="muted" aria-live="polite">
+          {filter ? `${visible.length.toLocaleString('en-US')} of ${plural(rows.length, one, many)}` : plural(rows.length, one, many)}
         </span>
+        {tools}
       </div>
       <table className="grid" aria-label={label}>
         <thead>
@@ -56,30 +76,58 @@ export function DataTable<T>({ label, rows, columns, rowKey, initialSort, filter
             {columns.map((c) => (
               <th
                 key={c.key}
-                className="sortable"
-                style={c.align ? { textAlign: c.align } : undefined}
-                aria-sort={sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
-                onClick={() => setSort(sort?.key === c.key ? { key: c.key, desc: !sort.desc } : { key: c.key, desc: true })}
+                scope="col"
+                className={align(c)}
+                aria-sort={sort?.key === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}
               >
-                {c.label}
-                {sort?.key === c.key && <span className="sort-mark">{sort.desc ? '▼' : '▲'}</span>}
+                <button
+                  className="sort"
+                  title={`Sort by ${c.label}`}
+                  onClick={() =>
+                    setSort(sort?.key === c.key ? { key: c.key, desc: !sort.desc } : { key: c.key, desc: c.align === 'right' })
+                  }
+                >
+                  {c.label}
+                  <span className="sort-mark" aria-hidden>
+                    {sort?.key === c.key ? (sort.desc ? '▼' : '▲') : ''}
+                  </span>
+                </button>
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
-          {visible.slice(0, limit).map((row) => (
-            <tr key={rowKey(row)}>
-              {columns.map((c) => (
-                <td key={c.key} style={c.align ? { textAlign: c.align } : undefined}>
-                  {c.render ? c.render(row) : c.value(row)}
-                </td>
-              ))}
-            </tr>
-          ))}
+          {visible.slice(0, limit).map((row) => {
+            const key = rowKey(row);
+            return (
+              <tr
+                key={key}
+                data-row={key}
+                {...props.rowData?.(row)}
+                className={[onOpen && 'openable', openKey === key && 'open'].filter(Boolean).join(' ') || undefined}
+                tabIndex={onOpen ? 0 : undefined}
+                aria-current={onOpen && openKey === key ? 'true' : undefined}
+                onClick={onOpen ? () => onOpen(row) : undefined}
+                onKeyDown={onOpen ? (e) => e.key === 'Enter' && e.target === e.currentTarget && onOpen(row) : undefined}
+              >
+                {columns.map((c) => (
+                  <td key={c.key} className={align(c)}>
+                    {c.render ? c.render(row) : c.value(row)}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      {visible.length > limit && <p className="muted">Showing the first {limit} rows; filter to narrow down.</p>}
+      {rows.length === 0 &&
+        (loading ? <LoadingState what={label.toLowerCase()} /> : <EmptyState>{empty ?? `No ${label.toLowerCase()}.`}</EmptyState>)}
+      {rows.length > 0 && visible.length === 0 && (
+        <EmptyState>
+          Nothing matches “{filter}”. Clear the filter to see all {plural(rows.length, one, many)}.
+        </EmptyState>
+      )}
+      {visible.length > limit && <p className="muted">Showing the first {limit.toLocaleString('en-US')} rows; filter to narrow down.</p>}
     </div>
   );
 }

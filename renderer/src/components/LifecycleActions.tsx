@@ -5,6 +5,7 @@ import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
+import { plural } from '../lib/format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { TeachLine } from './TeachLine';
 
@@ -108,7 +109,7 @@ export function LifecycleActions() {
       )}
       {pending && (
         <ConfirmDialog
-          title={`${pending[0]!.toUpperCase()}${pending.slice(1)} ${nodes.length} node(s)?`}
+          title={`${pending[0]!.toUpperCase()}${pending.slice(1)} ${plural(nodes.length, 'node')}?`}
           confirmLabel={`${pending[0]!.toUpperCase()}${pending.slice(1)} ${nodes.join(', ')}`}
           danger
           body={

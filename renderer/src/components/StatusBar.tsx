@@ -1,5 +1,6 @@
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
+import { plural } from '../lib/format';
 import { expiryLabel } from './Sidebar';
 
 export function StatusBar() {
@@ -7,6 +8,7 @@ export function StatusBar() {
   const vault = useSession((s) => s.vault);
   const lab = useSession((s) => s.lab);
   const selected = useSession((s) => s.selected);
+  const nodesLoading = useSession((s) => s.nodesLoading);
   const identities = useSession((s) => s.identities);
   const identity = useActiveIdentity();
   const theme = useUi((s) => s.theme);
@@ -21,7 +23,8 @@ export function StatusBar() {
       <span>{lab?.running ? `Practice cluster: ${lab.endpoint}` : 'Practice cluster: stopped'}</span>
       {identity && (
         <span>
-          {identity.name} · {identity.roles.join(', ') || 'no roles'} · {selected.length} node{selected.length === 1 ? '' : 's'}
+          {identity.name} · {identity.roles.join(', ') || 'no roles'} ·{' '}
+          {nodesLoading ? 'loading nodes…' : `${plural(selected.length, 'node')} selected`}
         </span>
       )}
       {expiring.map((i) => (

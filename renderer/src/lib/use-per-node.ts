@@ -11,13 +11,16 @@ type ValueOf<C extends PerNodeChannel> = Response<C> extends PerNode<infer V>[] 
 export function usePerNode<C extends PerNodeChannel>(channel: C, request: Request<C> | null, refreshMs = 0) {
   const [results, setResults] = useState<PerNode<ValueOf<C>>[]>([]);
   const [loading, setLoading] = useState(false);
+  const [answered, setAnswered] = useState<string | null>(null);
   const key = JSON.stringify(request);
   const load = useCallback(async () => {
     if (!request) return;
     setLoading(true);
     try {
       setResults((await call(channel, request)) as unknown as PerNode<ValueOf<C>>[]);
+      setAnswered(key);
     } catch (error) {
+      setAnswered(key);
       useUi.getState().notify('error', errorText(error));
     } finally {
       setLoading(false);
@@ -30,7 +33,9 @@ export function usePerNode<C extends PerNodeChannel>(channel: C, request: Reques
     const timer = setInterval(() => void load(), refreshMs);
     return () => clearInterval(timer);
   }, [load, refreshMs]);
-  return { results, loading, reload: load };
+  /** True until the first answer for this request arrived: views show a loading state, not "nothing". */
+  const pending = request !== null && answered !== key;
+  return { results, loading, pending, reload: load };
 }
 
 export function rowsOf<T>(results: PerNode<T[]>[]): (T & { node: string })[] {

@@ -15,6 +15,8 @@ interface SessionState {
   activeId: string | null;
   nodes: NodeRef[];
   nodesError: string | null;
+  /** True while the active identity's nodes are being listed (a cluster that is starting takes a moment). */
+  nodesLoading: boolean;
   selected: string[];
   init(): Promise<void>;
   refreshIdentities(): Promise<void>;
@@ -36,6 +38,7 @@ export const useSession = create<SessionState>((set, get) => ({
   activeId: null,
   nodes: [],
   nodesError: null,
+  nodesLoading: false,
   selected: [],
 
   async init() {
@@ -73,14 +76,14 @@ export const useSession = create<SessionState>((set, get) => ({
   },
 
   async selectIdentity(id) {
-    set({ activeId: id, nodes: [], selected: [], nodesError: null });
+    set({ activeId: id, nodes: [], selected: [], nodesError: null, nodesLoading: Boolean(id) });
     if (!id) return;
     try {
       const nodes = await call('nodes.list', { identityId: id });
       if (get().activeId !== id) return;
-      set({ nodes, selected: nodes.slice(0, 1).map((n) => n.address) });
+      set({ nodes, selected: nodes.slice(0, 1).map((n) => n.address), nodesLoading: false });
     } catch (error) {
-      set({ nodesError: errorText(error) });
+      if (get().activeId === id) set({ nodesError: errorText(error), nodesLoading: false });
     }
   },
 

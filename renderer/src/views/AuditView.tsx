@@ -1,6 +1,7 @@
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { AuditEntry, AuditFilter, AuditVerification } from '../../../shared/domain/audit';
 import { call, errorText } from '../api/call';
+import { FilterBox } from '../components/FilterBox';
 import { downloadText } from '../lib/download';
 import { useUi } from '../stores/ui-store';
 
@@ -66,11 +67,12 @@ export function AuditView() {
   };
 
   const text = (key: 'node' | 'identity' | 'method') => (
-    <input
-      aria-label={`Filter by ${key}`}
-      placeholder={key}
+    <FilterBox
+      label={`Filter by ${key}`}
+      placeholder={key === 'node' ? 'node (/)' : key}
+      primary={key === 'node'}
       value={filter[key] ?? ''}
-      onChange={(e) => setFilter({ ...filter, [key]: e.target.value || null })}
+      onChange={(value) => setFilter((f) => ({ ...f, [key]: value || null }))}
     />
   );
 

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { TeachLine } from '../components/TeachLine';
 import { YamlViewer } from '../components/YamlViewer';
 import { useActiveIdentity, useSession } from '../stores/session-store';
+import { plural } from '../lib/format';
 
 type Which = 'v1alpha1' | 'persistent';
 
@@ -176,8 +177,8 @@ export function ConfigsView() {
       {config && (
         <>
           <p className="muted" aria-label="Config summary">
-            {config.documents} document(s), version {config.version}
-            {config.redacted ? `, ${config.redactedPaths.length} secret value(s) redacted` : ', secrets shown'}
+            {plural(config.documents, 'document')}, version {config.version}
+            {config.redacted ? `, ${plural(config.redactedPaths.length, 'secret value')} redacted` : ', secrets shown'}
           </p>
           <YamlViewer text={config.yaml} label="Machine config" />
         </>

@@ -1,7 +1,8 @@
 import { talosctl } from '../../../shared/talosctl';
 import { NodeErrors } from '../components/NodeErrors';
 import { TeachLine } from '../components/TeachLine';
-import { bytes } from '../lib/format';
+import { LoadingState } from '../components/States';
+import { Size } from '../components/Values';
 import { usePerNode } from '../lib/use-per-node';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
@@ -11,7 +12,7 @@ export function EtcdView() {
   const allNodes = useSession((s) => s.nodes);
   const selected = useSession((s) => s.selected);
   const controlPlanes = selected.filter((n) => allNodes.find((x) => x.address === n)?.machineType !== 'worker');
-  const { results } = usePerNode(
+  const { results, pending } = usePerNode(
     'talos.etcd',
     identity && controlPlanes.length ? { identityId: identity.id, nodes: controlPlanes } : null,
     5000,
@@ -28,18 +29,28 @@ export function EtcdView() {
       <table className="grid" aria-label="etcd status">
         <thead>
           <tr>
-            <th>Node</th>
-            <th>Member</th>
-            <th>DB size</th>
-            <th>In use</th>
-            <th>Leader</th>
-            <th>Raft index</th>
-            <th>Raft term</th>
-            <th>Raft applied</th>
-            <th>Learner</th>
-            <th>Protocol</th>
-            <th>Storage</th>
-            <th>Errors</th>
+            <th scope="col">Node</th>
+            <th scope="col">Member</th>
+            <th scope="col" className="num">
+              DB size
+            </th>
+            <th scope="col" className="num">
+              In use
+            </th>
+            <th scope="col">Leader</th>
+            <th scope="col" className="num">
+              Raft index
+            </th>
+            <th scope="col" className="num">
+              Raft term
+            </th>
+            <th scope="col" className="num">
+              Raft applied
+            </th>
+            <th scope="col">Learner</th>
+            <th scope="col">Protocol</th>
+            <th scope="col">Storage</th>
+            <th scope="col">Errors</th>
           </tr>
         </thead>
         <tbody>
@@ -48,14 +59,16 @@ export function EtcdView() {
               <tr key={node}>
                 <td>{node}</td>
                 <td className="mono">{status.memberId}</td>
-                <td>{bytes(status.dbSize)}</td>
-                <td>
-                  {bytes(status.dbSizeInUse)} ({((status.dbSizeInUse / Math.max(1, status.dbSize)) * 100).toFixed(2)}%)
+                <td className="num">
+                  <Size value={status.dbSize} />
+                </td>
+                <td className="num">
+                  <Size value={status.dbSizeInUse} /> ({((status.dbSizeInUse / Math.max(1, status.dbSize)) * 100).toFixed(2)}%)
                 </td>
                 <td className="mono">{status.leader}</td>
-                <td>{status.raftIndex}</td>
-                <td>{status.raftTerm}</td>
-                <td>{status.raftAppliedIndex}</td>
+                <td className="num">{status.raftIndex}</td>
+                <td className="num">{status.raftTerm}</td>
+                <td className="num">{status.raftAppliedIndex}</td>
                 <td>{String(status.isLearner)}</td>
                 <td>{status.protocolVersion}</td>
                 <td>{status.storageVersion}</td>
@@ -65,6 +78,7 @@ export function EtcdView() {
           )}
         </tbody>
       </table>
+      {pending && <LoadingState what="etcd status" />}
       <h3>Members</h3>
       <TeachLine command={talosctl.etcdMembers(t)} method="/machine.MachineService/EtcdMemberList" />
       <table className="grid" aria-label="etcd members">

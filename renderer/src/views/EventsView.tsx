@@ -1,16 +1,29 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { TalosEvent } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
-import { useNodeStream } from '../lib/use-node-stream';
+import { DataTable, type Column } from '../components/DataTable';
 import { TeachLine } from '../components/TeachLine';
+import { Ago } from '../components/Values';
+import { useNodeStream } from '../lib/use-node-stream';
+import { xidTime } from '../lib/xid';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
 interface Row extends TalosEvent {
   node: string;
   seq: number;
+  at: number | null;
 }
 
 const MAX_ROWS = 5000;
+
+const columns: Column<Row>[] = [
+  { key: 'time', label: 'Time', value: (r) => r.at ?? 0, render: (r) => (r.at ? <Ago at={r.at} /> : ''), align: 'right' },
+  { key: 'node', label: 'Node', value: (r) => r.node },
+  { key: 'type', label: 'Type', value: (r) => r.type },
+  { key: 'event', label: 'Event', value: (r) => r.summary, wide: true },
+  { key: 'actor', label: 'Actor', value: (r) => r.actorId, render: (r) => <span className="mono">{r.actorId}</span> },
+  { key: 'id', label: 'ID', value: (r) => r.id, render: (r) => <span className="mono muted">{r.id}</span> },
+];
 
 /** The incident view: events from every selected node, merged by event id (xids sort by time). */
 export function EventsView() {
@@ -18,7 +31,6 @@ export function EventsView() {
   const nodes = useSession((s) => s.selected);
   const [rows, setRows] = useState<Row[]>([]);
   const [states, setStates] = useState<Record<string, string>>({});
-  const [filter, setFilter] = useState('');
   const [type, setType] = useState('');
   const seq = useRef(0);
 
@@ -26,58 +38,50 @@ export function EventsView() {
   useEffect(() => setRows([]), [identity, nodes]);
   useNodeStream(request, {
     'stream.events': (batch) =>
-      setRows((current) => [...current, ...batch.events.map((e) => ({ ...e, node: batch.node, seq: seq.current++ }))].slice(-MAX_ROWS)),
+      setRows((current) =>
+        [...current, ...batch.events.map((e) => ({ ...e, node: batch.node, seq: seq.current++, at: xidTime(e.id) }))].slice(-MAX_ROWS),
+      ),
     'stream.state': (s) => setStates((current) => ({ ...current, [s.node]: s.error ? `${s.state}: ${s.error.message}` : s.state })),
   });
 
   const types = useMemo(() => [...new Set(rows.map((r) => r.type))].sort(), [rows]);
-  const visible = useMemo(() => {
-    const q = filter.toLowerCase();
-    return rows
-      .filter((r) => (!type || r.type === type) && (!q || `${r.node} ${r.summary} ${r.actorId}`.toLowerCase().includes(q)))
-      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : b.seq - a.seq));
-  }, [rows, filter, type]);
+  const visible = useMemo(
+    () => (type ? rows.filter((r) => r.type === type) : [...rows]).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : b.seq - a.seq)),
+    [rows, type],
+  );
 
   if (!identity) return null;
   return (
     <div>
-      <div className="toolbar">
-        <input data-filter aria-label="Filter events" placeholder="Filter (/)" value={filter} onChange={(e) => setFilter(e.target.value)} />
-        <select aria-label="Event type" value={type} onChange={(e) => setType(e.target.value)}>
-          <option value="">All types</option>
-          {types.map((t) => (
-            <option key={t}>{t}</option>
-          ))}
-        </select>
-        {Object.entries(states).map(([node, state]) => (
-          <span key={node} className={state === 'open' ? 'badge' : 'badge expiry-soon'}>
-            {node}: {state}
-          </span>
-        ))}
-      </div>
       <TeachLine command={talosctl.events({ context: identity.name, nodes })} method="/machine.MachineService/Events" />
-      <table className="grid" aria-label="Events">
-        <thead>
-          <tr>
-            <th>Node</th>
-            <th>Type</th>
-            <th>Event</th>
-            <th>Actor</th>
-            <th>ID</th>
-          </tr>
-        </thead>
-        <tbody>
-          {visible.slice(0, 1000).map((r) => (
-            <tr key={`${r.node}/${r.id}/${r.seq}`}>
-              <td>{r.node}</td>
-              <td>{r.type}</td>
-              <td>{r.summary}</td>
-              <td className="mono">{r.actorId}</td>
-              <td className="mono muted">{r.id}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Events"
+        rows={visible}
+        columns={columns}
+        rowKey={(r) => `${r.node}/${r.id}/${r.seq}`}
+        limit={1000}
+        noun={['event', 'events']}
+        loading={Object.keys(states).length === 0}
+        empty="No events from the selected nodes yet; new ones appear here as they happen."
+        tools={
+          <>
+            <label>
+              Type{' '}
+              <select value={type} onChange={(e) => setType(e.target.value)}>
+                <option value="">All types</option>
+                {types.map((t) => (
+                  <option key={t}>{t}</option>
+                ))}
+              </select>
+            </label>
+            {Object.entries(states).map(([node, state]) => (
+              <span key={node} className={state === 'open' ? 'badge' : 'badge expiry-soon'}>
+                {node}: {state}
+              </span>
+            ))}
+          </>
+        }
+      />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { IdentityCard } from '../components/IdentityCard';
 import { RoleBadges } from '../components/RoleBadges';
 import { useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
+import { plural } from '../lib/format';
 
 function VaultPanel() {
   const vault = useSession((s) => s.vault);
@@ -206,7 +207,7 @@ function ImportPanel() {
             ))}
           </ul>
           <button className="primary" disabled={chosen.length === 0 || locked} onClick={() => void importNow()}>
-            Import {chosen.length} context(s)
+            Import {plural(chosen.length, 'context')}
           </button>
         </div>
       )}

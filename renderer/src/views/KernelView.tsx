@@ -2,7 +2,10 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { KernelRecord } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
 import { useNodeStream } from '../lib/use-node-stream';
+import { FilterBox } from '../components/FilterBox';
+import { EmptyState, LoadingState } from '../components/States';
 import { TeachLine } from '../components/TeachLine';
+import { plural } from '../lib/format';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
 const MAX = 20_000;
@@ -17,10 +20,15 @@ export function KernelView() {
   const [facility, setFacility] = useState('');
   const [maxPriority, setMaxPriority] = useState('debug');
   const [text, setText] = useState('');
+  const [opened, setOpened] = useState(false);
   const seq = useRef(0);
 
-  useEffect(() => setRecords([]), [identity, nodes]);
+  useEffect(() => {
+    setRecords([]);
+    setOpened(false);
+  }, [identity, nodes]);
   useNodeStream(identity && nodes.length && follow ? { identityId: identity.id, nodes, kind: 'dmesg', tail: -1 } : null, {
+    'stream.state': () => setOpened(true),
     'stream.kernel': (batch) =>
       setRecords((current) => [...current, ...batch.records.map((r) => ({ ...r, node: batch.node, seq: seq.current++ }))].slice(-MAX)),
   });
@@ -44,33 +52,41 @@ export function KernelView() {
         <label>
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
-        <select aria-label="Facility" value={facility} onChange={(e) => setFacility(e.target.value)}>
-          <option value="">All facilities</option>
-          {facilities.map((f) => (
-            <option key={f}>{f}</option>
-          ))}
-        </select>
-        <select aria-label="Lowest priority" value={maxPriority} onChange={(e) => setMaxPriority(e.target.value)}>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {p} and above
-            </option>
-          ))}
-        </select>
-        <input data-filter aria-label="Filter kernel log" placeholder="Filter (/)" value={text} onChange={(e) => setText(e.target.value)} />
+        <label>
+          Facility{' '}
+          <select value={facility} onChange={(e) => setFacility(e.target.value)}>
+            <option value="">All facilities</option>
+            {facilities.map((f) => (
+              <option key={f}>{f}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Lowest priority{' '}
+          <select value={maxPriority} onChange={(e) => setMaxPriority(e.target.value)}>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p} and above
+              </option>
+            ))}
+          </select>
+        </label>
+        <FilterBox label="Filter kernel log" value={text} onChange={setText} />
         <span className="muted">
-          {visible.length} of {records.length}
+          {visible.length === records.length
+            ? plural(records.length, 'record')
+            : `${visible.length} of ${plural(records.length, 'record')}`}
         </span>
       </div>
       <TeachLine command={talosctl.dmesg({ context: identity.name, nodes }, follow)} method="/machine.MachineService/Dmesg" />
       <table className="grid" aria-label="Kernel log">
         <thead>
           <tr>
-            <th>Node</th>
-            <th>Time</th>
-            <th>Facility</th>
-            <th>Priority</th>
-            <th>Message</th>
+            <th scope="col">Node</th>
+            <th scope="col">Time (UTC)</th>
+            <th scope="col">Facility</th>
+            <th scope="col">Priority</th>
+            <th scope="col">Message</th>
           </tr>
         </thead>
         <tbody>
@@ -91,6 +107,9 @@ export function KernelView() {
           ))}
         </tbody>
       </table>
+      {records.length === 0 &&
+        (follow && !opened ? <LoadingState what="the kernel log" /> : <EmptyState>No kernel records from the selected nodes.</EmptyState>)}
+      {records.length > 0 && visible.length === 0 && <EmptyState>No record matches these filters.</EmptyState>}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { TeachLine } from '../components/TeachLine';
 import { downloadParts } from '../lib/download';
+import { plural } from '../lib/format';
 import type { LogRow } from '../logs/log-store';
 import { LogSession, useLogView } from '../logs/log-session';
 import { SEVERITY, SEVERITY_NAMES, type Severity } from '../logs/parse-line';
@@ -121,7 +122,7 @@ export function LogsView() {
     if (!selection) return;
     const text = await session.text(Math.min(selection.from, selection.to), Math.max(selection.from, selection.to) + 1);
     await navigator.clipboard.writeText(text).then(
-      () => notify('info', `Copied ${Math.abs(selection.to - selection.from) + 1} line(s).`),
+      () => notify('info', `Copied ${plural(Math.abs(selection.to - selection.from) + 1, 'line')}.`),
       () => notify('warning', 'The clipboard is not available here.'),
     );
   };
@@ -245,7 +246,7 @@ export function LogsView() {
           <option value="highlight">highlight</option>
         </select>
         <span aria-label="Match count" className="muted">
-          {view.filter.text ? `${view.matches} match(es)` : ''}
+          {view.filter.text ? plural(view.matches, 'match', 'matches') : ''}
         </span>
         <button aria-label="Previous match" onClick={() => void jump(-1)} disabled={!view.filter.text}>
           ↑

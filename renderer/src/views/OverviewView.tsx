@@ -8,6 +8,7 @@ import { NodeErrors } from '../components/NodeErrors';
 import { Sparkline } from '../components/Sparkline';
 import { TeachLine } from '../components/TeachLine';
 import { duration } from '../lib/time';
+import { plural } from '../lib/format';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
 const REFRESH_MS = 3000;
@@ -62,7 +63,7 @@ export function OverviewView() {
 
   if (!identity) return null;
   const failing = results.flatMap((r) =>
-    r.ok && r.value.failingServices.length ? [`${r.value.failingServices.length} service(s) failing on ${r.node}`] : [],
+    r.ok && r.value.failingServices.length ? [`${plural(r.value.failingServices.length, 'service')} failing on ${r.node}`] : [],
   );
   const unreachable = results.filter((r) => !r.ok).length;
 
@@ -70,8 +71,10 @@ export function OverviewView() {
     <div>
       <p aria-label="Health summary" className={failing.length || unreachable ? 'warn-text' : 'ok-text'}>
         {failing.length || unreachable
-          ? [...failing, ...(unreachable ? [`${unreachable} node(s) not answering`] : [])].join('; ')
-          : `All ${results.length} node(s) healthy`}
+          ? [...failing, ...(unreachable ? [`${plural(unreachable, 'node')} not answering`] : [])].join('; ')
+          : results.length === 1
+            ? 'The node is healthy'
+            : `All ${results.length} nodes healthy`}
       </p>
       <TeachLine
         command={talosctl.dashboard({ context: identity.name, nodes })}

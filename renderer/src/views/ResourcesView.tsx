@@ -3,13 +3,19 @@ import type { PerNode } from '../../../shared/domain/node';
 import type { ResourceKindView, ResourceRow } from '../../../shared/domain/inspect';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
+import { DataTable, type Column } from '../components/DataTable';
+import { Drawer, WithDrawer } from '../components/Drawer';
+import { FilterBox } from '../components/FilterBox';
 import { NodeErrors } from '../components/NodeErrors';
+import { EmptyState, LoadingState } from '../components/States';
 import { TeachLine } from '../components/TeachLine';
 import { YamlViewer } from '../components/YamlViewer';
 import { useNodeStream } from '../lib/use-node-stream';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
 type Mark = 'created' | 'updated' | 'destroyed';
+type Row = ResourceRow & { node: string };
+const MARK_SIGN: Record<Mark, string> = { created: '+', destroyed: '-', updated: '*' };
 
 /** `talosctl get`: every type from ResourceDefinitions, listed across the selected nodes, watchable. */
 export function ResourcesView() {
@@ -18,7 +24,7 @@ export function ResourcesView() {
   const [kinds, setKinds] = useState<ResourceKindView[]>([]);
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<ResourceKindView | null>(null);
-  const [results, setResults] = useState<PerNode<ResourceRow[]>[]>([]);
+  const [results, setResults] = useState<PerNode<ResourceRow[]>[] | null>(null);
   const [marks, setMarks] = useState<Record<string, Mark>>({});
   const [watch, setWatch] = useState(false);
   const [opened, setOpened] = useState<{ node: string; id: string; yaml: string } | null>(null);
@@ -34,6 +40,7 @@ export function ResourcesView() {
     if (!identity || !kind || nodes.length === 0) return;
     setMarks({});
     setOpened(null);
+    setResults(null);
     call('resources.list', { identityId: identity.id, nodes, type: kind.type, namespace: kind.namespace }).then(setResults, (e) =>
       setError(errorText(e)),
     );
@@ -46,7 +53,7 @@ export function ResourcesView() {
     {
       'stream.resources': (batch) =>
         setResults((current) =>
-          current.map((r) => {
+          (current ?? []).map((r) => {
             if (r.node !== batch.node || !r.ok) return r;
             let rows = r.value;
             for (const e of batch.events) {
@@ -69,6 +76,33 @@ export function ResourcesView() {
     return [...byNs.entries()].sort(([a], [b]) => a.localeCompare(b));
   }, [kinds, query]);
 
+  const rows = useMemo(
+    () => (results ?? []).flatMap((r) => (r.ok ? r.value.map((row): Row => ({ ...row, node: r.node })) : [])),
+    [results],
+  );
+  const columns = useMemo((): Column<Row>[] => {
+    const markOf = (r: Row) => marks[`${r.node}/${r.id}`];
+    return [
+      {
+        key: 'mark',
+        label: 'Change',
+        value: (r) => markOf(r) ?? '',
+        render: (r) => <span className="mono">{MARK_SIGN[markOf(r)!] ?? ''}</span>,
+      },
+      { key: 'node', label: 'Node', value: (r) => r.node },
+      { key: 'namespace', label: 'Namespace', value: (r) => r.namespace },
+      { key: 'id', label: 'ID', value: (r) => r.id, wide: true },
+      {
+        key: 'version',
+        label: 'Version',
+        value: (r) => Number(r.version),
+        render: (r) => <span data-version>{r.version}</span>,
+        align: 'right',
+      },
+      ...(kind?.columns ?? []).map((c): Column<Row> => ({ key: `col:${c}`, label: c, value: (r) => r.columns[c] ?? '', wide: true })),
+    ];
+  }, [kind, marks]);
+
   if (!identity) return null;
   const exact = kinds.find((k) => k.aliases.includes(query.toLowerCase()) || k.type.toLowerCase() === query.toLowerCase());
 
@@ -86,7 +120,7 @@ export function ResourcesView() {
   };
 
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: '280px 1fr', gap: 16 }}>
+    <div className="resources-layout">
       <aside>
         <form
           onSubmit={(e) => {
@@ -94,15 +128,16 @@ export function ResourcesView() {
             if (exact) setKind(exact);
           }}
         >
-          <input
-            data-filter
-            aria-label="Resource type or alias"
-            placeholder="Type or alias (mc, members, svc…)"
+          <FilterBox
+            label="Resource type or alias"
+            placeholder="Type or alias: mc, members, svc (/)"
             value={query}
-            onChange={(e) => setQuery(e.target.value)}
-            style={{ width: '100%' }}
+            onChange={setQuery}
+            className="wide"
           />
         </form>
+        {kinds.length === 0 && !error && <LoadingState what="resource types" />}
+        {kinds.length > 0 && grouped.length === 0 && <EmptyState>No type or alias matches “{query}”.</EmptyState>}
         {grouped.map(([ns, list]) => (
           <div key={ns}>
             <h4 className="muted">{ns}</h4>
@@ -150,57 +185,33 @@ export function ResourcesView() {
               })}
               method={watch ? '/cosi.resource.State/Watch' : '/cosi.resource.State/List'}
             />
-            <NodeErrors results={results} />
-            <table className="grid" aria-label="Resources">
-              <thead>
-                <tr>
-                  <th />
-                  <th>Node</th>
-                  <th>Namespace</th>
-                  <th>ID</th>
-                  <th>Version</th>
-                  {kind.columns.map((c) => (
-                    <th key={c}>{c}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {results.flatMap((r) =>
-                  r.ok
-                    ? r.value.map((row) => {
-                        const mark = marks[`${r.node}/${row.id}`];
-                        return (
-                          <tr key={`${r.node}/${row.id}`} data-resource={`${r.node}/${row.id}`} data-mark={mark ?? ''}>
-                            <td className="mono">
-                              {mark === 'created' ? '+' : mark === 'destroyed' ? '-' : mark === 'updated' ? '*' : ''}
-                            </td>
-                            <td>{r.node}</td>
-                            <td>{row.namespace}</td>
-                            <td>
-                              <button className="link" onClick={() => void open(r.node, row.id)}>
-                                {row.id}
-                              </button>
-                            </td>
-                            <td data-version>{row.version}</td>
-                            {kind.columns.map((c) => (
-                              <td key={c}>{row.columns[c] ?? ''}</td>
-                            ))}
-                          </tr>
-                        );
-                      })
-                    : [],
-                )}
-              </tbody>
-            </table>
-            {opened && (
-              <>
-                <TeachLine
-                  command={talosctl.get({ context: identity.name, nodes: [opened.node] }, kind.type, opened.id, { yaml: true })}
-                  method="/cosi.resource.State/Get"
-                />
-                <YamlViewer text={opened.yaml} label={`${kind.displayType} ${opened.id}`} />
-              </>
-            )}
+            <NodeErrors results={results ?? []} />
+            <WithDrawer
+              drawer={
+                opened && (
+                  <Drawer title={`${kind.displayType} ${opened.id} on ${opened.node}`} onClose={() => setOpened(null)}>
+                    <TeachLine
+                      command={talosctl.get({ context: identity.name, nodes: [opened.node] }, kind.type, opened.id, { yaml: true })}
+                      method="/cosi.resource.State/Get"
+                    />
+                    <YamlViewer text={opened.yaml} label={`${kind.displayType} ${opened.id}`} />
+                  </Drawer>
+                )
+              }
+            >
+              <DataTable
+                label="Resources"
+                rows={rows}
+                columns={columns}
+                rowKey={(r) => `${r.node}/${r.id}`}
+                rowData={(r) => ({ 'data-resource': `${r.node}/${r.id}`, 'data-mark': marks[`${r.node}/${r.id}`] ?? '' })}
+                noun={['resource', 'resources']}
+                loading={results === null}
+                empty={`No ${kind.displayType} resources on the selected nodes.`}
+                onOpen={(r) => void open(r.node, r.id)}
+                openKey={opened ? `${opened.node}/${opened.id}` : null}
+              />
+            </WithDrawer>
           </>
         )}
       </section>

@@ -1,13 +1,16 @@
-import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PerNode } from '../../../shared/domain/node';
 import type { ServiceAction, TalosService } from '../../../shared/domain/talos';
 import { roleBlockReason, SERVICE_ACTION_METHOD, serviceActionBlock } from '../../../shared/talos-rbac';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { DataTable, type Column } from '../components/DataTable';
+import { Drawer, WithDrawer } from '../components/Drawer';
 import { NodeErrors } from '../components/NodeErrors';
 import { TeachLine } from '../components/TeachLine';
-import { ago } from '../lib/time';
+import { Ago } from '../components/Values';
+import { plural } from '../lib/format';
 import { useNodeStream } from '../lib/use-node-stream';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
@@ -22,11 +25,11 @@ export function ServicesView() {
   const identity = useActiveIdentity();
   const nodes = useSession((s) => s.selected);
   const [results, setResults] = useState<PerNode<TalosService[]>[]>([]);
-  const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<string | null>(null);
   const [pending, setPending] = useState<{ service: string; action: ServiceAction; nodes: string[] } | null>(null);
   const [outcome, setOutcome] = useState<PerNode<{ message: string }>[] | null>(null);
   const [loading, setLoading] = useState(false);
+  const [answered, setAnswered] = useState(false);
 
   const load = useCallback(async () => {
     if (!identity || nodes.length === 0) return;
@@ -36,6 +39,7 @@ export function ServicesView() {
     } catch (error) {
       useUi.getState().notify('error', errorText(error));
     } finally {
+      setAnswered(true);
       setLoading(false);
     }
   }, [identity, nodes]);
@@ -73,14 +77,63 @@ export function ServicesView() {
       ),
   });
 
-  const rows = useMemo(() => {
-    const all: Row[] = results.flatMap((r) => (r.ok ? r.value.map((s) => ({ ...s, node: r.node })) : []));
-    const q = filter.toLowerCase();
-    return q ? all.filter((r) => `${r.id} ${r.node} ${r.state} ${r.lastEvent}`.toLowerCase().includes(q)) : all;
-  }, [results, filter]);
+  const rows = useMemo(() => results.flatMap((r) => (r.ok ? r.value.map((s): Row => ({ ...s, node: r.node })) : [])), [results]);
+  const roles = identity?.roles;
+  const columns = useMemo((): Column<Row>[] => {
+    const actions = (row: Row) =>
+      ACTIONS.map((action) => {
+        const reason = serviceActionBlock(row.id, action, roles ?? []);
+        return (
+          <button
+            key={action}
+            className="link"
+            disabled={reason !== null}
+            title={reason ?? `${action} ${row.id} on ${row.node}`}
+            aria-label={`${action} ${row.id} on ${row.node}`}
+            data-reason={reason ?? ''}
+            onClick={(e) => {
+              e.stopPropagation();
+              setPending({ service: row.id, action, nodes: [row.node] });
+            }}
+          >
+            {action}
+          </button>
+        );
+      });
+    return [
+      { key: 'node', label: 'Node', value: (r) => r.node },
+      { key: 'service', label: 'Service', value: (r) => r.id },
+      {
+        key: 'state',
+        label: 'State',
+        value: (r) => r.state,
+        render: (r) => (
+          <span className={`state-${r.state}`} data-state>
+            {r.state}
+          </span>
+        ),
+      },
+      {
+        key: 'health',
+        label: 'Health',
+        value: (r) => r.health,
+        render: (r) => <span className={`health-${r.health}`}>{r.health === 'ok' ? 'OK' : r.health === 'fail' ? 'Fail' : '?'}</span>,
+      },
+      {
+        key: 'change',
+        label: 'Last change',
+        value: (r) => (r.lastChange ? Date.parse(r.lastChange) : 0),
+        render: (r) => (r.lastChange ? <Ago at={r.lastChange} /> : ''),
+        align: 'right',
+      },
+      { key: 'event', label: 'Last event', value: (r) => r.lastEvent, wide: true },
+      { key: 'actions', label: 'Actions', value: () => '', render: (r) => <span className="actions">{actions(r)}</span> },
+    ];
+  }, [roles]);
 
   if (!identity) return null;
   const target = { context: identity.name, nodes };
+  const open = rows.find((r) => `${r.node}/${r.id}` === expanded) ?? null;
 
   const run = async () => {
     if (!pending) return;
@@ -96,21 +149,6 @@ export function ServicesView() {
 
   return (
     <div>
-      <div className="toolbar">
-        <input
-          data-filter
-          aria-label="Filter services"
-          placeholder="Filter (/)"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-        />
-        <button onClick={() => void load()} disabled={loading}>
-          {loading ? 'Loading…' : 'Refresh'}
-        </button>
-        <span className="muted">
-          {rows.length} services on {nodes.length} node(s)
-        </span>
-      </div>
       <TeachLine command={talosctl.services(target)} method="/machine.MachineService/ServiceList" />
       {roleBlockReason(SERVICE_ACTION_METHOD.restart, identity.roles) && (
         <p className="reason" aria-label="Why actions are disabled">
@@ -132,89 +170,57 @@ export function ServicesView() {
           ))}
         </div>
       )}
-      <table className="grid" aria-label="Services">
-        <thead>
-          <tr>
-            <th>Node</th>
-            <th>Service</th>
-            <th>State</th>
-            <th>Health</th>
-            <th>Last change</th>
-            <th>Last event</th>
-            <th>Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => {
-            const key = `${row.node}/${row.id}`;
-            return (
-              <Fragment key={key}>
-                <tr data-row={key} className={expanded === key ? 'expanded' : ''}>
-                  <td>{row.node}</td>
-                  <td>
-                    <button className="link" aria-expanded={expanded === key} onClick={() => setExpanded(expanded === key ? null : key)}>
-                      {row.id}
-                    </button>
-                  </td>
-                  <td className={`state-${row.state}`} data-state>
-                    {row.state}
-                  </td>
-                  <td className={`health-${row.health}`}>{row.health === 'ok' ? 'OK' : row.health === 'fail' ? 'Fail' : '?'}</td>
-                  <td>{row.lastChange ? ago(row.lastChange) : ''}</td>
-                  <td>{row.lastEvent}</td>
-                  <td className="actions">
-                    {ACTIONS.map((action) => {
-                      const reason = serviceActionBlock(row.id, action, identity.roles);
-                      return (
-                        <button
-                          key={action}
-                          className="link"
-                          disabled={reason !== null}
-                          title={reason ?? `${action} ${row.id} on ${row.node}`}
-                          aria-label={`${action} ${row.id} on ${row.node}`}
-                          data-reason={reason ?? ''}
-                          onClick={() => setPending({ service: row.id, action, nodes: [row.node] })}
-                        >
-                          {action}
-                        </button>
-                      );
-                    })}
-                  </td>
-                </tr>
-                {expanded === key && (
-                  <tr className="expanded">
-                    <td colSpan={7}>
-                      <TeachLine
-                        command={talosctl.service({ context: identity.name, nodes: [row.node] }, row.id)}
-                        method="/machine.MachineService/ServiceList"
-                      />
-                      {(['start', 'stop', 'restart'] as const).map((a) => {
-                        const reason = serviceActionBlock(row.id, a, identity.roles);
-                        return reason ? (
-                          <div key={a} className="reason">
-                            {a}: {reason}
-                          </div>
-                        ) : null;
-                      })}
-                      <ol className="mono" reversed>
-                        {[...row.events].reverse().map((e, i) => (
-                          <li key={i}>
-                            [{e.state}]: {e.msg} {e.ts ? `(${ago(e.ts)})` : ''}
-                          </li>
-                        ))}
-                      </ol>
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
+      <WithDrawer
+        drawer={
+          open && (
+            <Drawer title={`${open.id} on ${open.node}`} onClose={() => setExpanded(null)}>
+              <TeachLine
+                command={talosctl.service({ context: identity.name, nodes: [open.node] }, open.id)}
+                method="/machine.MachineService/ServiceList"
+              />
+              {ACTIONS.map((a) => {
+                const reason = serviceActionBlock(open.id, a, identity.roles);
+                return reason ? (
+                  <div key={a} className="reason">
+                    {a}: {reason}
+                  </div>
+                ) : null;
+              })}
+              <h4>Events, newest first</h4>
+              <ol className="mono event-history" reversed>
+                {[...open.events].reverse().map((e, i) => (
+                  <li key={i}>
+                    [{e.state}]: {e.msg} {e.ts && <Ago at={e.ts} />}
+                  </li>
+                ))}
+              </ol>
+            </Drawer>
+          )
+        }
+      >
+        <DataTable
+          label="Services"
+          rows={rows}
+          columns={columns}
+          rowKey={(r) => `${r.node}/${r.id}`}
+          noun={['service', 'services']}
+          loading={!answered}
+          onOpen={(r) => setExpanded(`${r.node}/${r.id}`)}
+          openKey={expanded}
+          tools={
+            <>
+              <button onClick={() => void load()} disabled={loading}>
+                {loading ? 'Loading…' : 'Refresh'}
+              </button>
+              <span className="muted">on {plural(nodes.length, 'node')}</span>
+            </>
+          }
+        />
+      </WithDrawer>
       {pending && (
         <ConfirmDialog
           title={`${pending.action[0]!.toUpperCase()}${pending.action.slice(1)} ${pending.service}?`}
-          confirmLabel={`${pending.action[0]!.toUpperCase()}${pending.action.slice(1)} on ${pending.nodes.length} node(s)`}
+          confirmLabel={`${pending.action[0]!.toUpperCase()}${pending.action.slice(1)} on ${plural(pending.nodes.length, 'node')}`}
           danger={pending.action !== 'start'}
           body={
             <>

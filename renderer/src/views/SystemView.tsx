@@ -4,7 +4,8 @@ import { talosctl } from '../../../shared/talosctl';
 import { DataTable, type Column } from '../components/DataTable';
 import { NodeErrors } from '../components/NodeErrors';
 import { TeachLine } from '../components/TeachLine';
-import { bytes, cpuTime, mib } from '../lib/format';
+import { Size } from '../components/Values';
+import { cpuTime } from '../lib/format';
 import { rowsOf, usePerNode } from '../lib/use-per-node';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
@@ -17,43 +18,50 @@ const processColumns: Column<Node<TalosProcess>>[] = [
   { key: 'state', label: 'State', value: (r) => r.state },
   { key: 'threads', label: 'Threads', value: (r) => r.threads, align: 'right' },
   { key: 'cpu', label: 'CPU time', value: (r) => r.cpuTime, render: (r) => cpuTime(r.cpuTime), align: 'right' },
-  { key: 'virt', label: 'Virt mem', value: (r) => r.virtualMemory, render: (r) => mib(r.virtualMemory), align: 'right' },
-  { key: 'rss', label: 'Res mem', value: (r) => r.residentMemory, render: (r) => mib(r.residentMemory), align: 'right' },
+  { key: 'virt', label: 'Virtual memory', value: (r) => r.virtualMemory, render: (r) => <Size value={r.virtualMemory} />, align: 'right' },
+  {
+    key: 'rss',
+    label: 'Resident memory',
+    value: (r) => r.residentMemory,
+    render: (r) => <Size value={r.residentMemory} />,
+    align: 'right',
+  },
   {
     key: 'command',
     label: 'Command',
     value: (r) => `${r.command} ${r.args}`,
     render: (r) => <span className="mono">{r.args || r.command}</span>,
+    wide: true,
   },
 ];
 
 const memoryColumns: Column<{ node: string } & TalosMemory>[] = [
   { key: 'node', label: 'Node', value: (r) => r.node },
-  { key: 'total', label: 'Total', value: (r) => r.totalMb, align: 'right' },
-  { key: 'used', label: 'Used', value: (r) => r.usedMb, align: 'right' },
-  { key: 'free', label: 'Free', value: (r) => r.freeMb, align: 'right' },
-  { key: 'shared', label: 'Shared', value: (r) => r.sharedMb, align: 'right' },
-  { key: 'buffers', label: 'Buffers', value: (r) => r.buffersMb, align: 'right' },
-  { key: 'cache', label: 'Cache', value: (r) => r.cacheMb, align: 'right' },
-  { key: 'available', label: 'Available', value: (r) => r.availableMb, align: 'right' },
+  { key: 'total', label: 'Total (MiB)', value: (r) => r.totalMb, align: 'right' },
+  { key: 'used', label: 'Used (MiB)', value: (r) => r.usedMb, align: 'right' },
+  { key: 'free', label: 'Free (MiB)', value: (r) => r.freeMb, align: 'right' },
+  { key: 'shared', label: 'Shared (MiB)', value: (r) => r.sharedMb, align: 'right' },
+  { key: 'buffers', label: 'Buffers (MiB)', value: (r) => r.buffersMb, align: 'right' },
+  { key: 'cache', label: 'Cache (MiB)', value: (r) => r.cacheMb, align: 'right' },
+  { key: 'available', label: 'Available (MiB)', value: (r) => r.availableMb, align: 'right' },
 ];
 
 const mountColumns: Column<Node<TalosMount>>[] = [
   { key: 'node', label: 'Node', value: (r) => r.node },
   { key: 'fs', label: 'Filesystem', value: (r) => r.filesystem },
-  { key: 'size', label: 'Size', value: (r) => r.sizeBytes, render: (r) => bytes(r.sizeBytes), align: 'right' },
+  { key: 'size', label: 'Size', value: (r) => r.sizeBytes, render: (r) => <Size value={r.sizeBytes} />, align: 'right' },
   {
     key: 'used',
     label: 'Used',
     value: (r) => r.sizeBytes - r.availableBytes,
-    render: (r) => bytes(r.sizeBytes - r.availableBytes),
+    render: (r) => <Size value={r.sizeBytes - r.availableBytes} />,
     align: 'right',
   },
   {
     key: 'pct',
-    label: 'Use %',
+    label: 'Use (%)',
     value: (r) => (r.sizeBytes ? (1 - r.availableBytes / r.sizeBytes) * 100 : 0),
-    render: (r) => `${r.sizeBytes ? Math.round((1 - r.availableBytes / r.sizeBytes) * 100) : 0}%`,
+    render: (r) => (r.sizeBytes ? Math.round((1 - r.availableBytes / r.sizeBytes) * 100) : 0),
     align: 'right',
   },
   { key: 'on', label: 'Mounted on', value: (r) => r.mountedOn },
@@ -100,6 +108,7 @@ export function SystemView() {
             columns={processColumns}
             rowKey={(r) => `${r.node}/${r.pid}`}
             initialSort={{ key: 'cpu', desc: true }}
+            loading={processes.pending}
           />
         </>
       )}
@@ -108,10 +117,11 @@ export function SystemView() {
           <TeachLine command={talosctl.memory(t)} method="/machine.MachineService/Memory" />
           <NodeErrors results={memory.results} />
           <DataTable
-            label="Memory (MB)"
+            label="Memory"
             rows={memory.results.flatMap((r) => (r.ok ? [{ ...r.value, node: r.node }] : []))}
             columns={memoryColumns}
             rowKey={(r) => r.node}
+            loading={memory.pending}
           />
         </>
       )}
@@ -119,7 +129,13 @@ export function SystemView() {
         <>
           <TeachLine command={talosctl.mounts(t)} method="/machine.MachineService/Mounts" />
           <NodeErrors results={mounts.results} />
-          <DataTable label="Mounts" rows={rowsOf(mounts.results)} columns={mountColumns} rowKey={(r) => `${r.node}/${r.mountedOn}`} />
+          <DataTable
+            label="Mounts"
+            rows={rowsOf(mounts.results)}
+            columns={mountColumns}
+            rowKey={(r) => `${r.node}/${r.mountedOn}`}
+            loading={mounts.pending}
+          />
         </>
       )}
       {tab === 'containers' && (
@@ -136,7 +152,14 @@ export function SystemView() {
           </div>
           <TeachLine command={talosctl.containers(t, namespace === 'k8s.io')} method="/machine.MachineService/Containers" />
           <NodeErrors results={containers.results} />
-          <DataTable label="Containers" rows={rowsOf(containers.results)} columns={containerColumns} rowKey={(r) => `${r.node}/${r.id}`} />
+          <DataTable
+            label="Containers"
+            rows={rowsOf(containers.results)}
+            columns={containerColumns}
+            rowKey={(r) => `${r.node}/${r.id}`}
+            loading={containers.pending}
+            empty={`No containers in the ${namespace} namespace.`}
+          />
         </>
       )}
     </div>
