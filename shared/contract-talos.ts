@@ -29,6 +29,7 @@ const target = { identityId, nodes };
 const node = z.string().min(1).max(300);
 const which = z.enum(['v1alpha1', 'persistent']);
 const resourceRef = { type: z.string().min(1).max(300), namespace: z.string().min(1).max(100) };
+const downloadId = z.string().min(1).max(100);
 const filePath = z.string().min(1).max(4096).startsWith('/', 'Paths on a Talos node are absolute, like /var/log.');
 
 /** Channels that talk to Talos nodes. */
@@ -101,6 +102,12 @@ export const talosChannels = {
     request: z.strictObject({ identityId, node, path: filePath }),
     response: z.object({ base64: z.string(), size: z.number() }),
   },
+  /** Any size: to the file the operator picks (desktop) or to the page in `files.chunk` events (browser mode). */
+  'files.download': {
+    request: z.strictObject({ identityId, node, path: filePath, downloadId }),
+    response: z.object({ savedTo: z.string().nullable(), bytes: z.number(), cancelled: z.boolean() }),
+  },
+  'files.cancelDownload': { request: z.strictObject({ downloadId }), response: z.object({}) },
   'logs.sources': {
     request: z.strictObject({ identityId, node }),
     response: z.object({ services: z.array(z.string()), containers: z.array(z.object({ id: z.string(), name: z.string() })) }),
@@ -134,6 +141,8 @@ export const talosChannels = {
 } as const;
 
 export const talosEvents = {
+  /** A running download: bytes so far, and (browser mode only) the next piece of the file. */
+  'files.chunk': z.object({ downloadId: z.string(), bytes: z.number(), base64: z.string().nullable() }),
   'stream.events': z.object({ streamId: z.string(), node: z.string(), events: z.array(talosEventSchema) }),
   'stream.kernel': z.object({ streamId: z.string(), node: z.string(), records: z.array(kernelRecordSchema) }),
   'stream.resources': z.object({ streamId: z.string(), node: z.string(), events: z.array(resourceEventSchema) }),

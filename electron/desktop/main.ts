@@ -84,6 +84,11 @@ void app.whenReady().then(async () => {
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    saveFile: async (suggestedName) => {
+      const options = { title: 'Save file from node', defaultPath: path.join(app.getPath('downloads'), suggestedName) };
+      const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+      return result.canceled ? null : (result.filePath ?? null);
+    },
   });
   const dispatch = createDispatcher(services.handlers);
   for (const channel of channelNames) {

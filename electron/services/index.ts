@@ -3,6 +3,7 @@ import type { Emit, Handlers } from '../../shared/handlers';
 import { AuditLog } from './audit/audit-log';
 import { createAuditRecorder } from './audit/recorder';
 import { EventStreams } from './event-streams';
+import { FileDownloads } from './file-downloads';
 import { appHandlers } from './handlers/app';
 import { auditHandlers } from './handlers/audit';
 import { configHandlers } from './handlers/configs';
@@ -32,6 +33,8 @@ export interface ServiceDeps {
   recordMutation?: MutationRecorder;
   /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
   pickFile?: () => Promise<string | null>;
+  /** The desktop host's save dialog; browser mode has none (the page saves downloads itself). */
+  saveFile?: (suggestedName: string) => Promise<string | null>;
   env?: NodeJS.ProcessEnv;
   home?: string;
 }
@@ -68,6 +71,7 @@ export function createServices(deps: ServiceDeps): Services {
     mutate: createMutationGate(identities.store, deps.recordMutation ?? createAuditRecorder(audit, identities.store)),
     logStreams: new LogStreams(sessions, deps.emit),
     eventStreams: new EventStreams(sessions, deps.emit),
+    downloads: new FileDownloads(sessions, identities.store, deps.emit, deps.saveFile),
     pickFile: deps.pickFile,
   };
 
@@ -92,6 +96,7 @@ export function createServices(deps: ServiceDeps): Services {
     identities,
     lab,
     async dispose() {
+      shared.downloads.cancelAll();
       shared.eventStreams.stopAll();
       shared.logStreams.closeAll();
       sessions.forget();

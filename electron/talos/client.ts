@@ -243,6 +243,11 @@ export class TalosClient {
     return out;
   }
 
+  /** Streams a file's bytes as the node sends them (any size; nothing is buffered here). */
+  readStream(node: string, path: string, onChunk: (bytes: Uint8Array) => void, signal?: AbortSignal): Promise<void> {
+    return this.connection.stream(M.read, { path }, node, (data) => onChunk(data.bytes), signal);
+  }
+
   /** Reads a file, refusing to buffer more than `maxBytes`. */
   async read(node: string, path: string, maxBytes = 4 * 1024 * 1024): Promise<Buffer> {
     const chunks: Buffer[] = [];

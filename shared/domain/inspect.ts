@@ -64,6 +64,8 @@ export const fileEntrySchema = z.object({
   uid: z.number(),
   gid: z.number(),
   modified: z.string(),
+  /** The same time in Unix milliseconds, for relative times ("3m ago"). */
+  modifiedAt: z.number(),
   link: z.string(),
   error: z.string(),
 });

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../electron/host/dispatch';
 import { startApp, type App } from './app-fixture';
@@ -26,7 +27,7 @@ describe('configs, resources and files in Chromium', () => {
     await page.getByRole('tab', { name: 'Config' }).click();
     await expect.poll(() => viewer().textContent(), { timeout: 8000 }).toContain('[redacted]');
     expect(await viewer().textContent()).not.toContain('d8cwfa.eyvpi0xwxyarbfid');
-    expect(await page.getByLabel('Config summary').textContent()).toMatch(/2 document\(s\).*9 secret value\(s\) redacted/);
+    expect(await page.getByLabel('Config summary').textContent()).toMatch(/2 documents.*9 secret values redacted/);
     await page.getByRole('button', { name: 'Reveal secrets…' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Reveal' }).click();
     await expect.poll(() => viewer().textContent(), { timeout: 8000 }).toContain('d8cwfa.eyvpi0xwxyarbfid');
@@ -111,16 +112,36 @@ describe('configs, resources and files in Chromium', () => {
     await expect
       .poll(async () => Number(await page.locator('tr[data-resource="10.5.0.3/kubelet"] [data-version]').textContent()), { timeout: 8000 })
       .toBeGreaterThan(before);
-    await page.locator('tr[data-resource="10.5.0.2/etcd"]').getByRole('button', { name: 'etcd' }).click();
+    await page.locator('tr[data-resource="10.5.0.2/etcd"] td').nth(3).click();
     await expect.poll(() => viewer().textContent()).toContain('type: Services.v1alpha1.talos.dev');
   });
 
-  it('lists /var/log like ls -l and reads a file as admin; a large file gets a clear message', async () => {
+  it('lists /var/log like ls -l, reads a file as admin, and downloads a file over the read cap whole', async () => {
     await page.getByRole('tab', { name: 'Files' }).click();
     await expect.poll(() => page.locator('tr[data-file="audit"]').count(), { timeout: 8000 }).toBe(1);
-    expect(await page.locator('tr[data-file="audit"] td').first().textContent()).toBe('drwx------');
+    expect(await page.locator('tr[data-file="audit"]').textContent()).toContain('drwx------');
+    const size = page.locator('tr[data-file="kmsg-archive.log"] [data-bytes]');
+    expect(await size.textContent()).toBe('5.0 MiB');
+    expect(await size.getAttribute('title')).toBe('5,280,000 bytes');
+    expect(await page.locator('tr[data-file="kmsg-archive.log"] time').getAttribute('title')).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/,
+    );
+
     await page.locator('tr[data-file="kmsg-archive.log"]').getByRole('button').click();
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('larger than 4096 KiB');
+    const details = page.getByRole('complementary', { name: 'Details' });
+    await expect.poll(() => details.textContent()).toContain('kmsg-archive.log is 5.0 MiB: over the 4.0 MiB Nodeglass shows on screen');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      details.getByRole('button', { name: 'Download kmsg-archive.log' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('kmsg-archive.log');
+    const saved = await readFile((await download.path())!, 'utf8');
+    expect(saved).toBe('kern:    info: archived kernel record padding line for size tests\n'.repeat(80_000));
+    await expect.poll(() => details.locator('[data-download="done"]').textContent()).toContain('Downloaded 5,280,000 bytes');
+
+    await page.locator('tr[data-file="containers"]').getByRole('button').click();
+    await expect.poll(() => page.locator('[data-empty]').textContent()).toBe('/var/log/containers is empty.');
+    await page.getByRole('button', { name: 'Up' }).click();
     await page.locator('tr[data-file="audit"]').getByRole('button').click();
     await expect.poll(() => page.locator('tr[data-file="audit.log"]').count()).toBe(1);
     await page.locator('tr[data-file="audit.log"]').getByRole('button').click();

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log';
 import type { EventStreams } from '../event-streams';
+import type { FileDownloads } from '../file-downloads';
 import type { Identities } from '../identities';
 import type { LabService } from '../lab-service';
 import type { LogStreams } from '../log-streams';
@@ -17,6 +18,7 @@ export interface HandlerDeps {
   audit: AuditLog;
   logStreams: LogStreams;
   eventStreams: EventStreams;
+  downloads: FileDownloads;
   /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
   pickFile?: () => Promise<string | null>;
 }

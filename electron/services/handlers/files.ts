@@ -3,9 +3,9 @@ import { formatFileMode, formatModified } from '../../../shared/file-mode';
 import type { HandlersFor } from '../../../shared/handlers';
 import type { HandlerDeps } from './deps';
 
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-export function fileHandlers({ sessions, identities }: HandlerDeps): HandlersFor<'files'> {
+export function fileHandlers({ sessions, identities, downloads }: HandlerDeps): HandlersFor<'files'> {
   return {
     'files.list': async ({ identityId, node, path }) => {
       const client = await sessions.client(identityId);
@@ -21,6 +21,7 @@ export function fileHandlers({ sessions, identities }: HandlerDeps): HandlersFor
           uid: e.uid,
           gid: e.gid,
           modified: formatModified(Number(e.modified)),
+          modifiedAt: Number(e.modified) * 1000,
           link: e.link,
           error: e.error,
         }));
@@ -32,6 +33,11 @@ export function fileHandlers({ sessions, identities }: HandlerDeps): HandlersFor
         throw new AppError('PERMISSION_DENIED', `Reading files needs os:admin; this identity has ${meta.roles.join(', ') || 'no roles'}.`);
       const bytes = await client.read(node, path, MAX_FILE_BYTES);
       return { base64: bytes.toString('base64'), size: bytes.length };
+    },
+    'files.download': (request) => downloads.download(request),
+    'files.cancelDownload': async ({ downloadId }) => {
+      downloads.cancel(downloadId);
+      return {};
     },
   };
 }

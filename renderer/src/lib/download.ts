@@ -1,5 +1,5 @@
 /** Saves data as a file through the browser's download (works in Electron and browser mode). */
-function saveBlob(filename: string, blob: Blob): void {
+export function downloadBlob(filename: string, blob: Blob): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
@@ -10,10 +10,11 @@ function saveBlob(filename: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export const downloadText = (filename: string, content: string, type = 'text/plain') => saveBlob(filename, new Blob([content], { type }));
+export const downloadText = (filename: string, content: string, type = 'text/plain') =>
+  downloadBlob(filename, new Blob([content], { type }));
 
 export const downloadBytes = (filename: string, bytes: Uint8Array) =>
-  saveBlob(filename, new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+  downloadBlob(filename, new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
 
 /** Large texts arrive as chunks; the Blob joins them without building one huge string. */
-export const downloadParts = (filename: string, parts: string[]) => saveBlob(filename, new Blob(parts, { type: 'text/plain' }));
+export const downloadParts = (filename: string, parts: string[]) => downloadBlob(filename, new Blob(parts, { type: 'text/plain' }));
