@@ -5,6 +5,7 @@ import { createCa, issueClientCert, issueServerCert, type KeyType, type LeafOpti
 import { b64, stringifyTalosconfig, type Talosconfig } from '../certs/talosconfig';
 import { LabNode, type MachineType } from './model/node';
 import { putMembers } from './model/node-resources';
+import { EtcdCluster } from './model/etcd-cluster';
 import { apidRequestLine } from './model/log-formats';
 import { Rng } from './rng';
 import { startApid } from './server/apid';
@@ -34,6 +35,8 @@ export interface Lab {
   talosconfig: string;
   talosconfigPath: string | null;
   ca: Minted;
+  /** The control planes' etcd cluster (members, leader, DB sizes, quota, alarms). */
+  etcd: EtcdCluster;
   /** Mints another client identity signed by the lab CA (for tests of roles, key types and validity). */
   issueClient(roles: string[], options?: LeafOptions & { keyType?: KeyType }): Promise<Minted>;
   node(target: string): LabNode;
@@ -76,6 +79,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     (l, index) => new LabNode({ ...l, cluster, index, endpointIp }, seed * 7919 + index, now, options.logRate ?? 20),
   );
   for (const node of nodes) node.faults.delayMs = options.latencyMs ?? 0;
+  const etcd = new EtcdCluster(nodes.filter((n) => n.id.type === 'controlplane'));
   for (const node of nodes) node.boot(rng.int(2, 30) * 3_600_000 + rng.int(0, 3_599_999));
   putMembers(nodes);
 
@@ -144,6 +148,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     talosconfig,
     talosconfigPath,
     ca,
+    etcd,
     refusedConnections,
     issueClient: (roles, opts = {}) => issueClientCert(ca, roles, opts),
     node,

@@ -45,6 +45,16 @@ export const talosctl = {
   upgrade: (t: CommandTarget, image: string) => `${base(t)} upgrade --image ${quote(image)}`,
   applyConfig: (t: CommandTarget, file: string, mode: string, dryRun: boolean) =>
     `${base(t)} apply-config -f ${quote(file)} --mode ${mode}${dryRun ? ' --dry-run' : ''}`,
+  machineStatus: (t: CommandTarget, watch = false) => `${base(t)} get machinestatus${watch ? ' -w' : ''}`,
+  timeStatus: (t: CommandTarget) => `${base(t)} get timestatus`,
+  staticPodStatuses: (t: CommandTarget) => `${base(t)} get staticpodstatus`,
+  members: (t: CommandTarget) => `${base(t)} get members`,
+  etcdMember: (t: CommandTarget) => `${base(t)} get etcdmember`,
+  nodeStatuses: (t: CommandTarget) => `${base(t)} get nodestatus`,
+  diagnostics: (t: CommandTarget) => `${base(t)} get diagnostics`,
+  volumeStatuses: (t: CommandTarget) => `${base(t)} get volumestatus`,
+  mountStatuses: (t: CommandTarget) => `${base(t)} get mounts`,
+  health: (t: CommandTarget) => `${base(t)} health --server=false`,
   configNew: (t: CommandTarget, path: string, roles: string[], ttlSeconds: number) =>
     `${base(t)} config new ${quote(path)} --roles ${quote(roles.join(','))} --crt-ttl ${goDuration(ttlSeconds)}`,
   timeCheck: (t: CommandTarget, server: string) => `${base(t)} time --check ${quote(server)}`,

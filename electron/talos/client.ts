@@ -20,6 +20,7 @@ import { AppError } from '../../shared/errors';
 import type { ServiceAction, TalosEvent, TalosService, TalosVersion } from '../../shared/domain/talos';
 import { TalosConnection, type CallOptions, type ConnectionMaterial } from './connection';
 import { generateClientConfiguration, type ClientConfigurationRequest, type MintedClientConfiguration } from './calls/client-configuration';
+import { evidenceCalls, type EvidenceCalls } from './calls/health-evidence';
 import { decodeEvent } from './decode-event';
 import { LineAssembler } from './line-assembler';
 
@@ -431,6 +432,13 @@ export class TalosClient {
       },
       signal,
     );
+  }
+
+  private evidenceGroup: EvidenceCalls | null = null;
+
+  /** Health evidence resources (MachineStatus, TimeStatus, StaticPodStatuses, Members…); see calls/health-evidence.ts. */
+  get evidence(): EvidenceCalls {
+    return (this.evidenceGroup ??= evidenceCalls(this.connection));
   }
 
   /** Mints a client identity signed by the cluster's OS CA (os:admin, control planes only); see calls/client-configuration.ts. */

@@ -4,10 +4,23 @@ import { Rng } from '../rng';
 /** Synthetic log lines in each Talos service's real format (see shared/talos/talos-testdata.md section 5). */
 export type LineMaker = (ts: number, rng: Rng) => string;
 
-const kubeletTemplates: Record<string, unknown>[] = readFileSync(new URL('../data/kubelet-sample.jsonl', import.meta.url), 'utf8')
+/** A real kubelet start-up (JSON log format), including the errors of a kubelet waiting for its API server. */
+const kubeletBootTemplates: Record<string, unknown>[] = readFileSync(new URL('../data/kubelet-sample.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => l.startsWith('{'))
   .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+/** What a healthy, registered kubelet keeps logging: the start-up lines without errors, retries or registration. */
+const kubeletSteadyTemplates = kubeletBootTemplates.filter(
+  (t) =>
+    !('err' in t) &&
+    !/unable|fail|error|not found|orphan|delet|remov|mirror|evict|authoriz|webhook|no need|regist|not ready/i.test(String(t.msg)),
+);
+
+/** The kubelet's start-up log, one line per millisecond from `ts`. */
+export function kubeletBootLines(ts: number): string[] {
+  return kubeletBootTemplates.map((template, i) => JSON.stringify({ ...template, ts: ts + i + 0.5 }));
+}
 
 const iso = (ts: number) => new Date(ts).toISOString();
 /** RFC3339 with nanoseconds, as Go prints times. */
@@ -51,7 +64,7 @@ export function makeLineMakers(hostname: string): Record<string, LineMaker> {
           `[talos] machined OK [/machine.MachineService/${rng.pick(METHODS)}] ${(rng.next() * 200).toFixed(1)}µs unary Success (authority=127.0.0.1;talos-role=os:admin)`,
       ])(),
     kubelet: (ts) => {
-      const template = kubeletTemplates[kubeletIndex++ % kubeletTemplates.length] ?? { msg: 'Kubelet running' };
+      const template = kubeletSteadyTemplates[kubeletIndex++ % kubeletSteadyTemplates.length] ?? { msg: 'Kubelet running' };
       return JSON.stringify({ ...template, ts: ts + (kubeletIndex % 1000) / 1000 });
     },
     etcd: (ts, rng) =>

@@ -1,20 +1,7 @@
-import { MachineStatusEvent_MachineStage as Stage } from '../../proto/gen/machine/machine';
 import { MachineConfigSpec } from '../../proto/gen/resource/config/config';
 import type { LabNode, ServiceState } from './node';
+import { putVolumes, refreshMachineStatus } from './health-resources';
 import { NAMESPACES, RESOURCE_DEFINITIONS } from './resource-definitions';
-
-/** How `talosctl get machinestatus` spells each stage. */
-const STAGE_NAMES: Record<number, string> = {
-  [Stage.UNKNOWN]: 'unknown',
-  [Stage.BOOTING]: 'booting',
-  [Stage.INSTALLING]: 'installing',
-  [Stage.MAINTENANCE]: 'maintenance',
-  [Stage.RUNNING]: 'running',
-  [Stage.REBOOTING]: 'rebooting',
-  [Stage.SHUTTING_DOWN]: 'shutting down',
-  [Stage.RESETTING]: 'resetting',
-  [Stage.UPGRADING]: 'upgrading',
-};
 
 const T = {
   mc: 'MachineConfigs.config.talos.dev',
@@ -34,7 +21,6 @@ const T = {
   machineStatus: 'MachineStatuses.runtime.talos.dev',
   security: 'SecurityStates.talos.dev',
   version: 'Versions.runtime.talos.dev',
-  staticPod: 'StaticPodStatuses.kubernetes.talos.dev',
   rd: 'ResourceDefinitions.meta.cosi.dev',
   ns: 'Namespaces.meta.cosi.dev',
 } as const;
@@ -178,25 +164,7 @@ export function populateResources(node: LabNode): void {
     { owner: 'runtime.SecurityStateController' },
   );
   r.put('runtime', T.version, 'version', y({ version: node.talosVersion, name: 'Talos' }), { owner: 'runtime.VersionController' });
-  if (type === 'controlplane') {
-    for (const c of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) {
-      r.put(
-        'k8s',
-        T.staticPod,
-        `kube-system/${c}-${hostname}`,
-        y({
-          phase: 'Running',
-          conditions: [
-            { type: 'Initialized', status: 'True' },
-            { type: 'Ready', status: 'True' },
-            { type: 'ContainersReady', status: 'True' },
-            { type: 'PodScheduled', status: 'True' },
-          ],
-        }),
-        { owner: 'k8s.StaticPodStatusController' },
-      );
-    }
-  }
+  putVolumes(node);
   for (const service of node.services.values()) updateServiceResource(node, service);
 }
 
@@ -233,16 +201,7 @@ export function updateServiceResource(node: LabNode, service: ServiceState): voi
   );
 }
 
+/** MachineStatus (and its event) from the node's current evidence. */
 export function updateMachineStatus(node: LabNode): void {
-  const notRunning = [...node.services.values()]
-    .filter((s) => ['apid', 'machined', 'kubelet', 'etcd', 'trustd'].includes(s.def.id) && s.state !== 'Running')
-    .map((s) => s.def.id);
-  const unmet = notRunning.length ? [{ name: 'services', reason: `some services are not running: ${notRunning.join(' ')}` }] : [];
-  node.resources.put(
-    'runtime',
-    T.machineStatus,
-    'machine',
-    node.resourceYaml({ stage: STAGE_NAMES[node.stage], status: { ready: node.ready && unmet.length === 0, unmetConditions: unmet } }),
-    { owner: 'runtime.MachineStatusController' },
-  );
+  refreshMachineStatus(node);
 }

@@ -9,8 +9,10 @@ function wave(node: LabNode, period: number, phase: number): number {
 
 export function memInfo(node: LabNode): MemInfo {
   const total = node.memoryTotalKb;
-  const used = Math.round(total * (0.25 + 0.3 * wave(node, 40, 1)));
-  const cached = Math.round(total * 0.2);
+  const usedShare = node.health.memoryUsed ?? 0.25 + 0.3 * wave(node, 40, 1);
+  const used = Math.round(total * usedShare);
+  // Under memory pressure the kernel has already dropped most of the page cache.
+  const cached = Math.round(total * Math.min(0.2, Math.max(0.01, 0.96 - usedShare)));
   const buffers = Math.round(total * 0.01);
   const free = Math.max(0, total - used - cached - buffers);
   const zero = {} as Record<string, string>;
@@ -170,7 +172,7 @@ export function mounts(node: LabNode): MountStat[] {
     {
       filesystem: '/dev/vda6',
       size: String(40 * gb),
-      available: String(Math.round((30 - 6 * wave(node, 300, 1)) * gb)),
+      available: String(Math.round(40 * gb * (1 - (node.health.ephemeralUsed ?? 0.25 + 0.15 * wave(node, 300, 1))))),
       mountedOn: '/var',
     },
     { filesystem: 'tmpfs', size: String(node.memoryTotalKb * 512), available: String(node.memoryTotalKb * 500), mountedOn: '/run' },

@@ -16,11 +16,14 @@ import { toTimestamp } from '../../proto/timestamps';
 import { EventLog } from './event-log';
 import { FileTree } from './files';
 import { LogBuffer } from './log-buffer';
-import { criLine, kernelRecord, makeLineMakers, type LineMaker } from './log-formats';
+import { criLine, kernelRecord, kubeletBootLines, makeLineMakers, type LineMaker } from './log-formats';
 import { buildMachineConfig } from './machine-config';
 import { ResourceStore } from './resource-store';
 import { SERVICES, runningMessage, type ServiceDef, EXTRA_LOG_IDS } from './service-catalog';
-import { populateResources, updateServiceResource, updateMachineStatus } from './node-resources';
+import { populateResources, updateServiceResource } from './node-resources';
+import { refreshMachineStatus } from './health-resources';
+import type { EtcdCluster } from './etcd-cluster';
+import { healthyNode, type NodeHealth } from './node-health';
 import { populateFiles } from './node-files';
 
 export type MachineType = 'controlplane' | 'worker';
@@ -62,6 +65,8 @@ export interface LogSource {
 export interface Faults {
   unreachable: boolean;
   delayMs: number;
+  /** This node's etcd member is cut off from the leader (EtcdStatus leader 0, etcd unhealthy). */
+  etcdNoLeader: boolean;
 }
 
 const STATE_ACTION: Record<string, ServiceAction> = {
@@ -85,7 +90,13 @@ export class LabNode {
   events: EventLog;
   readonly resources: ResourceStore;
   readonly files: FileTree;
-  readonly faults: Faults = { unreachable: false, delayMs: 0 };
+  readonly faults: Faults = { unreachable: false, delayMs: 0, etcdNoLeader: false };
+  /** Conditions health evidence is computed from (scenarios change them). */
+  readonly health: NodeHealth = healthyNode();
+  /** The etcd cluster this control plane is a member of (null on workers). */
+  etcd: EtcdCluster | null = null;
+  /** Set while boot() writes back-dated history, so nothing is published "now". */
+  private replaying = false;
   /** Streams register here so a reboot or a fault can cut them. */
   readonly streamKillers = new Set<(reason: string) => void>();
   bootId = '';
@@ -170,6 +181,7 @@ export class LabNode {
   /** Boots the node: history as Talos leaves it, with the boot having happened `uptimeMs` ago. */
   boot(uptimeMs: number): void {
     const start = this.now() - uptimeMs;
+    this.replaying = true;
     this.bootId = this.rng.uuid();
     this.bootTime = start;
     this.stage = Stage.BOOTING;
@@ -222,28 +234,43 @@ export class LabNode {
       this.setServiceState(def.id, 'Preparing', 'Running pre state', '', at((t += 50)));
       this.setServiceState(def.id, 'Preparing', 'Creating service runner', '', at((t += 20)));
       this.setServiceState(def.id, 'Running', runningMessage(def, service.pid), '', at((t += 600)));
-      if (def.healthCheck) this.setServiceState(def.id, 'Running', 'Health check successful', '', at((t += 1500)), { healthy: true });
+      if (def.healthCheck) {
+        const failure = this.health.failingHealthChecks.get(def.id);
+        this.setServiceState(
+          def.id,
+          'Running',
+          failure ? `Health check failed: ${failure}` : 'Health check successful',
+          '',
+          at((t += 1500)),
+          {
+            healthy: !failure,
+          },
+        );
+      }
     }
-    this.publish(
-      'MachineStatusEvent',
-      MachineStatusEvent.encode({ stage: Stage.RUNNING, status: { ready: true, unmetConditions: [] } }).finish(),
-      '',
-      at(offset + 6000),
-    );
     this.publish(
       'SequenceEvent',
       SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.STOP, error: undefined }).finish(),
       '',
       at(offset + 6000),
     );
-    this.events.sortByTime();
     this.stage = Stage.RUNNING;
     this.ready = true;
     this.seedKernelLog(start);
     for (const source of this.logs.values()) source.generatedUntil = Math.max(start, this.now() - 120_000);
+    // A kubelet that just started logs its start-up (retries included); one up for long has scrolled past it.
+    if (uptimeMs < 600_000) this.logs.get('kubelet')?.buffer.append(kubeletBootLines(start + 2500));
     populateResources(this);
     populateFiles(this);
-    updateMachineStatus(this);
+    const status = refreshMachineStatus(this, false);
+    this.publish(
+      'MachineStatusEvent',
+      MachineStatusEvent.encode({ stage: Stage.RUNNING, status: status.status }).finish(),
+      '',
+      at(offset + 6000),
+    );
+    this.events.sortByTime();
+    this.replaying = false;
   }
 
   publish(type: string, value: Uint8Array, actorId = '', ts = this.now()): void {
@@ -285,6 +312,7 @@ export class LabNode {
     );
     this.logs.get('machined')?.buffer.append([`[talos] service[${id}](${state}): ${msg}`]);
     updateServiceResource(this, service);
+    if (!this.replaying) refreshMachineStatus(this);
   }
 
   /** Generates log lines up to now for one source, at its rate. */

@@ -15,6 +15,8 @@ interface Def {
   extraAliases?: string[];
   columns?: [string, string][];
   sensitive?: boolean;
+  /** COSI's SkipAutomaticAliases: only the explicit aliases. */
+  noAutoAliases?: boolean;
 }
 
 const DEFS: Def[] = [
@@ -123,6 +125,74 @@ const DEFS: Def[] = [
     extraAliases: ['podstatus'],
     columns: [['Ready', '{.conditions[?(@.type=="Ready")].status}']],
   },
+  {
+    type: 'TimeStatuses.v1alpha1.talos.dev',
+    ns: 'runtime',
+    columns: [
+      ['Synced', '{.synced}'],
+      ['Epoch', '{.epoch}'],
+      ['Sync Disabled', '{.syncDisabled}'],
+    ],
+  },
+  {
+    type: 'NodeStatuses.kubernetes.talos.dev',
+    ns: 'k8s',
+    columns: [
+      ['Node Ready', '{.nodeReady}'],
+      ['Unschedulable', '{.unschedulable}'],
+    ],
+  },
+  {
+    type: 'NetworkStatuses.net.talos.dev',
+    ns: 'network',
+    extraAliases: ['netstatus'],
+    columns: [
+      ['Address', '{.addressReady}'],
+      ['Connectivity', '{.connectivityReady}'],
+      ['Hostname', '{.hostnameReady}'],
+      ['Etc', '{.etcFilesReady}'],
+    ],
+  },
+  { type: 'EtcdMembers.etcd.talos.dev', ns: 'etcd', columns: [['Member ID', '{.memberID}']] },
+  {
+    type: 'Diagnostics.runtime.talos.dev',
+    ns: 'runtime',
+    columns: [
+      ['Message', '{.message}'],
+      ['Details', '{.details}'],
+    ],
+  },
+  {
+    type: 'VolumeStatuses.block.talos.dev',
+    ns: 'runtime',
+    columns: [
+      ['Type', '{.type}'],
+      ['Phase', '{.phase}'],
+      ['Location', '{.location}'],
+      ['Size', '{.prettySize}'],
+    ],
+  },
+  {
+    type: 'MountStatuses.runtime.talos.dev',
+    ns: 'runtime',
+    noAutoAliases: true,
+    extraAliases: ['mounts'],
+    columns: [
+      ['Source', '{.source}'],
+      ['Target', '{.target}'],
+      ['Filesystem Type', '{.filesystemType}'],
+    ],
+  },
+  {
+    type: 'MountStatuses.block.talos.dev',
+    ns: 'runtime',
+    columns: [
+      ['Source', '{.source}'],
+      ['Target', '{.target}'],
+      ['Filesystem', '{.filesystem}'],
+      ['Volume', '{.spec.volumeID}'],
+    ],
+  },
   { type: 'ResourceDefinitions.meta.cosi.dev', ns: 'meta' },
   { type: 'Namespaces.meta.cosi.dev', ns: 'meta', columns: [['Description', '{.description}']] },
 ];
@@ -138,9 +208,9 @@ export function makeDefinition(def: Def): ResourceDefinitionSpec {
   const segments = def.type.split('.');
   const plural = segments[0] ?? def.type;
   const displayType = singular(plural);
-  const aliases = [displayType.toLowerCase()];
+  const aliases = def.noAutoAliases ? [] : [displayType.toLowerCase()];
   const abbreviation = displayType.replace(/[^A-Z]/g, '').toLowerCase();
-  if (abbreviation.length > 1) aliases.push(abbreviation, `${abbreviation}s`);
+  if (!def.noAutoAliases && abbreviation.length > 1) aliases.push(abbreviation, `${abbreviation}s`);
   for (const extra of def.extraAliases ?? []) if (!aliases.includes(extra)) aliases.push(extra);
   const allAliases = [plural.toLowerCase()];
   for (let i = 2; i < segments.length; i++) allAliases.push(segments.slice(0, i).join('.').toLowerCase());

@@ -95,3 +95,8 @@ export function toServiceError(error: unknown): grpc.ServiceError {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** machinehelper.CheckControlplane: `Unimplemented "<api> is only available on control plane nodes"`. */
+export function requireControlPlane(node: LabNode, api: string): void {
+  if (node.id.type !== 'controlplane') throw new GrpcError(grpc.status.UNIMPLEMENTED, `${api} is only available on control plane nodes`);
+}

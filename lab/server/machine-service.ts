@@ -7,15 +7,13 @@ import { MODE_DIR, MODE_SYMLINK, normalize } from '../model/files';
 import { containers, loadAvg, memInfo, mounts, processes, systemStat } from '../model/node-stats';
 import { apiActionAllowed } from '../model/service-catalog';
 import { GrpcError, type Router } from './call-context';
+export { requireControlPlane } from './call-context';
 import { chunked, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
 import { generateClientConfiguration } from './client-configuration';
+import { etcdAlarmList, etcdMemberList, etcdStatus } from './etcd-handlers';
 import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
 
 const ts = toTimestamp;
-
-function requireControlPlane(node: LabNode, api: string): void {
-  if (node.id.type !== 'controlplane') throw new GrpcError(grpc.status.UNIMPLEMENTED, `${api} is only available on control plane nodes`);
-}
 
 function logSource(node: LabNode, namespace: string, id: string) {
   const source = node.logs.get(id);
@@ -200,55 +198,9 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
         else send({ metadata: undefined, name: file.path, size: String(node.files.sizeOf(file)), error: '', relativeName: '.' });
       }
     }),
-    etcdMemberList: u('EtcdMemberList', (node) => {
-      requireControlPlane(node, 'etcd');
-      const members = router.all().filter((n) => n.id.type === 'controlplane');
-      return {
-        messages: [
-          {
-            metadata: undefined,
-            legacyMembers: [],
-            members: members.map((m) => ({
-              id: m.etcdMemberId,
-              hostname: m.id.hostname,
-              peerUrls: [`https://${m.id.ip}:2380`],
-              clientUrls: [`https://${m.id.ip}:2379`],
-              isLearner: false,
-            })),
-          },
-        ],
-      };
-    }),
-    etcdStatus: u('EtcdStatus', (node) => {
-      requireControlPlane(node, 'etcd');
-      const leader = router.all().find((n) => n.id.type === 'controlplane' && n.reachable) ?? node;
-      const uptime = Math.floor((node.now() - node.bootTime) / 1000);
-      const dbSize = 20_000_000 + node.id.index * 1_000_000;
-      return {
-        messages: [
-          {
-            metadata: undefined,
-            memberStatus: {
-              protocolVersion: '3.6.0',
-              dbSize: String(dbSize),
-              dbSizeInUse: String(Math.round(dbSize * 0.29)),
-              leader: leader.etcdMemberId,
-              raftIndex: String(50_000 + uptime * 3),
-              raftTerm: '4',
-              raftAppliedIndex: String(50_000 + uptime * 3),
-              errors: [],
-              isLearner: false,
-              memberId: node.etcdMemberId,
-              storageVersion: '3.6.0',
-            },
-          },
-        ],
-      };
-    }),
-    etcdAlarmList: u('EtcdAlarmList', (node) => {
-      requireControlPlane(node, 'etcd');
-      return { messages: [{ metadata: undefined, memberAlarms: [] }] };
-    }),
+    etcdMemberList: u('EtcdMemberList', (node) => ({ messages: [{ metadata: undefined, ...etcdMemberList(node) }] })),
+    etcdStatus: u('EtcdStatus', (node) => ({ messages: [{ metadata: undefined, memberStatus: etcdStatus(node) }] })),
+    etcdAlarmList: u('EtcdAlarmList', (node) => ({ messages: [{ metadata: undefined, memberAlarms: etcdAlarmList(node) }] })),
     generateClientConfiguration: u('GenerateClientConfiguration', async (node, req: GenerateClientConfigurationRequest) => {
       if (!router.osCa) throw new GrpcError(grpc.status.INTERNAL, 'the OS CA is not available');
       return { messages: [await generateClientConfiguration(node, req, router.osCa)] };
