@@ -214,7 +214,9 @@ export class TalosClient {
         },
         signal,
       )
-      .finally(() => {
+      .then(() => {
+        // Only a stream that ended cleanly has a last line without "\n"; after a drop the rest is a cut-off
+        // fragment that a follower would otherwise deliver as a line (and then never find again on resume).
         const rest = assembler.flush();
         if (rest.length) onLines(rest);
       });

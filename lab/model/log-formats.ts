@@ -17,6 +17,22 @@ const kubeletSteadyTemplates = kubeletBootTemplates.filter(
     !/unable|fail|error|not found|orphan|delet|remov|mirror|evict|authoriz|webhook|no need|regist|not ready/i.test(String(t.msg)),
 );
 
+/** Errors a healthy kubelet still logs now and then (stats of pods already gone); about 2 % of its lines. */
+const kubeletBenignErrors: Record<string, unknown>[] = [
+  {
+    caller: 'stats/cri_stats_provider.go:1030',
+    msg: 'Unable to fetch pod log stats',
+    err: 'open /var/log/pods/kube-system_kube-proxy-7d9kq_0c1f2a9e-5b7d-4c1e-9f0a-3e2b1d4c5a6f: no such file or directory',
+    pod: 'kube-system/kube-proxy-7d9kq',
+  },
+  {
+    caller: 'kuberuntime/kuberuntime_container.go:1134',
+    msg: 'ContainerStatus from runtime service failed',
+    err: 'rpc error: code = NotFound desc = an error occurred when try to find container "4b1e0c": not found',
+    containerID: '4b1e0c',
+  },
+];
+
 /** The kubelet's start-up log, one line per millisecond from `ts`. */
 export function kubeletBootLines(ts: number): string[] {
   return kubeletBootTemplates.map((template, i) => JSON.stringify({ ...template, ts: ts + i + 0.5 }));
@@ -64,7 +80,11 @@ export function makeLineMakers(hostname: string): Record<string, LineMaker> {
           `[talos] machined OK [/machine.MachineService/${rng.pick(METHODS)}] ${(rng.next() * 200).toFixed(1)}µs unary Success (authority=127.0.0.1;talos-role=os:admin)`,
       ])(),
     kubelet: (ts) => {
-      const template = kubeletSteadyTemplates[kubeletIndex++ % kubeletSteadyTemplates.length] ?? { msg: 'Kubelet running' };
+      const index = kubeletIndex++;
+      const template =
+        index % 50 === 49
+          ? kubeletBenignErrors[((index / 50) % 2) | 0]!
+          : (kubeletSteadyTemplates[index % kubeletSteadyTemplates.length] ?? { msg: 'Kubelet running' });
       return JSON.stringify({ ...template, ts: ts + (kubeletIndex % 1000) / 1000 });
     },
     etcd: (ts, rng) =>
