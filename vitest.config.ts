@@ -5,7 +5,11 @@ export default defineConfig({
   plugins: [react()],
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', environment: 'node', include: ['{shared,electron,certs,lab}/**/*.test.ts'] } },
+      // Vault tests run scrypt at its real cost (N = 2^17), which takes seconds on a busy machine.
+      {
+        extends: true,
+        test: { name: 'unit', environment: 'node', include: ['{shared,electron,certs,lab}/**/*.test.ts'], testTimeout: 30_000 },
+      },
       {
         extends: true,
         test: {

@@ -1,27 +1,22 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, randomUUID, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
+import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../shared/errors';
 import { writeFileAtomic } from './atomic-file';
 import type { ValidatedIdentity } from './identity-validation';
-
-const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (e, key) => (e ? reject(e) : resolve(key))));
+import { checkScryptParams, SCRYPT, scrypt, seal, unseal, type ScryptParams, type Sealed } from './vault-crypto';
 
 const FORMAT = 'nodeglass-vault';
-const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
-
-interface Sealed {
-  iv: string;
-  tag: string;
-  data: string;
-}
+/** Version 2 binds every sealed key to its identity's id and metadata (AES-GCM associated data). */
+const VERSION = 2;
 
 /** Protects the data key: with a passphrase (scrypt) or, in the desktop app, with the OS keyring (safeStorage). */
 export interface KeyWrapper {
   kind: 'passphrase' | 'safe-storage';
   wrap(dataKey: Buffer): Promise<unknown>;
   unwrap(wrapped: unknown): Promise<Buffer>;
+  /** Whether the stored wrapping is weaker than what `wrap` would write now (an older, cheaper scrypt). */
+  outdated?(wrapped: unknown): boolean;
 }
 
 export type StoredIdentity = Omit<ValidatedIdentity, 'keyPem' | 'warnings'> & {
@@ -34,46 +29,40 @@ export type StoredIdentity = Omit<ValidatedIdentity, 'keyPem' | 'warnings'> & {
 
 interface VaultFile {
   format: typeof FORMAT;
-  version: 1;
+  version: 1 | 2;
   wrapping: { kind: KeyWrapper['kind']; wrapped: unknown };
   identities: StoredIdentity[];
 }
 
-function seal(key: Buffer, plaintext: Buffer): Sealed {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+/**
+ * The associated data of a sealed key: the identity's id and every metadata field, in a fixed order. Moving a
+ * key to another identity, or editing roles, certificate, endpoints or name in the file, makes it fail to open.
+ */
+export function keyBinding(identity: Omit<StoredIdentity, 'key'> & { key?: unknown }): Buffer {
+  const { key: _key, ...meta } = identity;
+  const ordered = Object.fromEntries(Object.entries(meta).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Buffer.from(`nodeglass-vault-key\nv${VERSION}\n${JSON.stringify(ordered)}`);
 }
 
-function unseal(key: Buffer, sealed: Sealed): Buffer {
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
-  decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-  return Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]);
-}
-
-/** Wraps the data key with a key derived from a passphrase (scrypt, AES-256-GCM). */
-export function passphraseWrapper(passphrase: string): KeyWrapper {
+/** Wraps the data key with a key derived from a passphrase (scrypt, AES-256-GCM). Tests may pass a cheaper cost. */
+export function passphraseWrapper(passphrase: string, cost: ScryptParams = SCRYPT): KeyWrapper {
   return {
     kind: 'passphrase',
     async wrap(dataKey) {
       const salt = randomBytes(16);
-      const kek = await scrypt(passphrase, salt, 32, SCRYPT);
+      const kek = await scrypt(passphrase, salt, cost);
       try {
-        return { salt: salt.toString('base64'), ...SCRYPT, sealed: seal(kek, dataKey) };
+        return { salt: salt.toString('base64'), ...cost, sealed: seal(kek, dataKey) };
       } finally {
         kek.fill(0);
       }
     },
     async unwrap(wrapped) {
-      const w = wrapped as { salt?: string; N?: number; r?: number; p?: number; sealed?: Sealed };
-      if (!w?.salt || !w.sealed) throw new AppError('VAULT_CORRUPT', 'The vault file has no passphrase data; it may be damaged.');
-      const kek = await scrypt(passphrase, Buffer.from(w.salt, 'base64'), 32, {
-        N: w.N ?? SCRYPT.N,
-        r: w.r ?? SCRYPT.r,
-        p: w.p ?? SCRYPT.p,
-        maxmem: SCRYPT.maxmem,
-      });
+      const w = wrapped as { salt?: unknown; N?: number; r?: number; p?: number; sealed?: Sealed };
+      if (typeof w?.salt !== 'string' || !w.sealed)
+        throw new AppError('VAULT_CORRUPT', 'The vault file has no passphrase data; it may be damaged.');
+      const salt = Buffer.from(w.salt, 'base64');
+      const kek = await scrypt(passphrase, salt, checkScryptParams(w, salt));
       try {
         return unseal(kek, w.sealed);
       } catch {
@@ -82,18 +71,28 @@ export function passphraseWrapper(passphrase: string): KeyWrapper {
         kek.fill(0);
       }
     },
+    outdated(wrapped) {
+      const w = wrapped as { N?: number; r?: number };
+      return (w?.N ?? 0) < cost.N || (w?.r ?? 0) < cost.r;
+    },
   };
 }
 
+const TAMPERED =
+  'The stored data of this identity was changed outside Nodeglass (its key no longer matches its certificate, roles or name), so it cannot be used. Remove it and import it again.';
+
 /**
  * The encrypted identity store. Metadata is kept readable; each private key is sealed with a random data
- * key, and the data key is wrapped by the KeyWrapper. The file is written atomically and a damaged or
- * foreign file is reported, never overwritten.
+ * key, bound to its identity, and the data key is wrapped by the KeyWrapper. Every change goes through one
+ * write queue and is written atomically; a damaged or foreign file is reported, never overwritten.
  */
 export class Vault {
   private file: VaultFile | null = null;
   private dataKey: Buffer | null = null;
   private loadError: AppError | null = null;
+  private writes: Promise<unknown> = Promise.resolve();
+  /** Identities whose sealed key failed to open with their metadata at unlock. */
+  private tampered = new Set<string>();
 
   constructor(readonly filePath: string) {}
 
@@ -107,7 +106,12 @@ export class Vault {
     }
     try {
       const parsed = JSON.parse(text) as Partial<VaultFile>;
-      if (parsed.format !== FORMAT || parsed.version !== 1 || !Array.isArray(parsed.identities) || !parsed.wrapping)
+      if (
+        parsed.format !== FORMAT ||
+        (parsed.version !== 1 && parsed.version !== 2) ||
+        !Array.isArray(parsed.identities) ||
+        !parsed.wrapping
+      )
         throw new Error('not a Nodeglass vault');
       this.file = parsed as VaultFile;
       this.loadError = null;
@@ -133,21 +137,85 @@ export class Vault {
     return this.file?.wrapping.kind ?? null;
   }
 
-  async create(wrapper: KeyWrapper): Promise<void> {
-    if (this.loadError) throw this.loadError;
-    if (this.file) throw new AppError('FAILED_PRECONDITION', 'The vault already exists; unlock it instead.');
-    const dataKey = randomBytes(32);
-    this.file = { format: FORMAT, version: 1, wrapping: { kind: wrapper.kind, wrapped: await wrapper.wrap(dataKey) }, identities: [] };
-    this.dataKey = dataKey;
-    await this.save();
+  /** Runs one change at a time, each on the state the previous one left, and saves it. */
+  private change<T>(apply: (file: VaultFile) => Promise<{ next: VaultFile; value: T }> | { next: VaultFile; value: T }): Promise<T> {
+    const run = this.writes.then(async () => {
+      if (this.loadError) throw this.loadError;
+      if (!this.file) throw new AppError('FAILED_PRECONDITION', 'There is no vault yet; set a passphrase first.');
+      const { next, value } = await apply(this.file);
+      await this.save(next);
+      return value;
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 
+  async create(wrapper: KeyWrapper): Promise<void> {
+    const run = this.writes.then(async () => {
+      if (this.loadError) throw this.loadError;
+      if (this.file) throw new AppError('FAILED_PRECONDITION', 'The vault already exists; unlock it instead.');
+      const dataKey = randomBytes(32);
+      const file: VaultFile = {
+        format: FORMAT,
+        version: VERSION,
+        wrapping: { kind: wrapper.kind, wrapped: await wrapper.wrap(dataKey) },
+        identities: [],
+      };
+      await this.save(file);
+      this.setKey(dataKey);
+    });
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Opens the data key, checks every identity's key against its metadata, and upgrades the file when it
+   * was written by an older version (keys without binding, a cheaper scrypt).
+   */
   async unlock(wrapper: KeyWrapper): Promise<void> {
     if (this.loadError) throw this.loadError;
     if (!this.file) throw new AppError('FAILED_PRECONDITION', 'There is no vault yet; set a passphrase first.');
     const key = await wrapper.unwrap(this.file.wrapping.wrapped);
-    if (key.length !== 32) throw new AppError('VAULT_CORRUPT', 'The vault key has the wrong size; the file may be damaged.');
+    if (key.length !== 32) {
+      key.fill(0);
+      throw new AppError('VAULT_CORRUPT', 'The vault key has the wrong size; the file may be damaged.');
+    }
+    this.setKey(key);
+    const upgrade =
+      this.file.version < VERSION || (wrapper.kind === this.file.wrapping.kind && wrapper.outdated?.(this.file.wrapping.wrapped));
+    if (upgrade) await this.upgrade(wrapper);
+  }
+
+  private setKey(key: Buffer): void {
+    if (this.dataKey && this.dataKey !== key) this.dataKey.fill(0);
     this.dataKey = key;
+    this.tampered = new Set(this.file?.identities.filter((i) => !this.opens(i)).map((i) => i.id));
+  }
+
+  private opens(identity: StoredIdentity): boolean {
+    try {
+      unseal(this.dataKey!, identity.key, this.file!.version >= 2 ? keyBinding(identity) : undefined).fill(0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private upgrade(wrapper: KeyWrapper): Promise<void> {
+    return this.change(async (file) => {
+      const key = this.dataKey!;
+      const identities = file.identities.map((i) => {
+        if (file.version >= 2 || this.tampered.has(i.id)) return i;
+        const plain = unseal(key, i.key);
+        try {
+          return { ...i, key: seal(key, plain, keyBinding(i)) };
+        } finally {
+          plain.fill(0);
+        }
+      });
+      const wrapping = wrapper.outdated?.(file.wrapping.wrapped) ? { kind: wrapper.kind, wrapped: await wrapper.wrap(key) } : file.wrapping;
+      return { next: { ...file, version: VERSION, wrapping, identities }, value: undefined };
+    });
   }
 
   lock(): void {
@@ -161,7 +229,9 @@ export class Vault {
   }
 
   list(): StoredIdentity[] {
-    return this.file?.identities.map((i) => ({ ...i })) ?? [];
+    return (
+      this.file?.identities.map((i) => ({ ...i, warnings: this.tampered.has(i.id) ? [TAMPERED, ...i.warnings] : [...i.warnings] })) ?? []
+    );
   }
 
   private requireKey(): Buffer {
@@ -172,45 +242,62 @@ export class Vault {
 
   async add(entries: { identity: ValidatedIdentity; name: string; cluster: string }[]): Promise<StoredIdentity[]> {
     const key = this.requireKey();
-    const added = entries.map(({ identity, name, cluster }) => {
-      const { keyPem, ...meta } = identity;
-      return { ...meta, id: randomUUID(), name, cluster, key: seal(key, Buffer.from(keyPem)) } satisfies StoredIdentity;
+    return this.change((file) => {
+      const added = entries.map(({ identity, name, cluster }) => {
+        const { keyPem, ...meta } = identity;
+        const record = { ...meta, id: randomUUID(), name, cluster };
+        return { ...record, key: seal(key, Buffer.from(keyPem), keyBinding(record)) } satisfies StoredIdentity;
+      });
+      return { next: { ...file, identities: [...file.identities, ...added] }, value: added };
     });
-    const next = { ...this.file!, identities: [...this.file!.identities, ...added] };
-    await this.save(next);
-    return added;
   }
 
+  /** Changes metadata and re-seals the key under the new binding. */
   async update(id: string, change: Partial<Pick<StoredIdentity, 'name' | 'endpoints' | 'nodes'>>): Promise<StoredIdentity> {
-    this.requireKey();
-    const current = this.file!.identities.find((i) => i.id === id);
-    if (!current) throw new AppError('IDENTITY_NOT_FOUND', 'That identity is no longer in the vault.');
-    const updated = { ...current, ...change };
-    await this.save({ ...this.file!, identities: this.file!.identities.map((i) => (i.id === id ? updated : i)) });
-    return updated;
+    const key = this.requireKey();
+    return this.change((file) => {
+      const current = file.identities.find((i) => i.id === id);
+      if (!current) throw new AppError('IDENTITY_NOT_FOUND', 'That identity is no longer in the vault.');
+      const plain = this.openKey(current);
+      try {
+        const { key: _old, ...meta } = current;
+        const record = { ...meta, ...change };
+        const updated = { ...record, key: seal(key, plain, keyBinding(record)) };
+        return { next: { ...file, identities: file.identities.map((i) => (i.id === id ? updated : i)) }, value: updated };
+      } finally {
+        plain.fill(0);
+      }
+    });
   }
 
   async remove(id: string): Promise<boolean> {
     this.requireKey();
-    const before = this.file!.identities.length;
-    await this.save({ ...this.file!, identities: this.file!.identities.filter((i) => i.id !== id) });
-    return this.file!.identities.length < before;
+    return this.change((file) => {
+      const identities = file.identities.filter((i) => i.id !== id);
+      this.tampered.delete(id);
+      return { next: { ...file, identities }, value: identities.length < file.identities.length };
+    });
+  }
+
+  private openKey(identity: StoredIdentity): Buffer {
+    const key = this.requireKey();
+    if (this.tampered.has(identity.id)) throw new AppError('VAULT_CORRUPT', `${identity.name}: ${TAMPERED}`);
+    try {
+      return unseal(key, identity.key, this.file!.version >= 2 ? keyBinding(identity) : undefined);
+    } catch {
+      throw new AppError('VAULT_CORRUPT', `${identity.name}: ${TAMPERED}`);
+    }
   }
 
   /** Decrypts one private key for a connection; the caller must zero the buffer after use. */
   decryptKey(id: string): Buffer {
-    const key = this.requireKey();
+    this.requireKey();
     const found = this.file!.identities.find((i) => i.id === id);
     if (!found) throw new AppError('IDENTITY_NOT_FOUND', 'That identity is no longer in the vault.');
-    try {
-      return unseal(key, found.key);
-    } catch {
-      throw new AppError('VAULT_CORRUPT', `The stored key of ${found.name} does not decrypt; the vault file may have been altered.`);
-    }
+    return this.openKey(found);
   }
 
-  private async save(next: VaultFile | null = this.file): Promise<void> {
-    if (!next) return;
+  private async save(next: VaultFile): Promise<void> {
     await mkdir(path.dirname(this.filePath), { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.filePath, JSON.stringify(next, null, 1));
     this.file = next;

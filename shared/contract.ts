@@ -102,6 +102,8 @@ export const channels = {
 
 export const events = {
   'lab.changed': labStatusSchema,
+  /** The audit trail was verified (on unlock, on the Audit screen, or when an append found it changed). */
+  'audit.changed': auditVerificationSchema,
   ...talosEvents,
 } as const;
 

@@ -21,7 +21,7 @@ import { createIdentities, type Identities } from './identities';
 import type { KeyringOptions } from './identities/vault-access';
 import { LabService } from './lab-service';
 import { LogStreams } from './log-streams';
-import { createMutationGate, type MutationRecorder } from './mutations';
+import { createMutationGate } from './mutations';
 import { TalosSessions } from './talos-sessions';
 
 export interface ServiceDeps {
@@ -30,7 +30,6 @@ export interface ServiceDeps {
   dataDir: string;
   emit: Emit;
   keyring?: KeyringOptions;
-  recordMutation?: MutationRecorder;
   /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
   pickFile?: () => Promise<string | null>;
   /** The desktop host's save dialog; browser mode has none (the page saves downloads itself). */
@@ -60,7 +59,9 @@ export function createServices(deps: ServiceDeps): Services {
     sessions.forget();
     deps.emit('lab.changed', status);
   });
-  const audit = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'));
+  const audit = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'), {
+    onVerified: (verification) => deps.emit('audit.changed', verification),
+  });
   const shared: HandlerDeps = {
     host: deps.host,
     version: deps.version,
@@ -68,7 +69,7 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     lab,
     audit,
-    mutate: createMutationGate(identities.store, deps.recordMutation ?? createAuditRecorder(audit, identities.store)),
+    mutate: createMutationGate(identities.store, createAuditRecorder(audit, identities.store)),
     logStreams: new LogStreams(sessions, deps.emit),
     eventStreams: new EventStreams(sessions, deps.emit),
     downloads: new FileDownloads(sessions, identities.store, deps.emit, deps.saveFile),

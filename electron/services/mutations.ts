@@ -1,51 +1,47 @@
 import { AppError } from '../../shared/errors';
 import type { IdentityStore } from './identities/identity-store';
-
-export interface MutationRecord {
-  identityId: string;
-  nodes: string[];
-  method: string;
-  args: Record<string, unknown>;
-  talosctl: string;
-  outcomes: { node: string; ok: boolean; code?: string; message?: string; actorId?: string }[];
-}
-
-export type MutationRecorder = (record: MutationRecord) => Promise<unknown> | unknown;
+import type { AuditOutcome, AuditRecorder, MutationRequest } from './audit/recorder';
 
 type Outcome = { node: string; ok: boolean; error?: { code: string; message: string }; value?: unknown };
 
-/**
- * The one choke point every mutating call and every secret reveal passes through: it runs the action and
- * records it, with per-node outcomes, before the result goes back. A call that fails as a whole is recorded too.
- */
-export function createMutationGate(identities: Pick<IdentityStore, 'meta'>, recorder: MutationRecorder) {
-  return async function mutate<T extends Outcome>(
-    request: { identityId: string; nodes: string[]; method: string; args: Record<string, unknown>; talosctl: string },
-    run: () => Promise<T[]>,
-  ): Promise<T[]> {
-    await identities.meta(request.identityId);
-    let results: T[];
-    try {
-      results = await run();
-    } catch (error) {
-      const e = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
-      await recorder({ ...request, outcomes: request.nodes.map((node) => ({ node, ok: false, code: e.code, message: e.message })) });
-      throw error;
-    }
-    await recorder({
-      ...request,
-      outcomes: results.map((r) => {
-        const actorId = (r.value as { actorId?: unknown } | undefined)?.actorId;
-        return {
-          node: r.node,
-          ok: r.ok,
-          ...(r.error ? { code: r.error.code, message: r.error.message } : {}),
-          ...(typeof actorId === 'string' && actorId ? { actorId } : {}),
-        };
-      }),
-    });
-    return results;
+function outcomeOf(r: Outcome): AuditOutcome {
+  const actorId = (r.value as { actorId?: unknown } | undefined)?.actorId;
+  return {
+    node: r.node,
+    ok: r.ok,
+    ...(r.error ? { code: r.error.code, message: r.error.message } : {}),
+    ...(typeof actorId === 'string' && actorId ? { actorId } : {}),
   };
 }
 
+/**
+ * The one choke point every mutating call and every secret reveal passes through: the intent is written to
+ * the audit trail before anything is sent to a node (no trail, no action: AUDIT_UNAVAILABLE), and the
+ * per-node outcome after. A call that fails as a whole is recorded as failed on every target.
+ */
+export function createMutationGate(identities: Pick<IdentityStore, 'meta'>, record: AuditRecorder) {
+  return async function mutate<T extends Outcome>(request: MutationRequest, run: () => Promise<T[]>): Promise<T[]> {
+    await identities.meta(request.identityId);
+    const operation = await record(request);
+    try {
+      let results: T[];
+      try {
+        results = await run();
+      } catch (error) {
+        const e = error instanceof AppError ? error : new AppError('INTERNAL', String(error));
+        await operation
+          .outcome(request.nodes.map((node) => ({ node, ok: false, code: e.code, message: e.message })))
+          .catch((recordError: unknown) => console.error('[audit] could not record an outcome:', recordError));
+        throw error;
+      }
+      // The action already happened: a failure to record its outcome leaves the intent ("started") as the record.
+      await operation
+        .outcome(results.map(outcomeOf))
+        .catch((recordError: unknown) => console.error('[audit] could not record an outcome:', recordError));
+      return results;
+    } finally {
+      operation.end();
+    }
+  };
+}
 export type MutationGate = ReturnType<typeof createMutationGate>;

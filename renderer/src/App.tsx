@@ -5,6 +5,7 @@ import { Notices } from './components/Notices';
 import { Sidebar } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { ViewTabs } from './components/ViewTabs';
+import { useAudit } from './stores/audit-store';
 import { useSession } from './stores/session-store';
 import { useUi } from './stores/ui-store';
 import { VIEWS } from './views/registry';
@@ -57,7 +58,16 @@ export function App() {
   useGlobalKeys();
   useEffect(() => {
     void useSession.getState().init();
-    return getApi().on('lab.changed', (lab) => useSession.getState().setLab(lab));
+    void useAudit
+      .getState()
+      .refresh()
+      .catch(() => undefined);
+    const offLab = getApi().on('lab.changed', (lab) => useSession.getState().setLab(lab));
+    const offAudit = getApi().on('audit.changed', (verification) => useAudit.getState().set(verification));
+    return () => {
+      offLab();
+      offAudit();
+    };
   }, []);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;

@@ -26,6 +26,8 @@ export async function startApp(options: { openPracticeCluster?: boolean; clipboa
   const page = await context.newPage();
   const nodes = page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox');
   if (options.openPracticeCluster) {
+    // Actions are refused until the audit trail can be sealed, and its key lives in the vault.
+    await mode.services.handlers['vault.setup']({ passphrase: 'e2e test passphrase' });
     await page.goto(mode.host.url);
     await page.getByRole('button', { name: 'Open practice cluster' }).click();
     await nodes.nth(2).waitFor({ timeout: 15_000 });

@@ -97,6 +97,27 @@ describe('the console in Chromium through browser mode', () => {
     );
   });
 
+  it('refuses a restart while the audit trail cannot be sealed (no vault yet), and sends nothing to the node', async () => {
+    await useIdentity('practice operator@lab');
+    await page.getByRole('tab', { name: 'Services' }).click();
+    const kubelet = lab().node('10.5.0.2').services.get('kubelet')!;
+    const eventsBefore = kubelet.events.length;
+    await page.getByRole('button', { name: 'restart kubelet on 10.5.0.2' }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: /Restart on 1 node/ })
+      .click();
+    await expect
+      .poll(() => page.getByRole('alert').last().textContent(), { timeout: 10_000 })
+      .toContain('sealed audit trail whose key is kept in the vault');
+    expect(kubelet.events.length).toBe(eventsBefore);
+    await page.getByRole('button', { name: 'Dismiss' }).last().click();
+    await page.getByRole('tab', { name: 'Identities' }).click();
+    await page.getByLabel('Passphrase').fill('a long test passphrase');
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'Status' }).textContent(), { timeout: 20_000 }).toContain('Vault: unlocked');
+  });
+
   it('restarts kubelet as operator: confirmation, Stopping then Running, per-node result, events timeline', async () => {
     await useIdentity('practice operator@lab');
     await page.getByRole('tab', { name: 'Services' }).click();
@@ -135,7 +156,7 @@ describe('the console in Chromium through browser mode', () => {
       .poll(() => row.textContent(), { timeout: 5000 })
       .toContain("talosctl --context 'practice operator@lab' -n 10.5.0.2 service kubelet restart");
     expect(await row.textContent()).toContain('/machine.MachineService/ServiceRestart');
-    expect(await page.getByRole('status', { name: 'Audit verification' }).textContent()).toContain('Chain intact: 1 entries');
+    expect(await page.getByRole('status', { name: 'Audit verification' }).textContent()).toContain('Chain intact: 2 entries');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON lines' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^nodeglass-audit-.*\.jsonl$/);
     const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
@@ -176,8 +197,6 @@ describe('the console in Chromium through browser mode', () => {
 
   it('imports the lab talosconfig through the UI; no key material reaches the renderer', async () => {
     await page.getByRole('tab', { name: 'Identities' }).click();
-    await page.getByLabel('Passphrase').fill('a long test passphrase');
-    await page.getByRole('button', { name: 'Create vault' }).click();
     await page.getByLabel('talosconfig YAML').fill(lab().talosconfig);
     await expect.poll(() => page.getByRole('button', { name: /Import 3 context/ }).isEnabled()).toBe(true);
     await page.getByLabel('talosconfig YAML').fill('');

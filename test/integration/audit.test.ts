@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,14 +35,17 @@ const auditFile = () => path.join(dir, 'audit', 'audit.jsonl');
 const lines = async () => (await readFile(auditFile(), 'utf8')).split('\n').filter(Boolean);
 
 describe('the audit trail', () => {
-  it('records a restart through the services layer with who, what, where, outcome and the talosctl command', async () => {
+  it('records a restart through the services layer: the intent before the call, the outcome after', async () => {
     await call('talos.serviceAction', { identityId: ids.operator, nodes: ['10.5.0.3'], service: 'kubelet', action: 'restart' });
-    const [entry] = (await call('audit.list', { from: null, to: null, node: null, identity: null, method: null, outcome: null })) as Record<
-      string,
-      unknown
-    >[];
-    expect(entry).toMatchObject({
-      seq: 1,
+    const [outcome, intent] = (await call('audit.list', {
+      from: null,
+      to: null,
+      node: null,
+      identity: null,
+      method: null,
+      outcome: null,
+    })) as Record<string, unknown>[];
+    const who = {
       osUser: os.userInfo().username,
       identity: {
         name: 'practice operator@lab',
@@ -52,27 +55,34 @@ describe('the audit trail', () => {
       nodes: ['10.5.0.3'],
       method: '/machine.MachineService/ServiceRestart',
       args: { id: 'kubelet' },
-      outcomes: [{ node: '10.5.0.3', ok: true }],
       talosctl: "talosctl --context 'practice operator@lab' -n 10.5.0.3 service kubelet restart",
-      prev: '0'.repeat(64),
+    };
+    expect(intent).toMatchObject({ ...who, seq: 1, kind: 'intent', outcomes: [], prev: '0'.repeat(64) });
+    expect(outcome).toMatchObject({
+      ...who,
+      seq: 2,
+      kind: 'outcome',
+      operation: intent!.operation,
+      outcomes: [{ node: '10.5.0.3', ok: true }],
     });
-    expect(Date.parse(String(entry!.time))).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(String(intent!.time))).toBeGreaterThan(Date.now() - 60_000);
     expect(await readFile(auditFile(), 'utf8')).not.toMatch(/PRIVATE KEY|audit test passphrase/);
   });
 
   it('records a permission-denied call as failed', async () => {
     await call('talos.serviceAction', { identityId: ids.reader, nodes: ['10.5.0.2'], service: 'kubelet', action: 'restart' });
     const failed = (await call('audit.list', { from: null, to: null, node: null, identity: null, method: null, outcome: 'failed' })) as {
+      kind: string;
       outcomes: { code: string }[];
       identity: { name: string };
     }[];
-    expect(failed).toHaveLength(1);
+    expect(failed.map((e) => e.kind)).toEqual(['outcome', 'intent']);
     expect(failed[0]!.identity.name).toBe('practice reader@lab');
     expect(failed[0]!.outcomes[0]!.code).toBe('PERMISSION_DENIED');
   });
 
   it('verifies intact with a valid seal', async () => {
-    expect(await call('audit.verify', {})).toMatchObject({ state: 'intact', count: 2, seal: 'valid', firstBroken: null });
+    expect(await call('audit.verify', {})).toMatchObject({ state: 'intact', count: 4, seal: 'valid', firstBroken: null });
   });
 
   it('exports a range as JSON lines and CSV with the chain proof', async () => {
@@ -85,59 +95,31 @@ describe('the audit trail', () => {
       outcome: null,
     };
     const jsonl = (await call('audit.export', { filter, format: 'jsonl' })) as { content: string; entries: number };
-    expect(jsonl.entries).toBe(2);
+    expect(jsonl.entries).toBe(4);
     const last = JSON.parse(jsonl.content.trim().split('\n').at(-1)!) as { proof: { chain: string; seal: string } };
     expect(last.proof).toMatchObject({ chain: 'intact', seal: 'valid' });
     const csv = (await call('audit.export', { filter, format: 'csv' })) as { content: string };
-    expect(csv.content.split('\n')[0]).toBe('seq,time,osUser,identity,fingerprint,roles,nodes,method,args,outcomes,talosctl,prev,hash');
+    expect(csv.content.split('\n')[0]).toBe(
+      'seq,time,kind,operation,step,osUser,identity,fingerprint,roles,nodes,method,args,outcomes,talosctl,prev,hash,mac,break',
+    );
     expect(csv.content).toContain('# proof: ');
   });
 
-  it('detects an edited, a deleted and a reordered line at the right entry, and removal from the end', async () => {
-    for (let i = 0; i < 3; i++)
-      await call('talos.serviceAction', { identityId: ids.operator, nodes: ['10.5.0.2'], service: 'kubelet', action: 'start' });
+  it('finds an edited line while the app runs, at the right entry, and continues in a new segment', async () => {
     const original = await lines();
-    expect(original).toHaveLength(5);
-    const check = async (content: string[]) => {
-      await writeFile(auditFile(), content.join('\n') + '\n');
-      return (await call('audit.verify', {})) as {
-        state: string;
-        firstBroken: { line: number; seq: number; reason: string } | null;
-        seal: string;
-      };
-    };
-    const edited = [...original];
-    edited[2] = edited[2]!.replace('"kubelet"', '"etcd"');
-    expect((await check(edited)).firstBroken).toMatchObject({
-      line: 3,
-      seq: 3,
+    await writeFile(auditFile(), original.map((l, i) => (i === 1 ? l.replace('"kubelet"', '"etcd"') : l)).join('\n') + '\n');
+    const verification = (await call('audit.verify', {})) as { state: string; firstBroken: object; breaks: unknown[] };
+    expect(verification.state).toBe('broken');
+    expect(verification.firstBroken).toMatchObject({
+      segment: 1,
+      line: 2,
+      seq: 2,
       reason: expect.stringContaining('changed after it was written'),
     });
-    const deleted = original.filter((_l, i) => i !== 1);
-    expect((await check(deleted)).firstBroken).toMatchObject({ line: 2, seq: 3, reason: expect.stringContaining('missing') });
-    const reordered = [original[0]!, original[2]!, original[1]!, original[3]!, original[4]!];
-    expect((await check(reordered)).firstBroken).toMatchObject({ line: 2, seq: 3 });
-    const shortened = original.slice(0, 4);
-    const tail = await check(shortened);
-    expect(tail.state).toBe('broken');
-    expect(tail.seal).toBe('invalid');
-    expect((await check(original)).state).toBe('intact');
-  });
-
-  it('reports and repairs a truncated last line without losing the entries before it', async () => {
-    const before = await lines();
-    await appendFile(auditFile(), '{"seq":6,"time":"2026-');
-    const fresh = createServices({ host: 'browser', version: 'test', dataDir: dir, emit: () => undefined, env: {}, home: dir });
-    try {
-      await createDispatcher(fresh.handlers)('vault.unlock', { passphrase: 'audit test passphrase' });
-      const verification = await fresh.audit.verify();
-      expect(verification.state).toBe('intact');
-      expect(verification.count).toBe(before.length);
-      expect(verification.repaired).toMatch(/half-written.*kept in audit\.jsonl\.broken-\d+.*5 entries before it are intact/);
-      expect(await lines()).toEqual(before);
-    } finally {
-      await fresh.dispose();
-    }
+    await call('talos.serviceAction', { identityId: ids.operator, nodes: ['10.5.0.2'], service: 'kubelet', action: 'start' });
+    const second = (await readFile(path.join(dir, 'audit', 'audit.2.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    expect(JSON.parse(second[0]!)).toMatchObject({ kind: 'break', break: { segment: 1, entries: original.length } });
+    expect(await call('audit.verify', {})).toMatchObject({ state: 'broken', seal: 'valid', firstBroken: { line: 2, seq: 2 } });
   });
 
   it('records an entry for every mutating channel of the contract', async () => {
@@ -160,7 +142,61 @@ describe('the audit trail', () => {
       expect(samples[channel], `add a sample request for ${channel}`).toBeDefined();
       const before = (await services.audit.entries()).length;
       await dispatch(channel, samples[channel]);
-      expect((await services.audit.entries()).length, channel).toBe(before + 1);
+      const written = (await services.audit.entries()).slice(before);
+      expect(
+        written.map((e) => e.kind),
+        channel,
+      ).toEqual(['intent', 'outcome']);
     }
+  });
+
+  describe('after a restart and unlock', () => {
+    const restart = async (damage: () => Promise<void>) => {
+      await services.dispose();
+      await damage();
+      services = createServices({ host: 'browser', version: 'test', dataDir: dir, emit: () => undefined, env: {}, home: dir });
+      dispatch = createDispatcher(services.handlers, () => undefined);
+      expect(await dispatch('vault.unlock', { passphrase: 'audit test passphrase' })).toMatchObject({ ok: true });
+      return (await call('audit.verify', {})) as { state: string; seal: string; problems: object[]; breaks: unknown[] };
+    };
+    const current = async () => {
+      const segment = (f: string) => Number(/^audit\.(\d+)\.jsonl$/.exec(f)?.[1] ?? (f === 'audit.jsonl' ? 1 : 0));
+      const files = (await readdir(path.join(dir, 'audit'))).filter((f) => segment(f) > 0);
+      return path.join(dir, 'audit', files.sort((a, b) => segment(a) - segment(b)).at(-1)!);
+    };
+
+    it('reports entries removed from the end instead of sealing over them', async () => {
+      const file = await current();
+      const kept = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+      const v = await restart(() => writeFile(file, kept.slice(0, -1).join('\n') + '\n'));
+      expect(v.state).toBe('broken');
+      expect(v.problems).toContainEqual(
+        expect.objectContaining({ line: kept.length - 1, reason: expect.stringContaining('removed from the end') }),
+      );
+    });
+
+    it('reports a deleted seal as broken, not as "not sealed"', async () => {
+      const v = await restart(() => rm(path.join(dir, 'audit', 'audit.jsonl.seal')));
+      expect(v.state).toBe('broken');
+      expect(v.problems).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('seal file is missing') }));
+    });
+
+    it('unlocks, lists and locates a corrupt line instead of failing with INTERNAL', async () => {
+      const file = await current();
+      const before = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+      const v = await restart(() => writeFile(file, [before[0], '{"broken":', ...before.slice(1)].join('\n') + '\n'));
+      expect(v.problems).toContainEqual(
+        expect.objectContaining({ file: path.basename(file), line: 2, seq: null, reason: expect.stringContaining('not valid JSON') }),
+      );
+      const listed = (await call('audit.list', {
+        from: null,
+        to: null,
+        node: null,
+        identity: null,
+        method: null,
+        outcome: null,
+      })) as unknown[];
+      expect(listed.length).toBeGreaterThanOrEqual(before.length);
+    });
   });
 });

@@ -1,18 +1,4 @@
-import type { AuditEntry, AuditFilter, AuditVerification } from '../../../shared/domain/audit';
-
-export function matchesFilter(entry: AuditEntry, f: AuditFilter): boolean {
-  if (f.from && entry.time < f.from) return false;
-  if (f.to && entry.time > f.to) return false;
-  if (f.node && !entry.nodes.includes(f.node)) return false;
-  if (f.identity && entry.identity.name !== f.identity) return false;
-  if (f.method && !entry.method.toLowerCase().includes(f.method.toLowerCase())) return false;
-  if (f.outcome) {
-    const okCount = entry.outcomes.filter((o) => o.ok).length;
-    const outcome = okCount === entry.outcomes.length ? 'ok' : okCount === 0 ? 'failed' : 'partial';
-    if (outcome !== f.outcome) return false;
-  }
-  return true;
-}
+import type { AuditEntry, AuditVerification } from '../../../shared/domain/audit';
 
 const csvCell = (value: unknown) => {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -33,12 +19,15 @@ export function exportEntries(entries: AuditEntry[], verification: AuditVerifica
     chainLength: verification.count,
     seal: verification.seal,
     howToVerify:
-      'Each entry hash = sha256(prev + "\\n" + JSON of the entry without prev and hash); each prev equals the hash of the entry before it.',
+      'Each entry hash = sha256(prev + "\\n" + JSON of the entry without prev, hash and mac); each prev equals the hash of the entry before it. The first entry of a later segment (kind "break") links to the SHA-256 of the segment it replaced.',
   };
   if (format === 'jsonl') return [...entries.map((e) => JSON.stringify(e)), JSON.stringify({ proof })].join('\n') + '\n';
   const header = [
     'seq',
     'time',
+    'kind',
+    'operation',
+    'step',
     'osUser',
     'identity',
     'fingerprint',
@@ -50,11 +39,16 @@ export function exportEntries(entries: AuditEntry[], verification: AuditVerifica
     'talosctl',
     'prev',
     'hash',
+    'mac',
+    'break',
   ];
   const rows = entries.map((e) =>
     [
       e.seq,
       e.time,
+      e.kind ?? '',
+      e.operation ?? '',
+      e.step ?? '',
       e.osUser,
       e.identity.name,
       e.identity.fingerprint,
@@ -66,6 +60,8 @@ export function exportEntries(entries: AuditEntry[], verification: AuditVerifica
       e.talosctl,
       e.prev,
       e.hash,
+      e.mac ?? '',
+      e.break ?? '',
     ]
       .map(csvCell)
       .join(','),

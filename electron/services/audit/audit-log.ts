@@ -1,195 +1,361 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, truncate } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEntry, AuditVerification } from '../../../shared/domain/audit';
+import { AppError } from '../../../shared/errors';
 import { writeFileAtomic } from '../../../certs/atomic-file';
+import { entryHash, entryMac, GENESIS } from './chain';
+import { osUser } from './os-user';
+import { makeSeal, type SealContent } from './seal';
+import { evaluateTrail, type SegmentFile, type TrailEvaluation } from './verify-trail';
 
-const GENESIS = '0'.repeat(64);
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+export { entryHash } from './chain';
 
 export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prev' | 'hash'>;
 
-interface Seal {
+/** What this process knows the current segment ends with, checked before every append. */
+interface Tail {
+  segment: number;
+  size: number;
+  lastLine: string;
   count: number;
   head: string;
-  hmac: string;
+  seq: number;
+  unsigned: number;
+  sealText: string | null;
 }
 
-/** The hash an entry must carry: over the previous hash and the entry's own fields. */
-export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const { prev, ...content } = entry;
-  return sha256(`${prev}\n${JSON.stringify(content)}`);
+export interface AuditLogOptions {
+  now?: () => Date;
+  /** Called whenever a verification result is known (after verify, unlock, or a break found on append). */
+  onVerified?: (verification: AuditVerification) => void;
+  /** Test seam: runs between the pending seal and the line write, to simulate a crash there. */
+  afterPendingSeal?: () => void;
+}
+
+function ioError(error: unknown, what: string, where: string): AppError {
+  if (error instanceof AppError) return error;
+  const e = error as NodeJS.ErrnoException;
+  return new AppError(
+    'AUDIT_UNAVAILABLE',
+    `The audit trail in ${where} cannot be ${what} (${e.code ?? 'error'}: ${e.message}). Nothing was sent to a node. Check that the folder exists, is writable by you and the disk has space, then try again.`,
+  );
 }
 
 /**
- * A tamper-evident, append-only JSON-lines log. Each entry carries the SHA-256 of the previous entry and its
- * own hash, so an edit, a deletion or a reordering breaks the chain at that entry; the head (count and last
- * hash) is sealed with an HMAC whose key comes from the vault, so removing the newest entries shows too.
+ * The tamper-evident audit trail: JSON lines, each carrying the SHA-256 of the previous entry and its own.
+ * The current segment's entry count and head hash are sealed with an HMAC under a key from the vault, so
+ * removing the newest entries or replacing the file shows too.
+ *
+ * Nothing is ever sealed over content that was not verified first: when the vault is unlocked, and before
+ * each append, the trail is checked against the existing seal. A segment that fails is never repaired or
+ * re-sealed; it stays as found, and the next write opens a new segment (`audit.N.jsonl`) whose first entry
+ * records the break (which segment, what the seal said, the first bad line) and links to the broken
+ * segment's digest. New entries need the seal key: without it `append` refuses with AUDIT_UNAVAILABLE.
  */
 export class AuditLog {
   private queue: Promise<unknown> = Promise.resolve();
-  private head = { count: 0, hash: GENESIS, seq: 0 };
-  private opened = false;
+  private tail: Tail | null = null;
   private repairedNote: string | null = null;
+  private readonly now: () => Date;
 
   constructor(
     readonly file: string,
     private readonly sealKey: () => Buffer | null,
-  ) {}
+    private readonly options: AuditLogOptions = {},
+  ) {
+    if (!file.endsWith('.jsonl')) throw new Error('the audit file name must end in .jsonl');
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private get dir(): string {
+    return path.dirname(this.file);
+  }
 
   private get sealFile(): string {
     return `${this.file}.seal`;
   }
 
-  /** Reads the tail of the chain; a half-written last line (a crash) is moved aside and cut off. */
-  private async open(): Promise<void> {
-    if (this.opened) return;
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    let text = '';
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    if (text && !text.endsWith('\n')) {
-      const keep = text.lastIndexOf('\n') + 1;
-      const aside = `${this.file}.broken-${Date.now()}`;
-      await copyFile(this.file, aside);
-      await truncate(this.file, Buffer.byteLength(text.slice(0, keep)));
-      this.repairedNote = `The last entry was half-written (a crash during a write); it was cut off and kept in ${path.basename(aside)}. The ${text.slice(0, keep).split('\n').filter(Boolean).length} entries before it are intact.`;
-      text = text.slice(0, keep);
-    }
-    const lines = text.split('\n').filter(Boolean);
-    const last = lines.at(-1);
-    if (last) {
-      const entry = JSON.parse(last) as AuditEntry;
-      this.head = { count: lines.length, hash: entry.hash, seq: entry.seq };
-    }
-    this.opened = true;
+  segmentPath(segment: number): string {
+    return segment === 1 ? this.file : this.file.replace(/\.jsonl$/, `.${segment}.jsonl`);
   }
 
-  /** Appends one entry durably (fsync) and re-seals the head. Writes are serialized. */
-  append(entry: NewAuditEntry): Promise<AuditEntry> {
-    const run = this.queue.then(async () => {
-      await this.open();
-      const base = { ...entry, seq: this.head.seq + 1, prev: this.head.hash };
-      const full: AuditEntry = { ...base, hash: entryHash(base) };
-      const handle = await open(this.file, 'a', 0o600);
-      try {
-        await handle.write(JSON.stringify(full) + '\n');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      this.head = { count: this.head.count + 1, hash: full.hash, seq: full.seq };
-      await this.writeSeal();
-      return full;
-    });
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async writeSeal(): Promise<void> {
-    const key = this.sealKey();
-    if (!key) return;
-    const seal: Seal = {
-      count: this.head.count,
-      head: this.head.hash,
-      hmac: createHmac('sha256', key).update(`${this.head.count}:${this.head.hash}`).digest('hex'),
-    };
-    await writeFileAtomic(this.sealFile, JSON.stringify(seal));
-  }
-
-  async entries(): Promise<AuditEntry[]> {
-    await this.queue;
-    await this.open();
-    const text = await readFile(this.file, 'utf8').catch(() => '');
-    const out: AuditEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      try {
-        out.push(JSON.parse(line) as AuditEntry);
-      } catch {
-        // verify() reports unreadable lines; the list shows what can be read
-      }
-    }
-    return out;
-  }
-
-  /** "intact", or the first entry where the chain breaks, plus the state of the seal. */
-  async verify(): Promise<AuditVerification> {
-    await this.queue;
-    await this.open();
-    const text = await readFile(this.file, 'utf8').catch(() => '');
-    const lines = text.split('\n').filter(Boolean);
-    let prev = GENESIS;
-    let expectedSeq = 1;
-    let firstBroken: AuditVerification['firstBroken'] = null;
-    for (let i = 0; i < lines.length && !firstBroken; i++) {
-      let entry: AuditEntry;
-      try {
-        entry = JSON.parse(lines[i]!) as AuditEntry;
-      } catch {
-        firstBroken = { line: i + 1, seq: null, reason: 'the line is not valid JSON' };
-        break;
-      }
-      const { hash, ...rest } = entry;
-      if (entryHash(rest) !== hash)
-        firstBroken = {
-          line: i + 1,
-          seq: entry.seq,
-          reason: 'the entry was changed after it was written (its hash does not match its content)',
-        };
-      else if (entry.prev !== prev)
-        firstBroken = {
-          line: i + 1,
-          seq: entry.seq,
-          reason:
-            entry.seq > expectedSeq
-              ? `entries before it are missing (expected entry ${expectedSeq})`
-              : 'it does not follow the entry before it (entries were reordered or replaced)',
-        };
-      else if (entry.seq !== expectedSeq)
-        firstBroken = { line: i + 1, seq: entry.seq, reason: `its sequence number is ${entry.seq}, expected ${expectedSeq}` };
-      prev = hash;
-      expectedSeq = entry.seq + 1;
-    }
-    const seal = await this.checkSeal(lines.length, prev);
-    if (!firstBroken && seal === 'invalid')
-      firstBroken = {
-        line: lines.length,
-        seq: expectedSeq - 1,
-        reason: 'the sealed head does not match the last entry: entries were removed from the end or the file was replaced',
-      };
-    return {
-      state: firstBroken ? 'broken' : lines.length ? 'intact' : 'empty',
-      count: lines.length,
-      head: prev,
-      firstBroken,
-      seal,
-      repaired: this.repairedNote,
-    };
-  }
-
-  private async checkSeal(count: number, head: string): Promise<AuditVerification['seal']> {
-    const key = this.sealKey();
-    let seal: Seal;
+  private async readTrail(): Promise<{ files: SegmentFile[]; sealText: string | null }> {
     try {
-      seal = JSON.parse(await readFile(this.sealFile, 'utf8')) as Seal;
-    } catch {
-      return count === 0 ? 'valid' : 'missing';
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      const base = path.basename(this.file, '.jsonl');
+      const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.(\\d+))?\\.jsonl$`);
+      const files: SegmentFile[] = [];
+      for (const name of await readdir(this.dir)) {
+        const match = pattern.exec(name);
+        if (!match) continue;
+        const segment = match[1] ? Number(match[1]) : 1;
+        if (segment < 1 || (match[1] && segment === 1)) continue;
+        files.push({ segment, file: name, text: await readFile(path.join(this.dir, name), 'utf8') });
+      }
+      const sealText = await readFile(this.sealFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return null;
+        throw error;
+      });
+      return { files, sealText };
+    } catch (error) {
+      throw ioError(error, 'read', this.dir);
     }
-    if (!key) return 'unavailable';
-    const expected = createHmac('sha256', key).update(`${seal.count}:${seal.head}`).digest();
-    const given = Buffer.from(seal.hmac ?? '', 'hex');
-    const authentic = given.length === expected.length && timingSafeEqual(given, expected);
-    return authentic && seal.count === count && seal.head === head ? 'valid' : 'invalid';
   }
 
-  /** Re-seals after the vault is unlocked (entries written while it was locked are chained but unsealed). */
-  async reseal(): Promise<void> {
-    await this.queue;
-    await this.open();
-    await this.writeSeal();
+  private async writeSeal(key: Buffer, content: SealContent): Promise<string> {
+    const text = JSON.stringify(makeSeal(key, content));
+    await writeFileAtomic(this.sealFile, text);
+    return text;
   }
+
+  /** Reads and verifies the trail, then does what the verification allows: finish, break or nothing. */
+  private async settle(key: Buffer | null): Promise<TrailEvaluation> {
+    let { files, sealText } = await this.readTrail();
+    let evaluation = evaluateTrail(files, sealText, key);
+    if (key && evaluation.action !== 'append') {
+      try {
+        await this.act(evaluation, key);
+      } catch (error) {
+        throw ioError(error, 'written', this.dir);
+      }
+      ({ files, sealText } = await this.readTrail());
+      evaluation = evaluateTrail(files, sealText, key);
+    }
+    const { current } = evaluation;
+    // Only a trail verified with the key may be appended to (and so sealed) without reading it again.
+    this.tail =
+      evaluation.action === 'append'
+        ? {
+            segment: current.segment,
+            size: Buffer.byteLength(files.find((f) => f.segment === current.segment)?.text ?? ''),
+            lastLine: lastLineOf(files.find((f) => f.segment === current.segment)?.text ?? ''),
+            count: current.lines,
+            head: current.head,
+            seq: current.lastSeq,
+            unsigned: evaluation.unsigned,
+            sealText,
+          }
+        : null;
+    evaluation.verification.repaired = this.repairedNote;
+    this.options.onVerified?.(evaluation.verification);
+    return evaluation;
+  }
+
+  private async act(evaluation: TrailEvaluation, key: Buffer): Promise<void> {
+    const { current } = evaluation;
+    const unsigned = evaluation.unsigned;
+    if (evaluation.action === 'finalize') {
+      await this.writeSeal(key, { segment: current.segment, count: current.lines, head: current.head, unsigned, pending: null });
+    } else if (evaluation.action === 'cut-partial') {
+      const file = this.segmentPath(current.segment);
+      const aside = `${file}.cut-${this.now().getTime()}`;
+      await copyFile(file, aside);
+      await truncate(file, current.completeBytes);
+      await this.writeSeal(key, { segment: current.segment, count: current.lines, head: current.head, unsigned, pending: null });
+      this.repairedNote = `An entry was being written when Nodeglass stopped (the seal expected it); its partial line was moved to ${path.basename(aside)}. The ${current.lines} entries before it are intact.`;
+    } else if (evaluation.action === 'break') {
+      await this.openSegment(evaluation, key);
+    }
+  }
+
+  /** Freezes the failed segment as evidence and starts the next one with the record of the break. */
+  private async openSegment(evaluation: TrailEvaluation, key: Buffer): Promise<void> {
+    const { current, nextSegment, verification } = evaluation;
+    const base = {
+      time: this.now().toISOString(),
+      kind: 'break' as const,
+      osUser: osUser(),
+      identity: { name: 'Nodeglass', fingerprint: '', roles: [] },
+      nodes: [],
+      method: 'nodeglass/AuditTrailBreak',
+      args: {},
+      outcomes: [],
+      talosctl: '',
+      break: {
+        segment: current.segment,
+        file: current.file,
+        entries: current.entries.length,
+        lastSeq: current.lastSeq,
+        head: current.head,
+        sealed: evaluation.sealed,
+        digest: current.digest,
+        firstProblem: verification.problems.find((p) => p.segment === current.segment) ?? null,
+      },
+      seq: evaluation.nextSeq,
+      prev: current.digest,
+    };
+    const hash = entryHash(base);
+    const entry: AuditEntry = { ...base, hash, mac: entryMac(key, hash) };
+    const line = JSON.stringify(entry) + '\n';
+    await this.writeSeal(key, { segment: nextSegment, count: 0, head: GENESIS, unsigned: 0, pending: { count: 1, head: entry.hash } });
+    const handle = await open(this.segmentPath(nextSegment), 'wx', 0o600);
+    try {
+      await handle.write(line);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await this.writeSeal(key, { segment: nextSegment, count: 1, head: entry.hash, unsigned: 0, pending: null });
+  }
+
+  /** Whether the current segment and the seal are still exactly what this process last wrote or read. */
+  private async tailUnchanged(key: Buffer | null): Promise<boolean> {
+    const tail = this.tail;
+    if (!tail) return false;
+    try {
+      const file = this.segmentPath(tail.segment);
+      const info = await stat(file).catch(() => null);
+      if (!info && tail.size === 0) return !key || (await readFile(this.sealFile, 'utf8').catch(() => null)) === tail.sealText;
+      if (!info || info.size !== tail.size) return false;
+      if (
+        await stat(this.segmentPath(tail.segment + 1)).then(
+          () => true,
+          () => false,
+        )
+      )
+        return false;
+      const handle = await open(file, 'r');
+      try {
+        const length = Buffer.byteLength(tail.lastLine);
+        const buffer = Buffer.alloc(length);
+        await handle.read(buffer, 0, length, tail.size - length);
+        if (buffer.toString('utf8') !== tail.lastLine) return false;
+      } finally {
+        await handle.close();
+      }
+      return !key || (await readFile(this.sealFile, 'utf8').catch(() => null)) === tail.sealText;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Appends one entry durably (fsync), signed and sealed: a pending seal first, then the line, then the
+   * final seal. Refused with AUDIT_UNAVAILABLE when there is no seal key or the trail cannot be written.
+   */
+  append(entry: NewAuditEntry): Promise<AuditEntry> {
+    const key = this.sealKey();
+    return this.appendWith(key, entry).finally(() => key?.fill(0));
+  }
+
+  /**
+   * Writes an operation's intent and returns a handle for its outcomes. The handle keeps its own copy of
+   * the seal key, so the outcome of an action already sent to a node is recorded even if the vault is
+   * locked meanwhile; `end()` zeroes it.
+   */
+  async begin(intent: NewAuditEntry): Promise<AuditOperation> {
+    const key = this.sealKey();
+    let entry: AuditEntry;
+    try {
+      entry = await this.appendWith(key, intent);
+    } catch (error) {
+      key?.fill(0);
+      throw error;
+    }
+    let ended = false;
+    return {
+      intent: entry,
+      record: (outcome) =>
+        ended ? Promise.reject(new Error('the audit record of this operation was already closed')) : this.appendWith(key, outcome),
+      end: () => {
+        ended = true;
+        key?.fill(0);
+      },
+    };
+  }
+
+  private appendWith(key: Buffer | null, entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.serial(async () => {
+      if (!key)
+        throw new AppError(
+          'AUDIT_UNAVAILABLE',
+          'Every action is recorded in a sealed audit trail whose key is kept in the vault, and the vault is locked or not set up. Unlock the vault (or create one under Identities), then try again. Nothing was sent to a node.',
+        );
+      if (!(await this.tailUnchanged(key))) await this.settle(key);
+      const tail = this.tail;
+      if (!tail)
+        throw new AppError(
+          'AUDIT_UNAVAILABLE',
+          'The audit trail could not be verified, so nothing can be added to it. See the Audit screen for where it broke. Nothing was sent to a node.',
+        );
+      return this.write(tail, entry, key);
+    });
+  }
+
+  private async write(tail: Tail, entry: NewAuditEntry, key: Buffer): Promise<AuditEntry> {
+    const base = { ...entry, seq: tail.seq + 1, prev: tail.head };
+    const hash = entryHash(base);
+    const full: AuditEntry = { ...base, hash, mac: entryMac(key, hash) };
+    const line = JSON.stringify(full) + '\n';
+    const seal = (count: number, head: string, pending: SealContent['pending']) =>
+      this.writeSeal(key, { segment: tail.segment, count, head, unsigned: tail.unsigned, pending });
+    try {
+      await seal(tail.count, tail.head, { count: tail.count + 1, head: hash });
+      this.options.afterPendingSeal?.();
+      const handle = await open(this.segmentPath(tail.segment), 'a', 0o600);
+      try {
+        await handle.write(line);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      const sealText = await seal(tail.count + 1, hash, null);
+      this.tail = {
+        ...tail,
+        size: tail.size + Buffer.byteLength(line),
+        lastLine: line,
+        count: tail.count + 1,
+        head: hash,
+        seq: full.seq,
+        sealText,
+      };
+      return full;
+    } catch (error) {
+      this.tail = null;
+      throw ioError(error, 'written', this.dir);
+    }
+  }
+
+  /** Every readable entry, oldest first; unreadable lines are left out here and listed by verify(). */
+  entries(): Promise<AuditEntry[]> {
+    return this.serial(async () => {
+      const { files, sealText } = await this.readTrail();
+      return evaluateTrail(files, sealText, null).entries;
+    });
+  }
+
+  /** Verifies the whole trail against the seal; a break found with the vault unlocked is recorded at once. */
+  verify(): Promise<AuditVerification> {
+    return this.serial(async () => {
+      const key = this.sealKey();
+      try {
+        return (await this.settle(key)).verification;
+      } finally {
+        key?.fill(0);
+      }
+    });
+  }
+
+  /** The vault was unlocked: check the trail against the existing seal before anything is sealed. */
+  unlocked(): Promise<AuditVerification> {
+    return this.verify();
+  }
+}
+
+export interface AuditOperation {
+  intent: AuditEntry;
+  record(outcome: NewAuditEntry): Promise<AuditEntry>;
+  end(): void;
+}
+
+function lastLineOf(text: string): string {
+  if (!text.endsWith('\n')) return '';
+  const start = text.lastIndexOf('\n', text.length - 2) + 1;
+  return text.slice(start);
 }

@@ -1,12 +1,12 @@
-import os from 'node:os';
+import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../../../shared/domain/audit';
 import type { IdentityStore } from '../identities/identity-store';
-import type { MutationRecord } from '../mutations';
-import type { AuditLog } from './audit-log';
+import type { AuditLog, NewAuditEntry } from './audit-log';
+import { osUser } from './os-user';
 
 const SECRET_KEY = /key|secret|token|password|passphrase|crt|cert|ca$/i;
 
-/** Request arguments as recorded: secrets dropped, config bodies replaced by their size and hash. */
+/** Request arguments as recorded: secrets dropped, config bodies replaced by their size. */
 export function sanitizeArgs(args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(args)) {
@@ -17,27 +17,59 @@ export function sanitizeArgs(args: Record<string, unknown>): Record<string, unkn
   return out;
 }
 
-function osUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return 'unknown';
-  }
+/** What an operation is about to do: who (the identity), where, which API method, with what, as talosctl. */
+export interface MutationRequest {
+  identityId: string;
+  nodes: string[];
+  method: string;
+  args: Record<string, unknown>;
+  talosctl: string;
 }
 
-/** Turns a mutation's record into an audit entry with who, what, where and how it went. */
-export function createAuditRecorder(log: AuditLog, identities: Pick<IdentityStore, 'meta'>, now: () => Date = () => new Date()) {
-  return async (record: MutationRecord): Promise<AuditEntry> => {
-    const meta = await identities.meta(record.identityId);
-    return log.append({
-      time: now().toISOString(),
+export type AuditOutcome = AuditEntry['outcomes'][number];
+
+/** One operation in the trail: its intent is written; outcomes (per step, then final) follow. */
+export interface RecordedOperation {
+  id: string;
+  intent: AuditEntry;
+  /** Records how a step (one node of a rolling operation, say) or, without `step`, the whole operation went. */
+  outcome(outcomes: AuditOutcome[], step?: string): Promise<AuditEntry>;
+  end(): void;
+}
+
+export type AuditRecorder = (request: MutationRequest) => Promise<RecordedOperation>;
+
+/** Writes an operation's intent entry (who, what, targets, talosctl) and hands back a way to record its outcomes. */
+export function createAuditRecorder(
+  log: AuditLog,
+  identities: Pick<IdentityStore, 'meta'>,
+  now: () => Date = () => new Date(),
+): AuditRecorder {
+  return async (request) => {
+    const meta = await identities.meta(request.identityId);
+    const id = randomUUID();
+    const common = {
+      operation: id,
       osUser: osUser(),
       identity: { name: meta.name, fingerprint: meta.fingerprint, roles: meta.roles },
-      nodes: record.nodes,
-      method: record.method,
-      args: sanitizeArgs(record.args),
-      outcomes: record.outcomes,
-      talosctl: record.talosctl,
+      nodes: request.nodes,
+      method: request.method,
+      args: sanitizeArgs(request.args),
+      talosctl: request.talosctl,
+    };
+    const entry = (kind: 'intent' | 'outcome', outcomes: AuditOutcome[], step?: string): NewAuditEntry => ({
+      time: now().toISOString(),
+      kind,
+      ...(step ? { step } : {}),
+      ...common,
+      outcomes,
     });
+    const handle = await log.begin(entry('intent', []));
+    return {
+      id,
+      intent: handle.intent,
+      outcome: (outcomes, step) => handle.record(entry('outcome', outcomes, step)),
+      end: () => handle.end(),
+    };
   };
 }

@@ -1,13 +1,14 @@
 import type { HandlersFor } from '../../../shared/handlers';
-import { exportEntries, matchesFilter } from '../audit/audit-export';
+import { filterEntries } from '../../../shared/audit-operations';
+import { exportEntries } from '../audit/audit-export';
 import type { HandlerDeps } from './deps';
 
 export function auditHandlers({ audit }: HandlerDeps): HandlersFor<'audit'> {
   return {
-    'audit.list': async (filter) => (await audit.entries()).filter((e) => matchesFilter(e, filter)).reverse(),
+    'audit.list': async (filter) => filterEntries(await audit.entries(), filter).reverse(),
     'audit.verify': () => audit.verify(),
     'audit.export': async ({ filter, format }) => {
-      const entries = (await audit.entries()).filter((e) => matchesFilter(e, filter));
+      const entries = filterEntries(await audit.entries(), filter);
       const stamp = new Date().toISOString();
       return {
         filename: `nodeglass-audit-${stamp.replace(/[:.]/g, '-')}.${format}`,

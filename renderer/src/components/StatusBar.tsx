@@ -1,3 +1,4 @@
+import { useAudit } from '../stores/audit-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 import { plural } from '../lib/format';
@@ -12,6 +13,8 @@ export function StatusBar() {
   const identities = useSession((s) => s.identities);
   const identity = useActiveIdentity();
   const theme = useUi((s) => s.theme);
+  const setView = useUi((s) => s.setView);
+  const audit = useAudit((s) => s.verification);
   const expiring = identities.filter((i) => i.expiry !== 'ok');
 
   return (
@@ -20,6 +23,16 @@ export function StatusBar() {
         {host === 'browser' ? 'Browser mode' : host === 'desktop' ? 'Desktop' : '…'}
       </span>
       {vault && <span>Vault: {vault.state}</span>}
+      {audit?.state === 'broken' && (
+        <button
+          className="badge audit-broken"
+          title={audit.firstBroken ? `${audit.firstBroken.file} line ${audit.firstBroken.line}: ${audit.firstBroken.reason}` : undefined}
+          onClick={() => setView('audit')}
+        >
+          Audit trail broken
+          {audit.firstBroken ? ` at ${audit.firstBroken.file} line ${audit.firstBroken.line}` : ''}
+        </button>
+      )}
       <span>{lab?.running ? `Practice cluster: ${lab.endpoint}` : 'Practice cluster: stopped'}</span>
       {identity && (
         <span>
