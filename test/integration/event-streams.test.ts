@@ -29,6 +29,8 @@ beforeAll(async () => {
       if (name === 'stream.state') states.push((payload as { state: string }).state);
     },
   });
+  // A reboot is written to the audit trail first, and the trail's seal key lives in the vault.
+  await createDispatcher(services.handlers)('vault.setup', { passphrase: 'events test passphrase' });
   await createDispatcher(services.handlers)('lab.start', { nodes: 2 });
 });
 afterAll(async () => {
