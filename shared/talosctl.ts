@@ -58,4 +58,16 @@ export const talosctl = {
   configNew: (t: CommandTarget, path: string, roles: string[], ttlSeconds: number) =>
     `${base(t)} config new ${quote(path)} --roles ${quote(roles.join(','))} --crt-ttl ${goDuration(ttlSeconds)}`,
   timeCheck: (t: CommandTarget, server: string) => `${base(t)} time --check ${quote(server)}`,
+  securityState: (t: CommandTarget) => `${base(t)} get securitystate`,
+  extensions: (t: CommandTarget) => `${base(t)} get extensions`,
+  kernelParams: (t: CommandTarget) => `${base(t)} get kernelparamstatus`,
+  kernelCmdline: (t: CommandTarget) => `${base(t)} get cmdline`,
+  sbom: (t: CommandTarget) => `${base(t)} get sbom`,
+  /** talosctl shows connected sockets unless told -a (all) or -l (listening); -k adds pod namespaces. */
+  netstat: (t: CommandTarget, o: { filter?: 'all' | 'listening' | 'connected'; pods?: boolean; programs?: boolean } = {}) =>
+    `${base(t)} netstat${o.filter === 'all' ? ' -a' : o.filter === 'listening' ? ' -l' : ''}${o.programs === false ? '' : ' -p'}${o.pods ? ' -k' : ''}`,
+  imageList: (t: CommandTarget, store: 'cri' | 'system' | 'inmem' = 'cri') =>
+    `${base(t)} image list${store === 'cri' ? '' : ` --namespace ${store}`}`,
+  imagePull: (t: CommandTarget, ref: string, store: 'cri' | 'system' | 'inmem' = 'cri') =>
+    `${base(t)} image pull${store === 'cri' ? '' : ` --namespace ${store}`} ${quote(ref)}`,
 };

@@ -21,6 +21,9 @@ import type { ServiceAction, TalosEvent, TalosService, TalosVersion } from '../.
 import { TalosConnection, type CallOptions, type ConnectionMaterial } from './connection';
 import { generateClientConfiguration, type ClientConfigurationRequest, type MintedClientConfiguration } from './calls/client-configuration';
 import { evidenceCalls, type EvidenceCalls } from './calls/health-evidence';
+import { ComplianceCalls } from './calls/compliance';
+import { ImageCalls } from './calls/images';
+import { NetworkCalls } from './calls/network';
 import { decodeEvent } from './decode-event';
 import { LineAssembler } from './line-assembler';
 
@@ -89,6 +92,11 @@ export function machineConfigBody(item: ResourceItem): string {
 
 /** Nodeglass's typed view of the Talos API; every call targets one node through the `node` key. */
 export class TalosClient {
+  /** Day-two and evidence calls, grouped by area (files under calls/). */
+  readonly compliance = new ComplianceCalls(this);
+  readonly images = new ImageCalls(this);
+  readonly network = new NetworkCalls(this);
+
   constructor(readonly connection: TalosConnection) {}
 
   static open(material: ConnectionMaterial): TalosClient {

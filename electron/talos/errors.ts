@@ -62,6 +62,9 @@ export function mapTalosError(error: unknown, ctx: ErrorContext): AppError {
   }
   switch (code) {
     case grpc.status.PERMISSION_DENIED: {
+      // COSI's access policy answers an unknown type or namespace with PermissionDenied; no role helps there.
+      if (/(resource type|namespace) .* is not supported/.test(text))
+        return new AppError('UNIMPLEMENTED', `${ctx.node} does not support that: ${text}. The node may run an older Talos.`);
       const needed = allowedRoles(ctx.method);
       const hint = needed.length
         ? ` ${ctx.method} needs ${needed.join(' or ')}; this identity has ${ctx.roles.join(', ') || 'no roles'}.`
@@ -80,6 +83,8 @@ export function mapTalosError(error: unknown, ctx: ErrorContext): AppError {
       return new AppError('CANCELLED', `${ctx.method} ${on} was cancelled.`);
     case grpc.status.INVALID_ARGUMENT:
       return new AppError('INVALID_ARGUMENT', `${ctx.node} refused the request: ${text}`);
+    case grpc.status.ALREADY_EXISTS:
+      return new AppError('ALREADY_EXISTS', `${ctx.node} refused: ${text}`);
     case grpc.status.FAILED_PRECONDITION:
       return new AppError('FAILED_PRECONDITION', `${ctx.node} cannot do that now: ${text}`);
     default:

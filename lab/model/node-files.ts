@@ -1,3 +1,5 @@
+import { kernelCmdline } from './compliance-resources';
+import { profileOf } from './node-profile';
 import type { LabNode } from './node';
 
 /** The newest lines of a log, generated up to now. */
@@ -55,5 +57,5 @@ export function populateFiles(node: LabNode): void {
   f.file('/proc/sys/kernel/random/boot_id', () => `${node.bootId}\n`, 0o444, boot);
   f.file('/proc/loadavg', () => '0.42 0.35 0.30 2/512 4242\n', 0o444, boot);
   f.file('/proc/uptime', () => `${((node.now() - node.bootTime) / 1000).toFixed(2)} 1000.00\n`, 0o444, boot);
-  f.file('/proc/cmdline', () => 'talos.platform=metal console=ttyS0 reboot=k panic=1 talos.shutdown=halt\n', 0o444, boot);
+  f.file('/proc/cmdline', () => `${kernelCmdline(profileOf(node))}\n`, 0o444, boot);
 }

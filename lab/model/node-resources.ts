@@ -1,6 +1,7 @@
 import { MachineConfigSpec } from '../../proto/gen/resource/config/config';
 import type { LabNode, ServiceState } from './node';
 import { putVolumes, refreshMachineStatus } from './health-resources';
+import { refreshCompliance, refreshKernelParams } from './compliance-resources';
 import { NAMESPACES, RESOURCE_DEFINITIONS } from './resource-definitions';
 
 const T = {
@@ -34,6 +35,7 @@ export function putMachineConfig(node: LabNode, id: 'v1alpha1' | 'persistent', c
     annotations: { 'talos.dev/yaml-spec': '1' },
     protoSpec: MachineConfigSpec.encode({ yamlMarshalled: Buffer.from(config) }).finish(),
   });
+  if (id === 'v1alpha1') refreshKernelParams(node);
 }
 
 /** Everything `talosctl get` can show for this node. */
@@ -148,24 +150,10 @@ export function populateResources(node: LabNode): void {
   r.put('network', T.timeServer, 'timeservers', y({ timeServers: ['time.cloudflare.com'], useNTS: false }), {
     owner: 'network.TimeServerMergeController',
   });
-  r.put(
-    'runtime',
-    T.security,
-    'securitystate',
-    y({
-      secureBoot: false,
-      ukiSigningKeyFingerprint: '',
-      pcrSigningKeyFingerprint: '',
-      selinuxState: 'permissive',
-      fipsState: 'disabled',
-      bootedWithUKI: false,
-      moduleSignatureEnforced: false,
-    }),
-    { owner: 'runtime.SecurityStateController' },
-  );
   r.put('runtime', T.version, 'version', y({ version: node.talosVersion, name: 'Talos' }), { owner: 'runtime.VersionController' });
   putVolumes(node);
   for (const service of node.services.values()) updateServiceResource(node, service);
+  refreshCompliance(node);
 }
 
 /** Cluster membership is the same on every node: the lab writes each node's Member into all of them. */

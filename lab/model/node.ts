@@ -172,10 +172,26 @@ export class LabNode {
         pods.push({ pod: `kube-system/${c}-${this.id.hostname}`, name: c, image: `registry.k8s.io/${c}:v1.36.3` });
       }
     }
-    return pods.map((p) => {
+    const out = pods.map((p) => {
       const containerId = this.rng.hex(64);
       return { ...p, podId: this.rng.hex(64), containerId, logId: `${p.pod}:${p.name}:${containerId.slice(0, 12)}` };
     });
+    // The two CoreDNS replicas land on the first two nodes; they are the pods with a network namespace of
+    // their own (the others use the host network). A separate generator keeps the other ids unchanged.
+    if (this.id.index < 2) {
+      const rng = new Rng(parseInt(this.machineId.slice(0, 8), 16) ^ 0x5bd1e995);
+      const containerId = rng.hex(64);
+      const pod = `kube-system/coredns-${rng.hex(10)}-${rng.hex(5)}`;
+      out.push({
+        pod,
+        name: 'coredns',
+        image: 'registry.k8s.io/coredns/coredns:v1.14.6',
+        podId: rng.hex(64),
+        containerId,
+        logId: `${pod}:coredns:${containerId.slice(0, 12)}`,
+      });
+    }
+    return out;
   }
 
   /** Boots the node: history as Talos leaves it, with the boot having happened `uptimeMs` ago. */

@@ -1,3 +1,5 @@
+import { DAY_TWO_DEFS } from './resource-definitions-day-two';
+
 /** Resource definitions the lab serves, with aliases generated the way the COSI runtime does. */
 export interface ResourceDefinitionSpec {
   type: string;
@@ -9,7 +11,7 @@ export interface ResourceDefinitionSpec {
   sensitivity?: 'sensitive';
 }
 
-interface Def {
+export interface Def {
   type: string;
   ns: string;
   extraAliases?: string[];
@@ -226,7 +228,7 @@ export function makeDefinition(def: Def): ResourceDefinitionSpec {
   };
 }
 
-export const RESOURCE_DEFINITIONS: ResourceDefinitionSpec[] = DEFS.map(makeDefinition);
+export const RESOURCE_DEFINITIONS: ResourceDefinitionSpec[] = [...DEFS, ...DAY_TWO_DEFS].map(makeDefinition);
 
 export const NAMESPACES: Record<string, string> = {
   cluster: 'Cluster configuration and discovery resources.',

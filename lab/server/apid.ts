@@ -5,6 +5,7 @@ import { MachineServiceService } from '../../proto/gen/machine/machine';
 import { TimeServiceService } from '../../proto/gen/time/time';
 import type { Router } from './call-context';
 import { cosiService } from './cosi-service';
+import { addDayTwoServices } from './day-two-services';
 import type { ApidHooks } from './handler-kit';
 import { machineService } from './machine-service';
 import { timeService } from './time-service';
@@ -45,6 +46,7 @@ export async function startApid(options: ApidOptions): Promise<{ server: grpc.Se
   server.addService(MachineServiceService, machineService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   server.addService(StateService, cosiService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   server.addService(TimeServiceService, timeService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
+  addDayTwoServices(server, options.router, options.hooks);
   const credentials = grpc.ServerCredentials.createSsl(
     Buffer.from(options.caPem),
     [{ private_key: Buffer.from(options.serverKeyPem), cert_chain: Buffer.from(options.serverCertPem) }],

@@ -12,6 +12,7 @@ import { chunked, serverStream, unary, waitForAbort, type ApidHooks } from './ha
 import { generateClientConfiguration } from './client-configuration';
 import { etcdAlarmList, etcdMemberList, etcdStatus } from './etcd-handlers';
 import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
+import { dayTwoHandlers } from './day-two-handlers';
 
 const ts = toTimestamp;
 
@@ -39,6 +40,7 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
   const data = (bytes: Buffer) => ({ metadata: undefined, bytes });
 
   return {
+    ...dayTwoHandlers(router, hooks),
     version: u('Version', (node) => ({
       messages: [
         {

@@ -13,6 +13,8 @@ import {
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type ClientWritableStream,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -1062,6 +1064,51 @@ export interface MetaWriteRequest {
 
 export interface MetaDeleteRequest {
   key: number;
+}
+
+/** Day-two etcd and bootstrap replies: one element per node, as every unary reply. */
+export interface BootstrapResponse {
+  messages: Bootstrap[];
+}
+
+export interface Bootstrap {
+  metadata: Metadata1 | undefined;
+}
+
+export interface EtcdLeaveClusterResponse {
+  messages: EtcdLeaveCluster[];
+}
+
+export interface EtcdLeaveCluster {
+  metadata: Metadata1 | undefined;
+}
+
+export interface EtcdRemoveMemberByIDResponse {
+  messages: EtcdRemoveMemberByID[];
+}
+
+export interface EtcdRemoveMemberByID {
+  metadata: Metadata1 | undefined;
+}
+
+export interface EtcdForfeitLeadershipRequest {
+}
+
+export interface EtcdRecoverResponse {
+  messages: EtcdRecover[];
+}
+
+export interface EtcdRecover {
+  metadata: Metadata1 | undefined;
+}
+
+export interface EtcdAlarmDisarmResponse {
+  messages: EtcdAlarmDisarm[];
+}
+
+export interface EtcdAlarmDisarm {
+  metadata: Metadata1 | undefined;
+  memberAlarms: EtcdMemberAlarm[];
 }
 
 function createBaseVersionResponse(): VersionResponse {
@@ -13569,6 +13616,621 @@ export const MetaDeleteRequest: MessageFns<MetaDeleteRequest> = {
   },
 };
 
+function createBaseBootstrapResponse(): BootstrapResponse {
+  return { messages: [] };
+}
+
+export const BootstrapResponse: MessageFns<BootstrapResponse> = {
+  encode(message: BootstrapResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      Bootstrap.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BootstrapResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBootstrapResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(Bootstrap.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<BootstrapResponse>): BootstrapResponse {
+    return BootstrapResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BootstrapResponse>): BootstrapResponse {
+    const message = createBaseBootstrapResponse();
+    message.messages = object.messages?.map((e) => Bootstrap.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBootstrap(): Bootstrap {
+  return { metadata: undefined };
+}
+
+export const Bootstrap: MessageFns<Bootstrap> = {
+  encode(message: Bootstrap, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      Metadata1.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Bootstrap {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBootstrap();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = Metadata1.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Bootstrap>): Bootstrap {
+    return Bootstrap.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Bootstrap>): Bootstrap {
+    const message = createBaseBootstrap();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? Metadata1.fromPartial(object.metadata)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEtcdLeaveClusterResponse(): EtcdLeaveClusterResponse {
+  return { messages: [] };
+}
+
+export const EtcdLeaveClusterResponse: MessageFns<EtcdLeaveClusterResponse> = {
+  encode(message: EtcdLeaveClusterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      EtcdLeaveCluster.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdLeaveClusterResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdLeaveClusterResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(EtcdLeaveCluster.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdLeaveClusterResponse>): EtcdLeaveClusterResponse {
+    return EtcdLeaveClusterResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EtcdLeaveClusterResponse>): EtcdLeaveClusterResponse {
+    const message = createBaseEtcdLeaveClusterResponse();
+    message.messages = object.messages?.map((e) => EtcdLeaveCluster.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEtcdLeaveCluster(): EtcdLeaveCluster {
+  return { metadata: undefined };
+}
+
+export const EtcdLeaveCluster: MessageFns<EtcdLeaveCluster> = {
+  encode(message: EtcdLeaveCluster, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      Metadata1.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdLeaveCluster {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdLeaveCluster();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = Metadata1.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdLeaveCluster>): EtcdLeaveCluster {
+    return EtcdLeaveCluster.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EtcdLeaveCluster>): EtcdLeaveCluster {
+    const message = createBaseEtcdLeaveCluster();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? Metadata1.fromPartial(object.metadata)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEtcdRemoveMemberByIDResponse(): EtcdRemoveMemberByIDResponse {
+  return { messages: [] };
+}
+
+export const EtcdRemoveMemberByIDResponse: MessageFns<EtcdRemoveMemberByIDResponse> = {
+  encode(message: EtcdRemoveMemberByIDResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      EtcdRemoveMemberByID.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdRemoveMemberByIDResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdRemoveMemberByIDResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(EtcdRemoveMemberByID.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdRemoveMemberByIDResponse>): EtcdRemoveMemberByIDResponse {
+    return EtcdRemoveMemberByIDResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EtcdRemoveMemberByIDResponse>): EtcdRemoveMemberByIDResponse {
+    const message = createBaseEtcdRemoveMemberByIDResponse();
+    message.messages = object.messages?.map((e) => EtcdRemoveMemberByID.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEtcdRemoveMemberByID(): EtcdRemoveMemberByID {
+  return { metadata: undefined };
+}
+
+export const EtcdRemoveMemberByID: MessageFns<EtcdRemoveMemberByID> = {
+  encode(message: EtcdRemoveMemberByID, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      Metadata1.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdRemoveMemberByID {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdRemoveMemberByID();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = Metadata1.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdRemoveMemberByID>): EtcdRemoveMemberByID {
+    return EtcdRemoveMemberByID.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EtcdRemoveMemberByID>): EtcdRemoveMemberByID {
+    const message = createBaseEtcdRemoveMemberByID();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? Metadata1.fromPartial(object.metadata)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEtcdForfeitLeadershipRequest(): EtcdForfeitLeadershipRequest {
+  return {};
+}
+
+export const EtcdForfeitLeadershipRequest: MessageFns<EtcdForfeitLeadershipRequest> = {
+  encode(_: EtcdForfeitLeadershipRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdForfeitLeadershipRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdForfeitLeadershipRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdForfeitLeadershipRequest>): EtcdForfeitLeadershipRequest {
+    return EtcdForfeitLeadershipRequest.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<EtcdForfeitLeadershipRequest>): EtcdForfeitLeadershipRequest {
+    const message = createBaseEtcdForfeitLeadershipRequest();
+    return message;
+  },
+};
+
+function createBaseEtcdRecoverResponse(): EtcdRecoverResponse {
+  return { messages: [] };
+}
+
+export const EtcdRecoverResponse: MessageFns<EtcdRecoverResponse> = {
+  encode(message: EtcdRecoverResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      EtcdRecover.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdRecoverResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdRecoverResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(EtcdRecover.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdRecoverResponse>): EtcdRecoverResponse {
+    return EtcdRecoverResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EtcdRecoverResponse>): EtcdRecoverResponse {
+    const message = createBaseEtcdRecoverResponse();
+    message.messages = object.messages?.map((e) => EtcdRecover.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEtcdRecover(): EtcdRecover {
+  return { metadata: undefined };
+}
+
+export const EtcdRecover: MessageFns<EtcdRecover> = {
+  encode(message: EtcdRecover, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      Metadata1.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdRecover {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdRecover();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = Metadata1.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdRecover>): EtcdRecover {
+    return EtcdRecover.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EtcdRecover>): EtcdRecover {
+    const message = createBaseEtcdRecover();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? Metadata1.fromPartial(object.metadata)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEtcdAlarmDisarmResponse(): EtcdAlarmDisarmResponse {
+  return { messages: [] };
+}
+
+export const EtcdAlarmDisarmResponse: MessageFns<EtcdAlarmDisarmResponse> = {
+  encode(message: EtcdAlarmDisarmResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      EtcdAlarmDisarm.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdAlarmDisarmResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdAlarmDisarmResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(EtcdAlarmDisarm.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdAlarmDisarmResponse>): EtcdAlarmDisarmResponse {
+    return EtcdAlarmDisarmResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EtcdAlarmDisarmResponse>): EtcdAlarmDisarmResponse {
+    const message = createBaseEtcdAlarmDisarmResponse();
+    message.messages = object.messages?.map((e) => EtcdAlarmDisarm.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEtcdAlarmDisarm(): EtcdAlarmDisarm {
+  return { metadata: undefined, memberAlarms: [] };
+}
+
+export const EtcdAlarmDisarm: MessageFns<EtcdAlarmDisarm> = {
+  encode(message: EtcdAlarmDisarm, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metadata !== undefined) {
+      Metadata1.encode(message.metadata, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.memberAlarms) {
+      EtcdMemberAlarm.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EtcdAlarmDisarm {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEtcdAlarmDisarm();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metadata = Metadata1.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.memberAlarms.push(EtcdMemberAlarm.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<EtcdAlarmDisarm>): EtcdAlarmDisarm {
+    return EtcdAlarmDisarm.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<EtcdAlarmDisarm>): EtcdAlarmDisarm {
+    const message = createBaseEtcdAlarmDisarm();
+    message.metadata = (object.metadata !== undefined && object.metadata !== null)
+      ? Metadata1.fromPartial(object.metadata)
+      : undefined;
+    message.memberAlarms = object.memberAlarms?.map((e) => EtcdMemberAlarm.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 export type MachineServiceService = typeof MachineServiceService;
 export const MachineServiceService = {
   applyConfiguration: {
@@ -13581,6 +14243,15 @@ export const MachineServiceService = {
     responseSerialize: (value: ApplyConfigurationResponse): Buffer =>
       Buffer.from(ApplyConfigurationResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ApplyConfigurationResponse => ApplyConfigurationResponse.decode(value),
+  },
+  bootstrap: {
+    path: "/machine.MachineService/Bootstrap" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BootstrapRequest): Buffer => Buffer.from(BootstrapRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BootstrapRequest => BootstrapRequest.decode(value),
+    responseSerialize: (value: BootstrapResponse): Buffer => Buffer.from(BootstrapResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BootstrapResponse => BootstrapResponse.decode(value),
   },
   containers: {
     path: "/machine.MachineService/Containers" as const,
@@ -13657,6 +14328,48 @@ export const MachineServiceService = {
       Buffer.from(EtcdMemberListResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): EtcdMemberListResponse => EtcdMemberListResponse.decode(value),
   },
+  etcdRemoveMemberById: {
+    path: "/machine.MachineService/EtcdRemoveMemberByID" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EtcdRemoveMemberByIDRequest): Buffer =>
+      Buffer.from(EtcdRemoveMemberByIDRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EtcdRemoveMemberByIDRequest => EtcdRemoveMemberByIDRequest.decode(value),
+    responseSerialize: (value: EtcdRemoveMemberByIDResponse): Buffer =>
+      Buffer.from(EtcdRemoveMemberByIDResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EtcdRemoveMemberByIDResponse => EtcdRemoveMemberByIDResponse.decode(value),
+  },
+  etcdLeaveCluster: {
+    path: "/machine.MachineService/EtcdLeaveCluster" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EtcdLeaveClusterRequest): Buffer =>
+      Buffer.from(EtcdLeaveClusterRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EtcdLeaveClusterRequest => EtcdLeaveClusterRequest.decode(value),
+    responseSerialize: (value: EtcdLeaveClusterResponse): Buffer =>
+      Buffer.from(EtcdLeaveClusterResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EtcdLeaveClusterResponse => EtcdLeaveClusterResponse.decode(value),
+  },
+  etcdForfeitLeadership: {
+    path: "/machine.MachineService/EtcdForfeitLeadership" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EtcdForfeitLeadershipRequest): Buffer =>
+      Buffer.from(EtcdForfeitLeadershipRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EtcdForfeitLeadershipRequest => EtcdForfeitLeadershipRequest.decode(value),
+    responseSerialize: (value: EtcdForfeitLeadershipResponse): Buffer =>
+      Buffer.from(EtcdForfeitLeadershipResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EtcdForfeitLeadershipResponse => EtcdForfeitLeadershipResponse.decode(value),
+  },
+  etcdRecover: {
+    path: "/machine.MachineService/EtcdRecover" as const,
+    requestStream: true as const,
+    responseStream: false as const,
+    requestSerialize: (value: Data): Buffer => Buffer.from(Data.encode(value).finish()),
+    requestDeserialize: (value: Buffer): Data => Data.decode(value),
+    responseSerialize: (value: EtcdRecoverResponse): Buffer => Buffer.from(EtcdRecoverResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EtcdRecoverResponse => EtcdRecoverResponse.decode(value),
+  },
   etcdSnapshot: {
     path: "/machine.MachineService/EtcdSnapshot" as const,
     requestStream: false as const,
@@ -13675,6 +14388,16 @@ export const MachineServiceService = {
     responseSerialize: (value: EtcdAlarmListResponse): Buffer =>
       Buffer.from(EtcdAlarmListResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): EtcdAlarmListResponse => EtcdAlarmListResponse.decode(value),
+  },
+  etcdAlarmDisarm: {
+    path: "/machine.MachineService/EtcdAlarmDisarm" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: Empty): Buffer => Buffer.from(Empty.encode(value).finish()),
+    requestDeserialize: (value: Buffer): Empty => Empty.decode(value),
+    responseSerialize: (value: EtcdAlarmDisarmResponse): Buffer =>
+      Buffer.from(EtcdAlarmDisarmResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EtcdAlarmDisarmResponse => EtcdAlarmDisarmResponse.decode(value),
   },
   etcdDefragment: {
     path: "/machine.MachineService/EtcdDefragment" as const,
@@ -13960,6 +14683,7 @@ export const MachineServiceService = {
 
 export interface MachineServiceServer extends UntypedServiceImplementation {
   applyConfiguration: handleUnaryCall<ApplyConfigurationRequest, ApplyConfigurationResponse>;
+  bootstrap: handleUnaryCall<BootstrapRequest, BootstrapResponse>;
   containers: handleUnaryCall<ContainersRequest, ContainersResponse>;
   copy: handleServerStreamingCall<CopyRequest, Data>;
   cpuFreqStats: handleUnaryCall<Empty, CPUFreqStatsResponse>;
@@ -13968,8 +14692,13 @@ export interface MachineServiceServer extends UntypedServiceImplementation {
   dmesg: handleServerStreamingCall<DmesgRequest, Data>;
   events: handleServerStreamingCall<EventsRequest, Event>;
   etcdMemberList: handleUnaryCall<EtcdMemberListRequest, EtcdMemberListResponse>;
+  etcdRemoveMemberById: handleUnaryCall<EtcdRemoveMemberByIDRequest, EtcdRemoveMemberByIDResponse>;
+  etcdLeaveCluster: handleUnaryCall<EtcdLeaveClusterRequest, EtcdLeaveClusterResponse>;
+  etcdForfeitLeadership: handleUnaryCall<EtcdForfeitLeadershipRequest, EtcdForfeitLeadershipResponse>;
+  etcdRecover: handleClientStreamingCall<Data, EtcdRecoverResponse>;
   etcdSnapshot: handleServerStreamingCall<EtcdSnapshotRequest, Data>;
   etcdAlarmList: handleUnaryCall<Empty, EtcdAlarmListResponse>;
+  etcdAlarmDisarm: handleUnaryCall<Empty, EtcdAlarmDisarmResponse>;
   etcdDefragment: handleUnaryCall<Empty, EtcdDefragmentResponse>;
   etcdStatus: handleUnaryCall<Empty, EtcdStatusResponse>;
   hostname: handleUnaryCall<Empty, HostnameResponse>;
@@ -14017,6 +14746,21 @@ export interface MachineServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ApplyConfigurationResponse) => void,
+  ): ClientUnaryCall;
+  bootstrap(
+    request: BootstrapRequest,
+    callback: (error: ServiceError | null, response: BootstrapResponse) => void,
+  ): ClientUnaryCall;
+  bootstrap(
+    request: BootstrapRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BootstrapResponse) => void,
+  ): ClientUnaryCall;
+  bootstrap(
+    request: BootstrapRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BootstrapResponse) => void,
   ): ClientUnaryCall;
   containers(
     request: ContainersRequest,
@@ -14096,6 +14840,67 @@ export interface MachineServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: EtcdMemberListResponse) => void,
   ): ClientUnaryCall;
+  etcdRemoveMemberById(
+    request: EtcdRemoveMemberByIDRequest,
+    callback: (error: ServiceError | null, response: EtcdRemoveMemberByIDResponse) => void,
+  ): ClientUnaryCall;
+  etcdRemoveMemberById(
+    request: EtcdRemoveMemberByIDRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EtcdRemoveMemberByIDResponse) => void,
+  ): ClientUnaryCall;
+  etcdRemoveMemberById(
+    request: EtcdRemoveMemberByIDRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EtcdRemoveMemberByIDResponse) => void,
+  ): ClientUnaryCall;
+  etcdLeaveCluster(
+    request: EtcdLeaveClusterRequest,
+    callback: (error: ServiceError | null, response: EtcdLeaveClusterResponse) => void,
+  ): ClientUnaryCall;
+  etcdLeaveCluster(
+    request: EtcdLeaveClusterRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EtcdLeaveClusterResponse) => void,
+  ): ClientUnaryCall;
+  etcdLeaveCluster(
+    request: EtcdLeaveClusterRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EtcdLeaveClusterResponse) => void,
+  ): ClientUnaryCall;
+  etcdForfeitLeadership(
+    request: EtcdForfeitLeadershipRequest,
+    callback: (error: ServiceError | null, response: EtcdForfeitLeadershipResponse) => void,
+  ): ClientUnaryCall;
+  etcdForfeitLeadership(
+    request: EtcdForfeitLeadershipRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EtcdForfeitLeadershipResponse) => void,
+  ): ClientUnaryCall;
+  etcdForfeitLeadership(
+    request: EtcdForfeitLeadershipRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EtcdForfeitLeadershipResponse) => void,
+  ): ClientUnaryCall;
+  etcdRecover(
+    callback: (error: ServiceError | null, response: EtcdRecoverResponse) => void,
+  ): ClientWritableStream<Data>;
+  etcdRecover(
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EtcdRecoverResponse) => void,
+  ): ClientWritableStream<Data>;
+  etcdRecover(
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EtcdRecoverResponse) => void,
+  ): ClientWritableStream<Data>;
+  etcdRecover(
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EtcdRecoverResponse) => void,
+  ): ClientWritableStream<Data>;
   etcdSnapshot(request: EtcdSnapshotRequest, options?: Partial<CallOptions>): ClientReadableStream<Data>;
   etcdSnapshot(
     request: EtcdSnapshotRequest,
@@ -14116,6 +14921,21 @@ export interface MachineServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: EtcdAlarmListResponse) => void,
+  ): ClientUnaryCall;
+  etcdAlarmDisarm(
+    request: Empty,
+    callback: (error: ServiceError | null, response: EtcdAlarmDisarmResponse) => void,
+  ): ClientUnaryCall;
+  etcdAlarmDisarm(
+    request: Empty,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EtcdAlarmDisarmResponse) => void,
+  ): ClientUnaryCall;
+  etcdAlarmDisarm(
+    request: Empty,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EtcdAlarmDisarmResponse) => void,
   ): ClientUnaryCall;
   etcdDefragment(
     request: Empty,

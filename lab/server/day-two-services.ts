@@ -1,0 +1,10 @@
+import * as grpc from '@grpc/grpc-js';
+import { ImageServiceService } from '../../proto/gen/machine/image';
+import type { Router } from './call-context';
+import type { ApidHooks } from './handler-kit';
+import { imageService } from './image-service';
+
+/** The services besides MachineService, COSI and time that apid also serves. */
+export function addDayTwoServices(server: grpc.Server, router: Router, hooks: ApidHooks): void {
+  server.addService(ImageServiceService, imageService(router, hooks) as grpc.UntypedServiceImplementation);
+}
