@@ -56,14 +56,4 @@ export const DAY_TWO_DEFS: Def[] = [
       ['PartitionLabel', '{.partition_label}'],
     ],
   },
-  {
-    type: 'VolumeStatuses.block.talos.dev',
-    ns: 'runtime',
-    columns: [
-      ['Type', '{.type}'],
-      ['Phase', '{.phase}'],
-      ['Location', '{.location}'],
-      ['Size', '{.prettySize}'],
-    ],
-  },
 ];

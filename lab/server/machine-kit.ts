@@ -1,7 +1,6 @@
-import * as grpc from '@grpc/grpc-js';
 import { MachineServiceService } from '../../proto/gen/machine/machine';
 import type { LabNode } from '../model/node';
-import { GrpcError, type CallContext, type Router } from './call-context';
+import type { CallContext, Router } from './call-context';
 import { serverStream, unary, type ApidHooks, type MethodDef, type StreamFn } from './handler-kit';
 
 type Defs = Record<string, { path: string; responseDeserialize(value: Buffer): unknown }>;
@@ -21,11 +20,6 @@ export function serviceKit(service: Defs, router: Router, hooks: ApidHooks) {
 }
 
 export const machineKit = (router: Router, hooks: ApidHooks) => serviceKit(MachineServiceService as unknown as Defs, router, hooks);
-
-/** `<api> is only available on control plane nodes`, as machinehelper.CheckControlplane answers on workers. */
-export function requireControlPlane(node: LabNode, api: string): void {
-  if (node.id.type !== 'controlplane') throw new GrpcError(grpc.status.UNIMPLEMENTED, `${api} is only available on control plane nodes`);
-}
 
 /** Sends `common.Data` without metadata (machined never sets it; apid adds it for `nodes`). */
 export const data = (bytes: Buffer) => ({ metadata: undefined, bytes });
