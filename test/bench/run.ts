@@ -1,17 +1,57 @@
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { launchChromium } from '../e2e/chromium';
 import { clientBench } from './client-bench';
+import { appendHistory, BenchReport, currentCommit, formatValue, machineFacts, table, type BenchRun, type FigureInput } from './report';
 import { consoleBench, logViewerBench } from './ui-bench';
 
-const only = process.argv[2];
-const suites: Record<string, () => Promise<Record<string, number | string>>> = {
-  client: clientBench,
-  console: consoleBench,
-  logs: logViewerBench,
-};
+const HISTORY = 'test/bench/history.json';
 
-for (const [name, run] of Object.entries(suites)) {
-  if (only && only !== name) continue;
-  console.log(`\n== ${name} ==`);
-  const results = await run();
-  for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(52)} ${v}`);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { json: { type: 'boolean', default: false }, 'no-history': { type: 'boolean', default: false } },
+});
+const suites: Record<string, (figure: (f: FigureInput) => void) => Promise<void>> = {
+  client: clientBench,
+  logs: logViewerBench,
+  console: consoleBench,
+};
+const unknown = positionals.filter((p) => !(p in suites));
+if (unknown.length) {
+  console.error(`Unknown suite ${unknown.join(', ')}; choose from ${Object.keys(suites).join(', ')}.`);
+  process.exit(2);
 }
+const chosen = positionals.length ? positionals : Object.keys(suites);
+const loadAtStart = os.loadavg();
+const say = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
+
+let chromium: string | null = null;
+if (chosen.some((s) => s !== 'client')) {
+  const browser = await launchChromium();
+  chromium = browser.version();
+  await browser.close();
+}
+say(`Nodeglass benchmarks: ${chosen.join(', ')} on ${os.cpus().length} cores, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+
+const report = new BenchReport((f) =>
+  say(
+    `  [${f.verdict}] ${f.suite}: ${f.name}: ${formatValue(f.value, f.unit)}${f.limit ? ` (limit ${formatValue(f.limit.value, f.limit.unit)})` : ''} · load ${f.load}`,
+  ),
+);
+for (const name of chosen) {
+  say(`\n== ${name} ==`);
+  await suites[name]!(report.suite(name));
+}
+
+const run: BenchRun = {
+  date: new Date().toISOString(),
+  commit: currentCommit(),
+  suites: chosen,
+  passed: report.passed,
+  machine: machineFacts(chromium, loadAtStart),
+  figures: report.figures,
+};
+if (!values['no-history']) appendHistory(HISTORY, run);
+if (values.json) console.log(JSON.stringify(run, null, 2));
+else console.log(`\n${table(report.figures)}\n\n${report.passed ? 'All targets met.' : 'Some targets missed (FAIL above).'}`);
 process.exit(0);
