@@ -26,6 +26,8 @@ describe('following a log across a dropped stream', () => {
       initialTail: 10,
       signal: abort.signal,
       backoff: { initialMs: 50, maxMs: 200 },
+      // generous: on a loaded machine the replayed overlap can take longer than the default 500 ms
+      settleMs: 5000,
       open: (tailLines, onLines, signal) =>
         reader.logs('10.5.0.3', { namespace: 'system', id: 'kubelet', follow: true, tailLines }, onLines, signal),
       onLines: (l) => lines.push(...l),
