@@ -35,7 +35,7 @@ export function readRaw(client: TalosClient, node: string, id: string): Promise<
 }
 
 /** Log throughput through the client's line pipeline next to a raw grpc-js reader of the same stream. */
-async function wireBench(figure: (f: FigureInput) => void): Promise<void> {
+export async function wireBench(figure: (f: FigureInput) => void): Promise<void> {
   const lab = await startLabProcess({ nodes: 1 });
   const client = TalosClient.open(lab.material('reader'));
   try {
@@ -81,7 +81,7 @@ async function wireBench(figure: (f: FigureInput) => void): Promise<void> {
  * Version + ServiceList to 100 nodes against one node. The lab runs in its own process (real nodes do not
  * share the client's CPU) with a simulated round trip per call, since lab nodes answer in microseconds.
  */
-async function fanOutBench(figure: (f: FigureInput) => void): Promise<void> {
+export async function fanOutBench(figure: (f: FigureInput) => void): Promise<void> {
   const lab = await startLabProcess({ nodes: 100, latencyMs: RTT_MS });
   const client = TalosClient.open(lab.material('reader'));
   const nodes = lab.nodes();
@@ -104,16 +104,24 @@ async function fanOutBench(figure: (f: FigureInput) => void): Promise<void> {
     }
     const oneTimes: number[] = [];
     const allTimes: number[] = [];
+    let clientCpu = 0;
+    let labCpu = 0;
     for (let i = 0; i < 15; i++) {
       let t = performance.now();
       await one();
       oneTimes.push(performance.now() - t);
+      const labBefore = (await lab.ask({ type: 'cpu' })).cpuUs!;
+      const before = process.cpuUsage();
       t = performance.now();
       await all();
       allTimes.push(performance.now() - t);
+      const used = process.cpuUsage(before);
+      clientCpu += used.user + used.system;
+      labCpu += (await lab.ask({ type: 'cpu' })).cpuUs! - labBefore;
     }
     const oneMs = median(oneTimes);
     const allMs = median(allTimes);
+    const calls = 15 * 2 * nodes.length;
     figure({
       name: `Version+ServiceList, 100 nodes (simulated ${RTT_MS} ms round trip per call)`,
       value: allMs,
@@ -122,6 +130,8 @@ async function fanOutBench(figure: (f: FigureInput) => void): Promise<void> {
       target: '<= 2x limit',
       pass: allMs <= 2 * oneMs,
     });
+    figure({ name: 'fan-out: client CPU per call', value: clientCpu / calls / 1000, unit: 'ms' });
+    figure({ name: 'fan-out: lab CPU per call (the lab answers for all 100 nodes)', value: labCpu / calls / 1000, unit: 'ms' });
   } finally {
     client.close();
     await lab.stop();

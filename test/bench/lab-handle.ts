@@ -5,11 +5,19 @@ import type { ConnectionMaterial } from '../../electron/talos/connection';
 export type LabRequest =
   | { id: number; type: 'fill'; node: string; log: string; lines: number; stepMs: number; capacityBytes: number }
   | { id: number; type: 'rate'; node: string; log: string; rate: number }
-  | { id: number; type: 'generated'; node: string; log: string };
+  | { id: number; type: 'generated'; node: string; log: string }
+  | { id: number; type: 'cpu' };
+
+/** Lines and bytes of a log; `cpuUs`: CPU time the lab process has used so far (user + system). */
+export interface LabValue {
+  lines: number;
+  bytes: number;
+  cpuUs?: number;
+}
 
 export interface LabReply {
   id: number;
-  value?: { lines: number; bytes: number };
+  value?: LabValue;
   error?: string;
   ready?: { endpoint: string; talosconfig: string };
 }
@@ -22,7 +30,7 @@ export interface LabProcess {
   /** Connection material for one of the talosconfig's contexts (admin, operator, reader). */
   material(who: 'admin' | 'operator' | 'reader'): ConnectionMaterial;
   nodes(): string[];
-  ask(request: Without<LabRequest>): Promise<{ lines: number; bytes: number }>;
+  ask(request: Without<LabRequest>): Promise<LabValue>;
   stop(): Promise<void>;
 }
 
@@ -39,7 +47,7 @@ export async function startLabProcess(options: { nodes: number; latencyMs?: numb
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
-  const waiting = new Map<number, { resolve(v: { lines: number; bytes: number }): void; reject(e: Error): void }>();
+  const waiting = new Map<number, { resolve(v: LabValue): void; reject(e: Error): void }>();
   let nextId = 1;
   const ready = await new Promise<NonNullable<LabReply['ready']>>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the lab process exited early (code ${code})`)));

@@ -54,6 +54,10 @@ function handle(m: LabRequest): LabReply['value'] {
     }
     case 'generated':
       return { lines: generated.get(`${m.node}|${m.log}`) ?? 0, bytes: 0 };
+    case 'cpu': {
+      const cpu = process.cpuUsage();
+      return { lines: 0, bytes: 0, cpuUs: cpu.user + cpu.system };
+    }
   }
 }
 
