@@ -1,8 +1,13 @@
-import { parseLogLine, SEVERITY, type Severity } from './parse-line';
+import { compileMatcher, type LineMatcher } from './line-matcher';
+import { parseChunk } from './parse-chunk';
+import { SEVERITY, stripAnsi, type Severity } from './parse-line';
 import { SlotDeque } from './slot-deque';
+import { TextChunks } from './text-chunks';
 
 export const FLAG_UNTIMED = 1;
 export const FLAG_MARK = 2;
+/** Set on lines the current search matches (kept per slot, so showing and walking matches never re-runs it). */
+const FLAG_HIT = 4;
 
 export interface LogFilter {
   text: string;
@@ -37,13 +42,16 @@ export interface LogRow {
 
 /**
  * A bounded, time-ordered store of log lines from many sources (the ring buffer behind the log viewer).
- * Lines live in preallocated columns; when full, the oldest line's slot is reused. The view is a deque of
- * slots ordered by (timestamp, arrival); filters keep a second deque, so scrolling never copies lines.
+ * Text stays in the blocks it arrived in (one string per batch, see TextChunks); per line the store keeps
+ * only numbers in preallocated columns, about 30 bytes. When full, the oldest line's slot is reused. The
+ * view is a deque of slots in time order; a filter keeps a second deque, so scrolling never copies lines.
+ * Searches scan whole blocks at once (see LineMatcher).
  */
 export class LogStore {
-  readonly text: string[];
+  private readonly chunks = new TextChunks();
   readonly ts: Float64Array;
-  readonly seq: Float64Array;
+  private readonly chunkOf: Int32Array;
+  private readonly lineOf: Uint32Array;
   readonly flags: Uint8Array;
   readonly sev: Uint8Array;
   readonly src: Uint16Array;
@@ -53,18 +61,17 @@ export class LogStore {
   private filtered: SlotDeque | null = null;
   private matches: SlotDeque | null = null;
   private filter: LogFilter = NO_FILTER;
-  private pattern: RegExp | null = null;
-  private needle = '';
+  private matcher: LineMatcher | null = null;
   dropped = 0;
 
   constructor(readonly capacity: number) {
-    this.text = new Array<string>(capacity);
     this.ts = new Float64Array(capacity);
-    this.seq = new Float64Array(capacity);
+    this.chunkOf = new Int32Array(capacity).fill(-1);
+    this.lineOf = new Uint32Array(capacity);
     this.flags = new Uint8Array(capacity);
     this.sev = new Uint8Array(capacity);
     this.src = new Uint16Array(capacity);
-    this.order = new SlotDeque(capacity, this.ts, this.seq);
+    this.order = new SlotDeque(capacity, this.ts);
   }
 
   /** Lines ever stored, including those since dropped. */
@@ -94,83 +101,129 @@ export class LogStore {
     const slot = this.order.popFront();
     if (this.filtered && this.filtered.length && this.filtered.front() === slot) this.filtered.popFront();
     if (this.matches && this.matches.length && this.matches.front() === slot) this.matches.popFront();
+    const chunk = this.chunkOf[slot]!;
+    this.chunks.get(chunk).slots[this.lineOf[slot]!] = -1;
+    this.chunks.release(chunk);
+    this.chunkOf[slot] = -1;
     this.dropped++;
     return slot;
   }
 
-  private store(source: number, text: string, ts: number, severity: Severity, flags: number): void {
-    const slot = this.takeSlot();
-    this.text[slot] = text;
-    this.ts[slot] = ts;
-    this.seq[slot] = this.counter++;
-    this.sev[slot] = severity;
-    this.src[slot] = source;
-    this.flags[slot] = flags;
+  private place(slot: number): void {
     this.order.insert(slot);
     if (this.filtered && this.passes(slot)) this.filtered.insert(slot);
-    if (this.matches && this.textMatches(slot)) this.matches.insert(slot);
+    if (this.matches && this.flags[slot]! & FLAG_HIT) this.matches.insert(slot);
   }
 
-  /** Parses and stores lines; a line without a timestamp keeps its arrival time and is flagged. */
-  append(source: number, lines: string[], arrivedAt: number): void {
+  /**
+   * Stores a batch of lines joined by "\n" from one source. A line without a timestamp sorts right after
+   * the line before it from the same batch (the first one, at arrival time) and is flagged.
+   */
+  append(source: number, text: string, arrivedAt: number): void {
+    const id = this.chunks.add(stripAnsi(text));
+    const chunk = this.chunks.get(id);
+    const parsed = parseChunk(chunk.text, chunk.starts, chunk.count, arrivedAt);
+    const hits = this.matcher ? this.hitsIn(chunk.text, chunk.starts, chunk.count) : null;
+    // A batch larger than the store keeps only its newest lines.
+    const skip = Math.max(0, chunk.count - this.capacity);
     let last = arrivedAt;
-    for (const raw of lines) {
-      const parsed = parseLogLine(raw, arrivedAt);
-      const timed = Number.isFinite(parsed.ts);
-      // untimed lines sort right after the line before them from the same source
-      const ts = timed ? parsed.ts : last;
-      if (timed) last = parsed.ts;
-      this.store(source, parsed.text, ts, parsed.severity, timed ? 0 : FLAG_UNTIMED);
+    for (let i = 0; i < chunk.count; i++) {
+      const time = parsed.ts[i]!;
+      const timed = !Number.isNaN(time);
+      const ts = timed ? time : last;
+      if (timed) last = time;
+      if (i < skip) {
+        this.counter++;
+        this.dropped++;
+        chunk.slots[i] = -1;
+        if (--chunk.live === 0) this.chunks.release(id);
+        continue;
+      }
+      const slot = this.takeSlot();
+      this.chunkOf[slot] = id;
+      this.lineOf[slot] = i;
+      chunk.slots[i] = slot;
+      this.ts[slot] = ts;
+      this.sev[slot] = parsed.severity[i]!;
+      this.src[slot] = source;
+      this.flags[slot] = (timed ? 0 : FLAG_UNTIMED) | (hits?.[i] ? FLAG_HIT : 0);
+      this.counter++;
+      this.place(slot);
     }
   }
 
   /** A visible marker, e.g. where a dropped stream reconnected. */
   mark(source: number, text: string, at: number): void {
-    this.store(source, text, at, SEVERITY.warn, FLAG_MARK);
+    const id = this.chunks.add(text.replace(/\n/g, ' '));
+    const slot = this.takeSlot();
+    this.chunkOf[slot] = id;
+    this.lineOf[slot] = 0;
+    this.chunks.get(id).slots[0] = slot;
+    this.ts[slot] = at;
+    this.sev[slot] = SEVERITY.warn;
+    this.src[slot] = source;
+    this.flags[slot] = FLAG_MARK;
+    this.counter++;
+    this.place(slot);
   }
 
-  private textMatches(slot: number): boolean {
-    const text = this.text[slot]!;
-    if (this.pattern) {
-      this.pattern.lastIndex = 0;
-      return this.pattern.test(text);
-    }
-    return (this.filter.caseSensitive ? text : text.toLowerCase()).includes(this.needle);
+  private hitsIn(text: string, starts: Uint32Array, count: number): Uint8Array {
+    const hits = new Uint8Array(count);
+    this.matcher!.scan(text, starts, count, (line) => (hits[line] = 1));
+    return hits;
+  }
+
+  private textOf(slot: number): string {
+    return this.chunks.line(this.chunkOf[slot]!, this.lineOf[slot]!);
+  }
+
+  private isHit(slot: number): boolean {
+    return (this.flags[slot]! & (FLAG_HIT | FLAG_MARK)) === FLAG_HIT;
   }
 
   private passes(slot: number): boolean {
     const f = this.filter;
+    const flags = this.flags[slot]!;
     if (f.sources.length && !f.sources.includes(this.src[slot]!)) return false;
     const severity = this.sev[slot]!;
     if (
       f.minSeverity > SEVERITY.unknown &&
-      !(this.flags[slot]! & FLAG_MARK) &&
+      !(flags & FLAG_MARK) &&
       (severity === SEVERITY.unknown ? SEVERITY.info : severity) < f.minSeverity
     )
       return false;
-    if (f.mode === 'filter' && this.searching() && !(this.flags[slot]! & FLAG_MARK) && !this.textMatches(slot)) return false;
+    if (f.mode === 'filter' && this.searching() && !(flags & FLAG_MARK) && !(flags & FLAG_HIT)) return false;
     return true;
   }
 
   /** Applies a filter to everything buffered; throws on an invalid regular expression. */
   setFilter(filter: LogFilter): void {
+    const matcher = filter.text ? compileMatcher(filter.text, filter.regex, filter.caseSensitive) : null;
     this.filter = filter;
-    this.pattern = filter.regex && filter.text ? new RegExp(filter.text, filter.caseSensitive ? '' : 'i') : null;
-    this.needle = filter.caseSensitive ? filter.text : filter.text.toLowerCase();
+    this.matcher = matcher;
+    for (let slot = 0; slot < this.used; slot++) this.flags[slot]! &= ~FLAG_HIT;
+    if (matcher) {
+      for (const chunk of this.chunks.all())
+        matcher.scan(chunk.text, chunk.starts, chunk.count, (line) => {
+          const slot = chunk.slots[line]!;
+          if (slot >= 0) this.flags[slot]! |= FLAG_HIT;
+        });
+    }
     const hides = filter.sources.length > 0 || filter.minSeverity > SEVERITY.unknown || (filter.mode === 'filter' && this.searching());
-    const keep = new Int32Array(this.order.length);
+    const keep = new Int32Array(hides ? this.order.length : 0);
     let kept = 0;
-    const hits = new Int32Array(filter.mode === 'highlight' && this.searching() ? this.order.length : 0);
+    const highlight = filter.mode === 'highlight' && this.searching();
+    const hits = new Int32Array(highlight ? this.order.length : 0);
     let hit = 0;
     for (let i = 0; i < this.order.length; i++) {
       const slot = this.order.get(i);
       if (hides && !this.passes(slot)) continue;
-      keep[kept++] = slot;
-      if (hits.length && this.textMatches(slot)) hits[hit++] = slot;
+      if (hides) keep[kept++] = slot;
+      if (highlight && this.isHit(slot)) hits[hit++] = slot;
     }
-    this.filtered = hides ? new SlotDeque(this.capacity, this.ts, this.seq) : null;
+    this.filtered = hides ? new SlotDeque(this.capacity, this.ts) : null;
     this.filtered?.assign(keep, kept);
-    this.matches = hits.length ? new SlotDeque(this.capacity, this.ts, this.seq) : null;
+    this.matches = highlight ? new SlotDeque(this.capacity, this.ts) : null;
     this.matches?.assign(hits, hit);
   }
 
@@ -188,8 +241,8 @@ export class LogStore {
       mark: (flags & FLAG_MARK) !== 0,
       severity: this.sev[slot]! as Severity,
       source: this.src[slot]!,
-      text: this.text[slot]!,
-      match: this.searching() && !(flags & FLAG_MARK) && this.textMatches(slot),
+      text: this.textOf(slot),
+      match: this.searching() && this.isHit(slot),
     };
   }
 
@@ -206,8 +259,7 @@ export class LogStore {
     const n = view.length;
     for (let k = 1; k <= n; k++) {
       const i = (((from + direction * k) % n) + n) % n;
-      const slot = view.get(i);
-      if (!(this.flags[slot]! & FLAG_MARK) && this.textMatches(slot)) return i;
+      if (this.isHit(view.get(i))) return i;
     }
     return -1;
   }
@@ -220,7 +272,7 @@ export class LogStore {
     for (let i = 0; i < view.length; i++) {
       const slot = view.get(i);
       const ts = this.flags[slot]! & FLAG_UNTIMED ? '' : new Date(this.ts[slot]!).toISOString();
-      lines.push(`${ts}\t${label(this.src[slot]!)}\t${this.text[slot]}`);
+      lines.push(`${ts}\t${label(this.src[slot]!)}\t${this.textOf(slot)}`);
       if (lines.length === chunk) {
         parts.push(lines.join('\n') + '\n');
         lines = [];
@@ -230,11 +282,15 @@ export class LogStore {
     return parts;
   }
 
+  /** Empties the store, counters included (a new session starts from zero). */
   clear(): void {
     this.used = 0;
+    this.counter = 0;
+    this.dropped = 0;
     this.order.clear();
     this.filtered?.clear();
     this.matches?.clear();
-    this.text.fill('');
+    this.chunks.clear();
+    this.chunkOf.fill(-1);
   }
 }

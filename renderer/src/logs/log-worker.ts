@@ -35,7 +35,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       notify();
       break;
     case 'append':
-      store.append(m.source, m.text.split('\n'), m.arrivedAt);
+      store.append(m.source, m.text, m.arrivedAt);
       notify();
       break;
     case 'mark':

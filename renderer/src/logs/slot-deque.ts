@@ -1,4 +1,7 @@
-/** A deque of slot numbers kept in (ts, seq) order; inserting near the end is cheap, as logs mostly arrive in order. */
+/**
+ * A deque of slot numbers kept in timestamp order; among equal timestamps, in insertion order (a new slot
+ * goes after every slot with the same time). Inserting near the end is cheap, as logs mostly arrive in order.
+ */
 export class SlotDeque {
   private buf: Int32Array;
   private start = 0;
@@ -7,9 +10,8 @@ export class SlotDeque {
   constructor(
     capacity: number,
     private readonly ts: Float64Array,
-    private readonly seq: Float64Array,
   ) {
-    this.buf = new Int32Array(Math.max(16, capacity * 2));
+    this.buf = new Int32Array(Math.max(16, capacity + (capacity >> 2)));
   }
 
   get length(): number {
@@ -32,19 +34,13 @@ export class SlotDeque {
     this.start = this.end = 0;
   }
 
-  private before(a: number, b: number): boolean {
-    const ta = this.ts[a]!;
-    const tb = this.ts[b]!;
-    return ta < tb || (ta === tb && this.seq[a]! < this.seq[b]!);
-  }
-
-  /** Index of the first element not before `slot`. */
-  lowerBound(slot: number): number {
+  /** Index of the first element later than `time`. */
+  upperBound(time: number): number {
     let lo = 0;
     let hi = this.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.before(this.get(mid), slot)) lo = mid + 1;
+      if (this.ts[this.get(mid)]! <= time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -52,11 +48,12 @@ export class SlotDeque {
 
   insert(slot: number): void {
     if (this.end === this.buf.length) this.compact();
-    if (this.length === 0 || !this.before(slot, this.buf[this.end - 1]!)) {
+    const time = this.ts[slot]!;
+    if (this.length === 0 || time >= this.ts[this.buf[this.end - 1]!]!) {
       this.buf[this.end++] = slot;
       return;
     }
-    const at = this.start + this.lowerBound(slot);
+    const at = this.start + this.upperBound(time);
     this.buf.copyWithin(at + 1, at, this.end);
     this.buf[at] = slot;
     this.end++;
@@ -64,7 +61,7 @@ export class SlotDeque {
 
   /** Rebuilds from slots already in order. */
   assign(slots: Int32Array, count: number): void {
-    if (count > this.buf.length) this.buf = new Int32Array(count * 2);
+    if (count > this.buf.length) this.buf = new Int32Array(count + (count >> 2));
     this.buf.set(slots.subarray(0, count), 0);
     this.start = 0;
     this.end = count;
