@@ -10,6 +10,7 @@ import { labStatusSchema } from './domain/lab';
 import { auditEntrySchema, auditFilterSchema, auditVerificationSchema } from './domain/audit';
 import { nodeRefSchema } from './domain/node';
 import { talosChannels, talosEvents } from './contract-talos';
+import { operationChannels, operationEvents } from './contract-operations';
 
 const empty = z.strictObject({});
 const identityId = z.string().min(1).max(200);
@@ -98,6 +99,7 @@ export const channels = {
   },
 
   ...talosChannels,
+  ...operationChannels,
 } as const;
 
 export const events = {
@@ -105,6 +107,7 @@ export const events = {
   /** The audit trail was verified (on unlock, on the Audit screen, or when an append found it changed). */
   'audit.changed': auditVerificationSchema,
   ...talosEvents,
+  ...operationEvents,
 } as const;
 
 export type Channels = typeof channels;

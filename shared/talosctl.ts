@@ -40,11 +40,17 @@ export const talosctl = {
     `${base(t)} get ${quote(type)}${id ? ` ${quote(id)}` : ''}${o.yaml ? ' -o yaml' : ''}${o.watch ? ' -w' : ''}`,
   ls: (t: CommandTarget, path: string) => `${base(t)} ls -l ${quote(path)}`,
   read: (t: CommandTarget, path: string) => `${base(t)} read ${quote(path)}`,
-  reboot: (t: CommandTarget) => `${base(t)} reboot`,
-  shutdown: (t: CommandTarget) => `${base(t)} shutdown`,
-  upgrade: (t: CommandTarget, image: string) => `${base(t)} upgrade --image ${quote(image)}`,
-  applyConfig: (t: CommandTarget, file: string, mode: string, dryRun: boolean) =>
-    `${base(t)} apply-config -f ${quote(file)} --mode ${mode}${dryRun ? ' --dry-run' : ''}`,
+  reboot: (t: CommandTarget, mode: 'default' | 'powercycle' | 'force' = 'default') =>
+    `${base(t)} reboot${mode === 'default' ? '' : ` --mode ${mode}`}`,
+  shutdown: (t: CommandTarget, force = false) => `${base(t)} shutdown${force ? ' --force' : ''}`,
+  upgrade: (
+    t: CommandTarget,
+    image: string,
+    o: { stage?: boolean; force?: boolean; preserve?: boolean; rebootMode?: 'default' | 'powercycle' } = {},
+  ) =>
+    `${base(t)} upgrade --image ${quote(image)}${o.stage ? ' --stage' : ''}${o.force ? ' --force' : ''}${o.preserve ? ' --preserve' : ''}${o.rebootMode === 'powercycle' ? ' --reboot-mode powercycle' : ''}`,
+  applyConfig: (t: CommandTarget, file: string, mode: string, dryRun: boolean, tryTimeoutSeconds?: number) =>
+    `${base(t)} apply-config -f ${quote(file)} --mode ${mode}${mode === 'try' && tryTimeoutSeconds ? ` --timeout ${goDuration(tryTimeoutSeconds)}` : ''}${dryRun ? ' --dry-run' : ''}`,
   machineStatus: (t: CommandTarget, watch = false) => `${base(t)} get machinestatus${watch ? ' -w' : ''}`,
   timeStatus: (t: CommandTarget) => `${base(t)} get timestatus`,
   staticPodStatuses: (t: CommandTarget) => `${base(t)} get staticpodstatus`,

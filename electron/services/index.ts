@@ -13,6 +13,7 @@ import { identityHandlers } from './handlers/identities';
 import { labHandlers } from './handlers/lab';
 import { logHandlers } from './handlers/logs';
 import { nodeHandlers } from './handlers/nodes';
+import { operationHandlers } from './handlers/operations';
 import { resourceHandlers } from './handlers/resources';
 import { streamHandlers } from './handlers/stream';
 import { talosHandlers } from './handlers/talos';
@@ -22,6 +23,8 @@ import type { KeyringOptions } from './identities/vault-access';
 import { LabService } from './lab-service';
 import { LogStreams } from './log-streams';
 import { createMutationGate } from './mutations';
+import type { Clock } from './operations/clock';
+import { OperationService } from './operations/operation-service';
 import { TalosSessions } from './talos-sessions';
 
 export interface ServiceDeps {
@@ -30,6 +33,8 @@ export interface ServiceDeps {
   dataDir: string;
   emit: Emit;
   keyring?: KeyringOptions;
+  /** Tests run rolls with a faster gate poll. */
+  operations?: { clock?: Clock; pollMs?: number };
   /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
   pickFile?: () => Promise<string | null>;
   /** The desktop host's save dialog; browser mode has none (the page saves downloads itself). */
@@ -43,6 +48,7 @@ export interface Services {
   audit: AuditLog;
   identities: Identities;
   lab: LabService;
+  operations: OperationService;
   dispose(): Promise<void>;
 }
 
@@ -62,6 +68,14 @@ export function createServices(deps: ServiceDeps): Services {
   const audit = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'), {
     onVerified: (verification) => deps.emit('audit.changed', verification),
   });
+  const record = createAuditRecorder(audit, identities.store);
+  const operations = new OperationService({
+    sessions,
+    identities: identities.store,
+    record,
+    onChange: (operation) => deps.emit('operations.changed', operation),
+    ...deps.operations,
+  });
   const shared: HandlerDeps = {
     host: deps.host,
     version: deps.version,
@@ -69,10 +83,11 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     lab,
     audit,
-    mutate: createMutationGate(identities.store, createAuditRecorder(audit, identities.store)),
+    mutate: createMutationGate(identities.store, record),
     logStreams: new LogStreams(sessions, deps.emit),
     eventStreams: new EventStreams(sessions, deps.emit),
     downloads: new FileDownloads(sessions, identities.store, deps.emit, deps.saveFile),
+    operations,
     pickFile: deps.pickFile,
   };
 
@@ -89,6 +104,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...fileHandlers(shared),
     ...logHandlers(shared),
     ...streamHandlers(shared),
+    ...operationHandlers(shared),
   };
 
   return {
@@ -96,8 +112,10 @@ export function createServices(deps: ServiceDeps): Services {
     audit,
     identities,
     lab,
+    operations,
     async dispose() {
       shared.downloads.cancelAll();
+      await operations.dispose();
       shared.eventStreams.stopAll();
       shared.logStreams.closeAll();
       sessions.forget();

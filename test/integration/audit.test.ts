@@ -123,7 +123,15 @@ describe('the audit trail', () => {
   });
 
   it('records an entry for every mutating channel of the contract', async () => {
+    const blockedPlan = (await call('operations.plan', {
+      identityId: ids.reader,
+      nodes: ['10.5.0.3'],
+      action: { kind: 'reboot', mode: 'default' },
+      workerBatchSize: 1,
+      gateTimeoutSeconds: 60,
+    })) as { id: string };
     const samples: Partial<Record<Channel, unknown>> = {
+      'operations.start': { planId: blockedPlan.id, clusterName: null, quorumOverride: null },
       'talos.serviceAction': { identityId: ids.operator, nodes: ['10.5.0.2'], service: 'kubelet', action: 'start' },
       'talos.lifecycle': { identityId: ids.reader, nodes: ['10.5.0.3'], action: 'reboot', image: null },
       'configs.apply': {

@@ -5,6 +5,7 @@ import type { Identities } from '../identities';
 import type { LabService } from '../lab-service';
 import type { LogStreams } from '../log-streams';
 import type { MutationGate } from '../mutations';
+import type { OperationService } from '../operations/operation-service';
 import type { TalosSessions } from '../talos-sessions';
 
 /** What the handler modules share; services/index.ts builds it once. */
@@ -19,6 +20,8 @@ export interface HandlerDeps {
   logStreams: LogStreams;
   eventStreams: EventStreams;
   downloads: FileDownloads;
+  /** Plans and rolling operations across nodes; they outlive any screen. */
+  operations: OperationService;
   /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
   pickFile?: () => Promise<string | null>;
 }

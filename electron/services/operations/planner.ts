@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import type { Plan, PlanRequest, PlanStep } from '../../../shared/domain/operation';
+import { roleBlockReason, serviceActionBlock } from '../../../shared/talos-rbac';
+import type { TalosClient } from '../../talos/client';
+import { fanOut } from '../../talos/fan-out';
+import { readEtcd } from './etcd-reading';
+import { etcdView, etcdWarnings, memberOf, quorumRefusal, type EtcdReading } from './quorum';
+import { imageVersion, methodOf, stepKind } from './step-kinds';
+import { clusterName, orderTargets, readTargets, type Target } from './targets';
+
+export const PLAN_TTL_MS = 15 * 60_000;
+
+/** A plan as the host keeps it: what the renderer saw, plus the full action (with the config) it was made from. */
+export interface StoredPlan {
+  plan: Plan;
+  request: PlanRequest;
+  targets: (Target & { batch: number })[];
+}
+
+export interface PlannerIdentity {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+const ON_FAILURE =
+  'The roll stops at the first failed step or gate: the nodes after it are not touched, the failed node is left as it is, and the operation shows which check failed and what the node said. Pause, resume or cancel at any time; a step already sent to a node is never interrupted.';
+
+function drainNote(takesDown: boolean): string {
+  return takesDown
+    ? 'Nodes are not drained: Nodeglass does not cordon them or evict their pods (talosctl v1.15 upgrade --drain does that through the Kubernetes API). Pods on a node stop when it goes down and Kubernetes reschedules them.'
+    : 'Nodes are not drained or cordoned; their pods keep running during each step.';
+}
+
+function titleOf(request: PlanRequest, count: number): string {
+  const a = request.action;
+  const nodes = `${count} node${count === 1 ? '' : 's'}`;
+  switch (a.kind) {
+    case 'reboot':
+      return `Rolling reboot of ${nodes}`;
+    case 'shutdown':
+      return `Shutdown of ${nodes}, one at a time`;
+    case 'upgrade':
+      return `Rolling upgrade to ${imageVersion(a.image) ?? a.image} of ${nodes}`;
+    case 'apply-config':
+      return `Apply config (${a.mode}) to ${nodes}`;
+    case 'service':
+      return `${a.action[0]!.toUpperCase()}${a.action.slice(1)} ${a.service} on ${nodes}`;
+  }
+}
+
+function roleBlock(request: PlanRequest, roles: string[]): string | null {
+  const a = request.action;
+  if (a.kind === 'service') return serviceActionBlock(a.service, a.action, roles);
+  if (a.kind === 'apply-config' && !roles.includes('os:admin'))
+    return `ApplyConfiguration needs os:admin; this identity has ${roles.join(', ') || 'no roles'}`;
+  return roleBlockReason(methodOf(a), roles);
+}
+
+function kindWarnings(request: PlanRequest, targets: Target[]): string[] {
+  const a = request.action;
+  const out: string[] = [];
+  const workers = targets.filter((t) => t.role === 'worker').length;
+  if (request.workerBatchSize > 1 && workers > 1 && stepKind(a).takesDown)
+    out.push(`Up to ${Math.min(request.workerBatchSize, workers)} workers go down at the same time.`);
+  if (a.kind === 'upgrade') {
+    if (!imageVersion(a.image)) out.push(`${a.image} has no version tag, so no gate can check the version the nodes come back with.`);
+    if (a.stage) out.push('Staged: each node stages the upgrade, reboots and installs it while booting.');
+    if (a.force) out.push('Force skips the node’s own etcd health checks before upgrading; the quorum guard still applies.');
+  }
+  if (a.kind === 'apply-config') {
+    if (targets.length > 1)
+      out.push(
+        `The same config goes to ${targets.length} nodes: check each dry-run diff for per-node fields (hostname, addresses, certificates).`,
+      );
+    if (a.mode === 'staged')
+      out.push('Staged: the config takes effect at each node’s next reboot; the gates check the nodes are healthy now.');
+    if (a.mode === 'try')
+      out.push(`Try: each node reverts to its previous config ${a.tryTimeoutSeconds} s after its step unless the config is applied again.`);
+  }
+  return out;
+}
+
+async function dryRuns(
+  client: TalosClient,
+  request: PlanRequest,
+  nodes: string[],
+): Promise<Map<string, { text: string; error: string | null }>> {
+  const a = request.action;
+  const out = new Map<string, { text: string; error: string | null }>();
+  if (a.kind !== 'apply-config') return out;
+  const results = await fanOut(nodes, (node) =>
+    client.applyConfiguration(node, { data: a.yaml, mode: a.mode, dryRun: true, tryTimeoutSeconds: a.tryTimeoutSeconds }),
+  );
+  for (const r of results) {
+    if (r.ok) out.set(r.node, { text: [r.value.modeDetails, ...r.value.warnings.map((w) => `warning: ${w}`)].join('\n'), error: null });
+    else out.set(r.node, { text: '', error: r.error.message });
+  }
+  return out;
+}
+
+/** Reads the targets (and etcd when control planes go down), orders them, and writes the plan the operator confirms. */
+export async function buildPlan(
+  client: TalosClient,
+  identity: PlannerIdentity,
+  request: PlanRequest,
+  now: () => number = Date.now,
+): Promise<StoredPlan> {
+  const nodes = [...new Set(request.nodes)];
+  const kind = stepKind(request.action);
+  const targets = await readTargets(client, nodes);
+  const answering = targets.filter((t) => !t.error);
+  const blockers: string[] = [];
+  const role = roleBlock(request, identity.roles);
+  if (role) blockers.push(`This identity cannot do this: ${role}.`);
+  for (const t of targets)
+    if (t.error) blockers.push(`${t.node} does not answer (${t.error}); take it out of the plan or bring it back first.`);
+
+  const ordered = orderTargets(targets, request.workerBatchSize);
+  const touchesControlPlanes = ordered.some((t) => t.role !== 'worker');
+  const [cluster, etcd, dry] = await Promise.all([
+    clusterName(
+      client,
+      answering.map((t) => t.node),
+    ),
+    touchesControlPlanes && request.action.kind !== 'service'
+      ? readEtcd(
+          client,
+          ordered.filter((t) => t.role === 'controlplane').map((t) => t.node),
+        )
+      : Promise.resolve<EtcdReading | null>(null),
+    role
+      ? Promise.resolve(new Map<string, { text: string; error: string | null }>())
+      : dryRuns(
+          client,
+          request,
+          answering.map((t) => t.node),
+        ),
+  ]);
+  for (const [node, r] of dry) if (r.error) blockers.push(`The dry run on ${node} failed: ${r.error}`);
+
+  const refusals: Plan['refusals'] = [];
+  if (etcd && kind.takesDown) {
+    const down = new Set<string>();
+    for (const t of ordered.filter((x) => x.role !== 'worker')) {
+      const reason = quorumRefusal(etcd, t, down);
+      if (reason) refusals.push({ node: t.node, reason });
+      const member = memberOf(etcd, t);
+      if (kind.staysDown && member && !reason) down.add(member.id);
+    }
+  }
+
+  const context = { context: identity.name };
+  const steps: PlanStep[] = ordered.map((t, index) => ({
+    index,
+    batch: t.batch,
+    node: t.node,
+    hostname: t.hostname,
+    role: t.role,
+    talosctl: kind.talosctl({ ...context, nodes: [t.node] }, request.action),
+    takesDown: kind.takesDown,
+    gates: kind.gates(t.role, request.action),
+    dryRun: dry.get(t.node)?.text ?? null,
+    warnings: [
+      ...(t.role === 'unknown' ? ['Its machine type could not be read, so it is treated as a control plane (one at a time).'] : []),
+      ...refusals.filter((r) => r.node === t.node).map((r) => `Quorum guard: ${r.reason}.`),
+    ],
+  }));
+
+  const created = now();
+  const plan: Plan = {
+    id: randomUUID(),
+    identityId: identity.id,
+    identityName: identity.name,
+    cluster: cluster ?? identity.name,
+    kind: request.action.kind,
+    title: titleOf(request, steps.length),
+    summary: kind.summary(request.action),
+    method: methodOf(request.action),
+    steps,
+    batches: Math.max(0, ...steps.map((s) => s.batch)),
+    workerBatchSize: request.workerBatchSize,
+    gateTimeoutSeconds: request.gateTimeoutSeconds,
+    onFailure: ON_FAILURE,
+    drain: drainNote(kind.takesDown),
+    etcd: etcd ? etcdView(etcd) : null,
+    warnings: [
+      ...(cluster
+        ? []
+        : [`The cluster's name could not be read (Infos.cluster.talos.dev); the identity's name ${identity.name} stands in.`]),
+      ...(etcd && kind.takesDown ? etcdWarnings(etcd) : []),
+      ...kindWarnings(request, targets),
+    ],
+    refusals,
+    blockers,
+    typeClusterName: kind.destructive && touchesControlPlanes,
+    createdAt: new Date(created).toISOString(),
+    expiresAt: new Date(created + PLAN_TTL_MS).toISOString(),
+  };
+  return { plan, request: { ...request, nodes }, targets: ordered };
+}

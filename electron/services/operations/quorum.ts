@@ -1,0 +1,107 @@
+import type { EtcdView } from '../../../shared/domain/operation';
+
+/** One etcd member as the guard read it: from EtcdMemberList, with its own EtcdStatus when its node answered. */
+export interface EtcdMemberReading {
+  id: string;
+  hostname: string;
+  /** The address its peer URL names (what the `node` key takes), or null. */
+  node: string | null;
+  learner: boolean;
+  status: { leader: string; errors: string[] } | null;
+  /** Why there is no status (the node's own error), or ''. */
+  error: string;
+}
+
+export interface EtcdReading {
+  members: EtcdMemberReading[];
+  alarms: string[];
+  /** Set when membership could not be read at all: the guard then knows nothing. */
+  error: string | null;
+}
+
+export function memberHealthy(m: EtcdMemberReading): boolean {
+  return !m.learner && m.status !== null && m.status.errors.length === 0 && m.status.leader !== '0' && m.status.leader !== '';
+}
+
+/** etcd needs a majority of its voting members: floor(n/2) + 1. */
+export function quorumOf(voters: number): number {
+  return Math.floor(voters / 2) + 1;
+}
+
+export function etcdView(reading: EtcdReading): EtcdView {
+  const voters = reading.members.filter((m) => !m.learner);
+  const healthy = voters.filter(memberHealthy).length;
+  const quorum = quorumOf(voters.length);
+  const leaders = new Set(reading.members.flatMap((m) => (memberHealthy(m) && m.status ? [m.status.leader] : [])));
+  return {
+    members: reading.members.map((m) => ({
+      id: m.id,
+      hostname: m.hostname,
+      node: m.node,
+      healthy: memberHealthy(m),
+      learner: m.learner,
+      leader: leaders.has(m.id),
+      detail: m.status
+        ? m.learner
+          ? 'learner (not voting)'
+          : m.status.errors.length
+            ? m.status.errors.join('; ')
+            : m.status.leader === '0'
+              ? 'no leader'
+              : 'healthy'
+        : m.error || 'no status',
+    })),
+    voters: voters.length,
+    healthy,
+    quorum,
+    tolerance: Math.max(0, healthy - quorum),
+    hasLeader: leaders.size > 0,
+    alarms: reading.alarms,
+    error: reading.error,
+  };
+}
+
+/** Finds a target's etcd member by address or hostname. */
+export function memberOf(reading: EtcdReading, target: { node: string; hostname: string }): EtcdMemberReading | undefined {
+  return reading.members.find((m) => m.node === target.node || (target.hostname !== '' && m.hostname === target.hostname));
+}
+
+/**
+ * Why taking `target` down now would break quorum, or null when it keeps quorum. `down` are members already
+ * down (shut down earlier in the same roll). The last reachable control plane and a member that is the only
+ * healthy one are the cases operators meet; both are "fewer than quorum would remain".
+ */
+export function quorumRefusal(
+  reading: EtcdReading,
+  target: { node: string; hostname: string },
+  down: Set<string> = new Set(),
+): string | null {
+  if (reading.error) return `the quorum guard could not read etcd (${reading.error}), so it cannot tell whether quorum would hold`;
+  const member = memberOf(reading, target);
+  if (!member) return null;
+  const voters = reading.members.filter((m) => !m.learner);
+  const healthy = voters.filter((m) => memberHealthy(m) && !down.has(m.id));
+  if (member.learner || !healthy.includes(member)) return null;
+  const quorum = quorumOf(voters.length);
+  const left = healthy.length - 1;
+  if (left >= quorum) return null;
+  if (healthy.length === 1)
+    return voters.length === 1
+      ? `${target.node} is the only control plane: etcd would have no member left and the cluster's API would stop`
+      : `${target.node} holds the only healthy etcd member (${voters.length - 1} other member(s) are down or unhealthy)`;
+  return `taking ${target.node} down would leave ${left} of ${voters.length} etcd members healthy, below the quorum of ${quorum}`;
+}
+
+/** Warnings worth reading before a roll touches control planes. */
+export function etcdWarnings(reading: EtcdReading): string[] {
+  const out: string[] = [];
+  if (reading.alarms.length) out.push(`etcd has alarms: ${reading.alarms.join(', ')}. Disarm them (etcd alarm disarm) before rolling.`);
+  const learners = reading.members.filter((m) => m.learner);
+  if (learners.length) out.push(`etcd has a learner (${learners.map((m) => m.hostname).join(', ')}): a member is still joining.`);
+  const unhealthy = reading.members.filter((m) => !m.learner && !memberHealthy(m));
+  if (unhealthy.length)
+    out.push(
+      `etcd member(s) not healthy now: ${unhealthy.map((m) => `${m.hostname} (${m.status?.errors.join('; ') || m.error || 'no leader'})`).join(', ')}.`,
+    );
+  return out;
+}

@@ -1,0 +1,140 @@
+import type { GateSpec, NodeRole, OperationAction } from '../../../shared/domain/operation';
+import { talosctl, type CommandTarget } from '../../../shared/talosctl';
+import type { TalosClient } from '../../talos/client';
+import { lifecycleCalls } from '../../talos/calls/lifecycle';
+
+/** The health gate checks a step can have; each is polled until it passes or its timeout runs out. */
+export const GATES = {
+  down: 'the node went down for the reboot',
+  off: 'the node has shut down',
+  boot: 'the node answers again with a new boot',
+  version: 'the node runs the expected Talos version',
+  ready: 'MachineStatus is running and ready, no unmet conditions',
+  services: 'every service that was healthy before is healthy again',
+  service: 'the service reached its expected state',
+  etcd: 'the etcd member is healthy and the cluster has a leader',
+} as const;
+export type GateId = keyof typeof GATES;
+
+const gates = (...ids: GateId[]): GateSpec[] => ids.map((id) => ({ id, label: GATES[id] }));
+
+export interface SentStep {
+  actorId: string | null;
+  message: string;
+}
+
+/**
+ * What one kind of operation does on one node: the call (method and talosctl line), whether the node goes away
+ * during it, whether it is destructive (typed cluster name when control planes are touched), and its gates.
+ * New kinds (etcd maintenance, reset, rollback) are one more entry here.
+ */
+export interface StepKind<A extends OperationAction = OperationAction> {
+  method: string;
+  verb: string;
+  /** The node stops answering during the step. */
+  takesDown: boolean;
+  /** The node stays down afterwards (shutdown): its etcd member does not come back during the roll. */
+  staysDown: boolean;
+  destructive: boolean;
+  gates(role: NodeRole, action: A): GateSpec[];
+  talosctl(target: CommandTarget, action: A): string;
+  summary(action: A): string;
+  send(client: TalosClient, node: string, action: A): Promise<SentStep>;
+}
+
+const controlPlaneGates = (role: NodeRole): GateId[] => (role === 'worker' ? [] : ['etcd']);
+
+/** The version an installer image installs, from its tag (`…/installer:v1.13.9` → `v1.13.9`), or null. */
+export function imageVersion(image: string): string | null {
+  return /:(v\d+\.\d+\.\d+[\w.-]*)(@sha256:[0-9a-f]{64})?$/.exec(image)?.[1] ?? null;
+}
+
+type Of<K extends OperationAction['kind']> = Extract<OperationAction, { kind: K }>;
+
+const reboot: StepKind<Of<'reboot'>> = {
+  method: '/machine.MachineService/Reboot',
+  verb: 'reboot',
+  takesDown: true,
+  staysDown: false,
+  destructive: true,
+  gates: (role) => gates('down', 'boot', 'ready', 'services', ...controlPlaneGates(role)),
+  talosctl: (t, a) => talosctl.reboot(t, a.mode),
+  summary: (a) => `reboot${a.mode === 'default' ? '' : ` (${a.mode})`}`,
+  send: async (c, n, a) => ({ actorId: await lifecycleCalls(c.connection).reboot(n, a.mode), message: 'Reboot requested' }),
+};
+
+const shutdown: StepKind<Of<'shutdown'>> = {
+  method: '/machine.MachineService/Shutdown',
+  verb: 'shutdown',
+  takesDown: true,
+  staysDown: true,
+  destructive: true,
+  gates: () => gates('off'),
+  talosctl: (t, a) => talosctl.shutdown(t, a.force),
+  summary: (a) => `shutdown${a.force ? ' (force)' : ''}`,
+  send: async (c, n, a) => ({ actorId: await lifecycleCalls(c.connection).shutdown(n, a.force), message: 'Shutdown requested' }),
+};
+
+const upgrade: StepKind<Of<'upgrade'>> = {
+  method: '/machine.MachineService/Upgrade',
+  verb: 'upgrade',
+  takesDown: true,
+  staysDown: false,
+  destructive: true,
+  gates: (role, a) =>
+    gates('down', 'boot', ...(imageVersion(a.image) ? (['version'] as const) : []), 'ready', 'services', ...controlPlaneGates(role)),
+  talosctl: (t, a) => talosctl.upgrade(t, a.image, a),
+  summary: (a) =>
+    `upgrade to ${imageVersion(a.image) ?? a.image}${[
+      a.stage && 'staged',
+      a.force && 'force',
+      a.preserve && 'preserve',
+      a.rebootMode === 'powercycle' && 'power cycle',
+    ]
+      .filter(Boolean)
+      .map((f) => `, ${f}`)
+      .join('')}`,
+  send: async (c, n, a) => {
+    const u = await lifecycleCalls(c.connection).upgrade(n, a);
+    return { actorId: u.actorId, message: u.ack };
+  },
+};
+
+const applyConfig: StepKind<Of<'apply-config'>> = {
+  method: '/machine.MachineService/ApplyConfiguration',
+  verb: 'apply-config',
+  takesDown: false,
+  staysDown: false,
+  destructive: false,
+  gates: (role) => gates('ready', 'services', ...controlPlaneGates(role)),
+  talosctl: (t, a) => talosctl.applyConfig(t, 'config.yaml', a.mode, false, a.tryTimeoutSeconds),
+  summary: (a) => `apply-config (${a.mode})`,
+  send: async (c, n, a) => {
+    const r = await c.applyConfiguration(n, { data: a.yaml, mode: a.mode, dryRun: false, tryTimeoutSeconds: a.tryTimeoutSeconds });
+    return { actorId: null, message: [r.modeDetails, ...r.warnings.map((w) => `warning: ${w}`)].filter(Boolean).join('\n') };
+  },
+};
+
+const service: StepKind<Of<'service'>> = {
+  method: '/machine.MachineService/ServiceRestart',
+  verb: 'service',
+  takesDown: false,
+  staysDown: false,
+  destructive: false,
+  gates: (_role, a) => gates('service', ...(a.action === 'stop' ? [] : (['ready'] as const))),
+  talosctl: (t, a) => talosctl.serviceAction(t, a.service, a.action),
+  summary: (a) => `${a.action} service ${a.service}`,
+  send: async (c, n, a) => ({ actorId: null, message: await c.serviceAction(n, a.service, a.action) }),
+};
+
+const KINDS = { reboot, shutdown, upgrade, 'apply-config': applyConfig, service } as const;
+
+export function stepKind<A extends OperationAction>(action: A): StepKind<A> {
+  return KINDS[action.kind] as unknown as StepKind<A>;
+}
+
+/** The method a step calls: ServiceStart/Stop/Restart depend on the service action. */
+export function methodOf(action: OperationAction): string {
+  if (action.kind === 'service') return `/machine.MachineService/Service${action.action[0]!.toUpperCase()}${action.action.slice(1)}`;
+  return stepKind(action).method;
+}

@@ -1,0 +1,124 @@
+import { MachineServiceService as M, type Event } from '../../../proto/gen/machine/machine';
+import type { TalosEvent } from '../../../shared/domain/talos';
+import type { TalosClient } from '../../talos/client';
+import { decodeEvent } from '../../talos/decode-event';
+
+/**
+ * Follows one node's machine events while a step runs, like talosctl's tracker: the stream is opened before the
+ * call is sent, events are matched to the step's actor id (those that carry one), and the sequence, phase and
+ * task Talos reports become the step's detail. The stream dropping means the node went down.
+ */
+export class StepTracker {
+  detail = '';
+  sawDown = false;
+  sawStopAllServices = false;
+  /** The events stream could not be opened: checks that rely on it fall back to what the node answers. */
+  unavailable = false;
+  /** undefined until the call has answered; null when the call returns no actor id (then every event counts). */
+  private actorId: string | null | undefined = undefined;
+  private held: TalosEvent[] = [];
+  private phase = '';
+  private readonly serviceStates = new Map<string, string[]>();
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly client: TalosClient,
+    private readonly node: string,
+    private readonly onDetail: (detail: string) => void,
+  ) {}
+
+  /** Opens the stream; resolves once the node has sent its hello (so no event of the step is missed) or after `waitMs`. */
+  start(waitMs = 3_000): Promise<void> {
+    return new Promise<void>((ready) => {
+      let hello = false;
+      const timer = setTimeout(ready, waitMs);
+      const opened = () => {
+        clearTimeout(timer);
+        ready();
+      };
+      this.client.connection
+        .stream(
+          M.events,
+          { tailEvents: 0, tailId: '', tailSeconds: 0, withActorId: '' },
+          this.node,
+          (event: Event) => {
+            if (!event.data?.typeUrl) {
+              hello = true;
+              return opened();
+            }
+            const decoded = decodeEvent(event);
+            if (decoded) this.receive(decoded);
+          },
+          this.abort.signal,
+        )
+        .catch(() => undefined)
+        .finally(() => {
+          opened();
+          if (this.abort.signal.aborted) return;
+          if (!hello) {
+            this.unavailable = true;
+            return;
+          }
+          this.sawDown = true;
+          this.note('the node closed its event stream (going down)');
+        });
+    });
+  }
+
+  setActor(actorId: string | null): void {
+    this.actorId = actorId || null;
+    const held = this.held;
+    this.held = [];
+    for (const e of held) this.receive(e);
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+
+  /** The service went through a stop or start since the step began (or was not running, so a start is the restart). */
+  restarted(service: string, stateBefore: string): boolean {
+    if (stateBefore !== 'Running' || this.unavailable) return true;
+    return (this.serviceStates.get(service) ?? []).some((s) => s !== 'Running');
+  }
+
+  private note(detail: string): void {
+    this.detail = detail;
+    this.onDetail(detail);
+  }
+
+  private receive(e: TalosEvent): void {
+    if (e.actorId && this.actorId === undefined) {
+      this.held.push(e);
+      return;
+    }
+    if (e.actorId && this.actorId && e.actorId !== this.actorId) return;
+    const d = e.data as Record<string, string>;
+    switch (e.type) {
+      case 'SequenceEvent':
+        if (d.action === 'start') this.note(`sequence ${d.sequence} started`);
+        else if (d.action === 'stop') this.note(`sequence ${d.sequence} finished`);
+        else if (d.error) this.note(`sequence ${d.sequence} ended: ${d.error}`);
+        break;
+      case 'PhaseEvent':
+        if (d.action === 'start') {
+          this.phase = d.phase ?? '';
+          this.note(`phase ${this.phase}`);
+        }
+        break;
+      case 'TaskEvent':
+        if (d.action === 'start') this.note(`${this.phase ? `phase ${this.phase}: ` : ''}task ${d.task}`);
+        if (d.action === 'stop' && d.task === 'stopAllServices') this.sawStopAllServices = true;
+        break;
+      case 'ServiceStateEvent': {
+        const service = d.service ?? '';
+        this.serviceStates.set(service, [...(this.serviceStates.get(service) ?? []), d.state ?? '']);
+        this.note(`${service}: ${d.state}${d.message ? ` (${d.message})` : ''}`);
+        break;
+      }
+      case 'MachineStatusEvent':
+        this.note(e.summary);
+        break;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { StateService } from '../../../proto/gen/cosi/resource/state';
+import { Empty } from '../../../proto/gen/google/protobuf/empty';
+import { MachineServiceService as M, RebootRequest_Mode, UpgradeRequest_RebootMode } from '../../../proto/gen/machine/machine';
+import { AppError } from '../../../shared/errors';
+import type { TalosConnection } from '../connection';
+import { parse } from 'yaml';
+
+export type RebootMode = 'default' | 'powercycle' | 'force';
+
+export interface UpgradeOptions {
+  image: string;
+  stage: boolean;
+  force: boolean;
+  preserve: boolean;
+  rebootMode: 'default' | 'powercycle';
+}
+
+/** Where a boot is recognised: the kernel's boot id (os:admin may Read it), else the boot time (SystemStat, any role). */
+export interface BootMarker {
+  source: 'boot_id' | 'boot_time';
+  value: string;
+}
+
+function first<T>(response: { messages: T[] }, method: string): T {
+  const message = response.messages[0];
+  if (!message) throw new AppError('INTERNAL', `${method} returned no message.`);
+  return message;
+}
+
+const REBOOT_MODES: Record<RebootMode, RebootRequest_Mode> = {
+  default: RebootRequest_Mode.DEFAULT,
+  powercycle: RebootRequest_Mode.POWERCYCLE,
+  force: RebootRequest_Mode.FORCE,
+};
+
+/** `talosctl reboot --mode …`: returns the actor id the reboot sequence's events carry. */
+export async function reboot(connection: TalosConnection, node: string, mode: RebootMode): Promise<string> {
+  return first(await connection.unary(M.reboot, { mode: REBOOT_MODES[mode] }, node), 'Reboot').actorId;
+}
+
+/** `talosctl shutdown [--force]`. */
+export async function shutdown(connection: TalosConnection, node: string, force: boolean): Promise<string> {
+  return first(await connection.unary(M.shutdown, { force }, node), 'Shutdown').actorId;
+}
+
+/** The legacy `MachineService/Upgrade`, the call that carries stage, force, preserve and the reboot mode. */
+export async function upgrade(connection: TalosConnection, node: string, o: UpgradeOptions): Promise<{ ack: string; actorId: string }> {
+  const rebootMode = o.rebootMode === 'powercycle' ? UpgradeRequest_RebootMode.POWERCYCLE : UpgradeRequest_RebootMode.DEFAULT;
+  const u = first(
+    await connection.unary(M.upgrade, { image: o.image, preserve: o.preserve, stage: o.stage, force: o.force, rebootMode }, node),
+    'Upgrade',
+  );
+  return { ack: u.ack, actorId: u.actorId };
+}
+
+/** As talosctl's tracker reads it before and after a reboot; without os:admin the boot time stands in for the id. */
+export async function bootMarker(connection: TalosConnection, node: string, timeoutMs = 10_000): Promise<BootMarker> {
+  try {
+    const chunks: Buffer[] = [];
+    await connection.stream(
+      M.read,
+      { path: '/proc/sys/kernel/random/boot_id' },
+      node,
+      (d) => chunks.push(Buffer.from(d.bytes)),
+      AbortSignal.timeout(timeoutMs),
+    );
+    const id = Buffer.concat(chunks).toString('utf8').trim();
+    if (id) return { source: 'boot_id', value: id };
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'PERMISSION_DENIED') throw error;
+  }
+  const stat = first(await connection.unary(M.systemStat, Empty.fromPartial({}), node, { timeoutMs }), 'SystemStat');
+  return { source: 'boot_time', value: String(stat.bootTime) };
+}
+
+export interface MachineStatusView {
+  stage: string;
+  ready: boolean;
+  unmetConditions: { name: string; reason: string }[];
+}
+
+/** `MachineStatuses.runtime.talos.dev/machine`: the stage and readiness the node reports. */
+export async function machineStatus(connection: TalosConnection, node: string, timeoutMs = 10_000): Promise<MachineStatusView> {
+  const response = await connection.unary(
+    StateService.get,
+    { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev', id: 'machine', options: {} },
+    node,
+    { timeoutMs },
+  );
+  let spec: { stage?: unknown; status?: { ready?: unknown; unmetConditions?: { name?: unknown; reason?: unknown }[] } } = {};
+  try {
+    spec = (parse(response.resource?.spec?.yamlSpec ?? '') as typeof spec) ?? {};
+  } catch {
+    throw new AppError('INTERNAL', `${node} sent a MachineStatus that is not YAML.`);
+  }
+  return {
+    stage: typeof spec.stage === 'string' ? spec.stage : 'unknown',
+    ready: spec.status?.ready === true,
+    unmetConditions: (Array.isArray(spec.status?.unmetConditions) ? spec.status.unmetConditions : []).map((c) => ({
+      name: String(c.name ?? ''),
+      reason: String(c.reason ?? ''),
+    })),
+  };
+}
+
+/** The calls a rolling operation makes, bound to one connection: `client.lifecycle.reboot(node, mode)` and so on. */
+export function lifecycleCalls(connection: TalosConnection) {
+  return {
+    reboot: (node: string, mode: RebootMode) => reboot(connection, node, mode),
+    shutdown: (node: string, force: boolean) => shutdown(connection, node, force),
+    upgrade: (node: string, options: UpgradeOptions) => upgrade(connection, node, options),
+    bootMarker: (node: string, timeoutMs?: number) => bootMarker(connection, node, timeoutMs),
+    machineStatus: (node: string, timeoutMs?: number) => machineStatus(connection, node, timeoutMs),
+  };
+}
+export type LifecycleCalls = ReturnType<typeof lifecycleCalls>;
