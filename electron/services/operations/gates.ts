@@ -78,7 +78,7 @@ const CHECKS: Record<GateId, (ctx: GateContext) => Promise<GateResult>> = {
       : { ok: false, detail: `runs ${v.tag}, expected ${ctx.expectedVersion}` };
   },
   async ready(ctx) {
-    const s = await ctx.calls.machineStatus(ctx.node, CHECK_TIMEOUT_MS);
+    const s = await ctx.client.evidence.machineStatus(ctx.node);
     const unmet = s.unmetConditions.map((c) => `${c.name}: ${c.reason}`).join('; ');
     const detail = `stage ${s.stage}, ${s.ready ? 'ready' : 'not ready'}${unmet ? ` (${unmet})` : ''}`;
     return { ok: s.stage === 'running' && s.ready && s.unmetConditions.length === 0, detail };

@@ -1,9 +1,7 @@
-import { StateService } from '../../../proto/gen/cosi/resource/state';
 import { Empty } from '../../../proto/gen/google/protobuf/empty';
 import { MachineServiceService as M, RebootRequest_Mode, UpgradeRequest_RebootMode } from '../../../proto/gen/machine/machine';
 import { AppError } from '../../../shared/errors';
 import type { TalosConnection } from '../connection';
-import { parse } from 'yaml';
 
 export type RebootMode = 'default' | 'powercycle' | 'force';
 
@@ -73,36 +71,6 @@ export async function bootMarker(connection: TalosConnection, node: string, time
   return { source: 'boot_time', value: String(stat.bootTime) };
 }
 
-export interface MachineStatusView {
-  stage: string;
-  ready: boolean;
-  unmetConditions: { name: string; reason: string }[];
-}
-
-/** `MachineStatuses.runtime.talos.dev/machine`: the stage and readiness the node reports. */
-export async function machineStatus(connection: TalosConnection, node: string, timeoutMs = 10_000): Promise<MachineStatusView> {
-  const response = await connection.unary(
-    StateService.get,
-    { namespace: 'runtime', type: 'MachineStatuses.runtime.talos.dev', id: 'machine', options: {} },
-    node,
-    { timeoutMs },
-  );
-  let spec: { stage?: unknown; status?: { ready?: unknown; unmetConditions?: { name?: unknown; reason?: unknown }[] } } = {};
-  try {
-    spec = (parse(response.resource?.spec?.yamlSpec ?? '') as typeof spec) ?? {};
-  } catch {
-    throw new AppError('INTERNAL', `${node} sent a MachineStatus that is not YAML.`);
-  }
-  return {
-    stage: typeof spec.stage === 'string' ? spec.stage : 'unknown',
-    ready: spec.status?.ready === true,
-    unmetConditions: (Array.isArray(spec.status?.unmetConditions) ? spec.status.unmetConditions : []).map((c) => ({
-      name: String(c.name ?? ''),
-      reason: String(c.reason ?? ''),
-    })),
-  };
-}
-
 /** The calls a rolling operation makes, bound to one connection: `client.lifecycle.reboot(node, mode)` and so on. */
 export function lifecycleCalls(connection: TalosConnection) {
   return {
@@ -110,7 +78,6 @@ export function lifecycleCalls(connection: TalosConnection) {
     shutdown: (node: string, force: boolean) => shutdown(connection, node, force),
     upgrade: (node: string, options: UpgradeOptions) => upgrade(connection, node, options),
     bootMarker: (node: string, timeoutMs?: number) => bootMarker(connection, node, timeoutMs),
-    machineStatus: (node: string, timeoutMs?: number) => machineStatus(connection, node, timeoutMs),
   };
 }
 export type LifecycleCalls = ReturnType<typeof lifecycleCalls>;
