@@ -172,6 +172,21 @@ describe('the audit trail of an operation', () => {
     ]);
     expect(entries[2]!.outcomes[0]!.message).toMatch(/kubelet is running and healthy/);
   });
+  it('sends nothing when the trail cannot be written', async () => {
+    const plan = await planOf(['10.5.0.3']);
+    const before = lab().node('10.5.0.3').bootId;
+    await call('vault.lock', {});
+    try {
+      expect(await failure('operations.start', { planId: plan.id, clusterName: null, quorumOverride: null })).toMatchObject({
+        code: 'AUDIT_UNAVAILABLE',
+      });
+    } finally {
+      await call('vault.unlock', { passphrase: 'operations test passphrase' });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(lab().node('10.5.0.3').bootId).toBe(before);
+    expect(services.operations.list().some((o) => o.planId === plan.id)).toBe(false);
+  });
 });
 
 describe('cancel during a roll', () => {

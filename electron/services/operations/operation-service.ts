@@ -76,7 +76,6 @@ export class OperationService {
       await this.recordRefusal(stored, refusal);
       throw refusal;
     }
-    this.plans.delete(plan.id);
     const meta = await this.deps.identities.meta(plan.identityId);
     const client = await this.deps.sessions.client(plan.identityId);
     // No trail, no action: AUDIT_UNAVAILABLE from the recorder reaches the operator as it is.
@@ -89,6 +88,7 @@ export class OperationService {
         ...(override ? { overridden: plan.refusals } : {}),
       },
     });
+    this.plans.delete(plan.id);
     const runner = new OperationRunner({
       client,
       stored,
