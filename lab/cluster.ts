@@ -43,6 +43,8 @@ export interface Lab {
   setUnreachable(target: string, unreachable: boolean): void;
   setDelay(target: string, ms: number): void;
   dropStreams(target: string): void;
+  /** Makes a node answer a method (like `Hostname` or `EtcdAlarmList`) with Unimplemented, as an older Talos does; `false` restores it. */
+  setMissingMethod(target: string, method: string, missing: boolean): void;
   setLogRate(linesPerSecond: number, target?: string, logId?: string): void;
   refusedConnections: string[];
   stop(): Promise<void>;
@@ -159,6 +161,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     },
     setDelay: (target, ms) => (node(target).faults.delayMs = ms),
     dropStreams: (target) => node(target).cutStreams('stream dropped by fault injection'),
+    setMissingMethod(target, method, missing) {
+      const set = node(target).faults.missingMethods;
+      if (missing) set.add(method);
+      else set.delete(method);
+    },
     setLogRate(rate, target, logId) {
       for (const n of target ? [node(target)] : nodes) {
         for (const [id, source] of n.logs) {

@@ -30,6 +30,8 @@ const node = z.string().min(1).max(300);
 const which = z.enum(['v1alpha1', 'persistent']);
 const resourceRef = { type: z.string().min(1).max(300), namespace: z.string().min(1).max(100) };
 const downloadId = z.string().min(1).max(100);
+/** Chosen by the renderer before it opens a stream, so the first event already has a known id. */
+const streamId = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'A stream id is 8 to 100 letters, digits, "-" or "_".');
 const filePath = z.string().min(1).max(4096).startsWith('/', 'Paths on a Talos node are absolute, like /var/log.');
 
 /** Channels that talk to Talos nodes. */
@@ -110,10 +112,16 @@ export const talosChannels = {
   'files.cancelDownload': { request: z.strictObject({ downloadId }), response: z.object({}) },
   'logs.sources': {
     request: z.strictObject({ identityId, node }),
-    response: z.object({ services: z.array(z.string()), containers: z.array(z.object({ id: z.string(), name: z.string() })) }),
+    response: z.object({
+      services: z.array(z.string()),
+      containers: z.array(z.object({ id: z.string(), name: z.string() })),
+      /** Calls that failed; what the others gave is still listed (services fall back to ServiceList ids). */
+      errors: z.array(z.object({ call: z.string(), message: z.string() })),
+    }),
   },
   'logs.open': {
     request: z.strictObject({
+      streamId,
       identityId,
       nodes,
       sources: z
@@ -123,35 +131,38 @@ export const talosChannels = {
       tail: z.number().int().min(-1).max(1_000_000),
       follow: z.boolean(),
     }),
-    response: z.object({
-      streamId: z.string(),
-      streams: z.array(z.object({ key: z.string(), node: z.string(), kind: z.string(), id: z.string() })),
-    }),
+    response: z.object({ streams: z.array(z.object({ key: z.string(), node: z.string(), kind: z.string(), id: z.string() })) }),
   },
   'stream.open': {
     request: z.strictObject({
+      streamId,
       ...target,
       kind: z.enum(['events', 'dmesg', 'resources']),
       tail: z.number().int().min(-1).max(10_000),
       resource: z.strictObject({ ...resourceRef, id: z.string().max(1000).nullable() }).optional(),
     }),
-    response: z.object({ streamId: z.string() }),
+    response: z.object({}),
   },
-  'stream.close': { request: z.strictObject({ streamId: z.string().min(1).max(100) }), response: z.object({}) },
+  'stream.close': { request: z.strictObject({ streamId }), response: z.object({ closed: z.boolean() }) },
 } as const;
 
+/**
+ * Stream events. `key` names the part of the stream an event belongs to (shared/stream-keys.ts): the node
+ * address for events, dmesg and resources; node, source kind and id for logs.
+ */
 export const talosEvents = {
   /** A running download: bytes so far, and (browser mode only) the next piece of the file. */
   'files.chunk': z.object({ downloadId: z.string(), bytes: z.number(), base64: z.string().nullable() }),
-  'stream.events': z.object({ streamId: z.string(), node: z.string(), events: z.array(talosEventSchema) }),
-  'stream.kernel': z.object({ streamId: z.string(), node: z.string(), records: z.array(kernelRecordSchema) }),
-  'stream.resources': z.object({ streamId: z.string(), node: z.string(), events: z.array(resourceEventSchema) }),
+  'stream.events': z.object({ streamId: z.string(), key: z.string(), events: z.array(talosEventSchema) }),
+  'stream.kernel': z.object({ streamId: z.string(), key: z.string(), records: z.array(kernelRecordSchema) }),
+  'stream.resources': z.object({ streamId: z.string(), key: z.string(), events: z.array(resourceEventSchema) }),
   /** `text` is the batch's lines joined with "\n": one string crosses cheaper than thousands. */
   'stream.logs': z.object({ streamId: z.string(), key: z.string(), text: z.string(), count: z.number(), arrivedAt: z.number() }),
-  'stream.logmark': z.object({ streamId: z.string(), key: z.string(), lost: z.boolean(), message: z.string() }),
+  /** Where a part reconnected; `lost` when data between the drop and the reconnect may be missing. */
+  'stream.mark': z.object({ streamId: z.string(), key: z.string(), lost: z.boolean(), message: z.string() }),
   'stream.state': z.object({
     streamId: z.string(),
-    node: z.string(),
+    key: z.string(),
     state: z.enum(['open', 'reconnecting', 'ended', 'error']),
     error: errorShapeSchema.nullable(),
   }),

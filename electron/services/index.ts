@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { Emit, Handlers } from '../../shared/handlers';
 import { AuditLog } from './audit/audit-log';
 import { createAuditRecorder } from './audit/recorder';
-import { EventStreams } from './event-streams';
 import { FileDownloads } from './file-downloads';
 import { appHandlers } from './handlers/app';
 import { auditHandlers } from './handlers/audit';
@@ -21,10 +20,10 @@ import { vaultHandlers } from './handlers/vault';
 import { createIdentities, type Identities } from './identities';
 import type { KeyringOptions } from './identities/vault-access';
 import { LabService } from './lab-service';
-import { LogStreams } from './log-streams';
 import { createMutationGate } from './mutations';
 import type { Clock } from './operations/clock';
 import { OperationService } from './operations/operation-service';
+import { StreamHub } from './streams/stream-hub';
 import { TalosSessions } from './talos-sessions';
 
 export interface ServiceDeps {
@@ -84,8 +83,7 @@ export function createServices(deps: ServiceDeps): Services {
     lab,
     audit,
     mutate: createMutationGate(identities.store, record),
-    logStreams: new LogStreams(sessions, deps.emit),
-    eventStreams: new EventStreams(sessions, deps.emit),
+    streams: new StreamHub(sessions, deps.emit),
     downloads: new FileDownloads(sessions, identities.store, deps.emit, deps.saveFile),
     operations,
     pickFile: deps.pickFile,
@@ -116,8 +114,7 @@ export function createServices(deps: ServiceDeps): Services {
     async dispose() {
       shared.downloads.cancelAll();
       await operations.dispose();
-      shared.eventStreams.stopAll();
-      shared.logStreams.closeAll();
+      shared.streams.closeAll();
       sessions.forget();
       await lab.stop();
     },

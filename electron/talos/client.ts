@@ -1,23 +1,22 @@
 import { parse } from 'yaml';
 import { StateService, type Resource, type WatchResponse, EventType } from '../../proto/gen/cosi/resource/state';
 import { Empty } from '../../proto/gen/google/protobuf/empty';
-import {
-  ApplyConfigurationRequest_Mode,
-  MachineServiceService as M,
-  type ApplyConfiguration,
-  type ContainerInfo,
-  type EtcdMember,
-  type EtcdMemberStatus,
-  type FileInfo,
-  type MemInfo,
-  type MountStat,
-  type ProcessInfo,
-  type SystemStat,
-} from '../../proto/gen/machine/machine';
+import { ApplyConfigurationRequest_Mode, MachineServiceService as M } from '../../proto/gen/machine/machine';
 import { TimeServiceService } from '../../proto/gen/time/time';
 import { timestampIso } from '../../proto/timestamps';
 import { AppError } from '../../shared/errors';
-import type { ServiceAction, TalosEvent, TalosService, TalosVersion } from '../../shared/domain/talos';
+import type { FileEntry } from '../../shared/domain/inspect';
+import type {
+  ServiceAction,
+  TalosContainer,
+  TalosEtcd,
+  TalosEvent,
+  TalosMemory,
+  TalosMount,
+  TalosProcess,
+  TalosService,
+  TalosVersion,
+} from '../../shared/domain/talos';
 import { TalosConnection, type CallOptions, type ConnectionMaterial } from './connection';
 import { generateClientConfiguration, type ClientConfigurationRequest, type MintedClientConfiguration } from './calls/client-configuration';
 import { evidenceCalls, type EvidenceCalls } from './calls/health-evidence';
@@ -26,6 +25,19 @@ import { ImageCalls } from './calls/images';
 import { NetworkCalls } from './calls/network';
 import { decodeEvent } from './decode-event';
 import { LineAssembler } from './line-assembler';
+import {
+  toApplyResult,
+  toContainer,
+  toEtcdAlarm,
+  toEtcdMember,
+  toEtcdStatus,
+  toFileEntry,
+  toMemory,
+  toMount,
+  toNodeCpu,
+  toProcess,
+  type NodeCpu,
+} from './to-domain';
 
 const empty = Empty.fromPartial({});
 const iso = timestampIso;
@@ -147,10 +159,10 @@ export class TalosClient {
     return first(response, `Service${action}`).resp;
   }
 
-  async memory(node: string): Promise<MemInfo> {
+  async memory(node: string): Promise<TalosMemory> {
     const meminfo = first(await this.connection.unary(M.memory, empty, node), 'Memory').meminfo;
     if (!meminfo) throw new AppError('INTERNAL', 'Memory returned no meminfo.');
-    return meminfo;
+    return toMemory(meminfo);
   }
 
   async loadAvg(node: string): Promise<{ load1: number; load5: number; load15: number }> {
@@ -158,33 +170,34 @@ export class TalosClient {
     return { load1: l.load1, load5: l.load5, load15: l.load15 };
   }
 
-  async systemStat(node: string): Promise<SystemStat> {
-    return first(await this.connection.unary(M.systemStat, empty, node), 'SystemStat');
+  /** Boot time and CPU seconds (SystemStat). */
+  async systemStat(node: string): Promise<NodeCpu> {
+    return toNodeCpu(first(await this.connection.unary(M.systemStat, empty, node), 'SystemStat'));
   }
 
-  async processes(node: string): Promise<ProcessInfo[]> {
-    return first(await this.connection.unary(M.processes, empty, node), 'Processes').processes;
+  async processes(node: string): Promise<TalosProcess[]> {
+    return first(await this.connection.unary(M.processes, empty, node), 'Processes').processes.map(toProcess);
   }
 
-  async mounts(node: string): Promise<MountStat[]> {
-    return first(await this.connection.unary(M.mounts, empty, node), 'Mounts').stats;
+  async mounts(node: string): Promise<TalosMount[]> {
+    return first(await this.connection.unary(M.mounts, empty, node), 'Mounts').stats.map(toMount);
   }
 
-  async containers(node: string, namespace: 'system' | 'k8s.io'): Promise<ContainerInfo[]> {
-    return first(await this.connection.unary(M.containers, { namespace, driver: namespace === 'k8s.io' ? 1 : 0 }, node), 'Containers')
-      .containers;
+  async containers(node: string, namespace: 'system' | 'k8s.io'): Promise<TalosContainer[]> {
+    const response = await this.connection.unary(M.containers, { namespace, driver: namespace === 'k8s.io' ? 1 : 0 }, node);
+    return first(response, 'Containers').containers.map(toContainer);
   }
 
-  async etcdMembers(node: string): Promise<EtcdMember[]> {
-    return first(await this.connection.unary(M.etcdMemberList, { queryLocal: true }, node), 'EtcdMemberList').members;
+  async etcdMembers(node: string): Promise<NonNullable<TalosEtcd['members']>> {
+    return first(await this.connection.unary(M.etcdMemberList, { queryLocal: true }, node), 'EtcdMemberList').members.map(toEtcdMember);
   }
 
-  async etcdStatus(node: string): Promise<EtcdMemberStatus | undefined> {
-    return first(await this.connection.unary(M.etcdStatus, empty, node), 'EtcdStatus').memberStatus;
+  async etcdStatus(node: string): Promise<TalosEtcd['status']> {
+    return toEtcdStatus(first(await this.connection.unary(M.etcdStatus, empty, node), 'EtcdStatus').memberStatus);
   }
 
-  async etcdAlarms(node: string): Promise<{ memberId: string; alarm: number }[]> {
-    return first(await this.connection.unary(M.etcdAlarmList, empty, node), 'EtcdAlarmList').memberAlarms;
+  async etcdAlarms(node: string): Promise<NonNullable<TalosEtcd['alarms']>> {
+    return first(await this.connection.unary(M.etcdAlarmList, empty, node), 'EtcdAlarmList').memberAlarms.map(toEtcdAlarm);
   }
 
   async timeCheck(node: string, server: string): Promise<{ server: string; localtime: string | null; remotetime: string | null }> {
@@ -230,15 +243,36 @@ export class TalosClient {
       });
   }
 
-  dmesg(node: string, request: { follow: boolean; tail: boolean }, onRecord: (line: string) => void, signal?: AbortSignal): Promise<void> {
+  /** The kernel ring as lines (one record each); `tail` true means only records from now on. */
+  dmesg(
+    node: string,
+    request: { follow: boolean; tail: boolean },
+    onLines: (lines: string[]) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const assembler = new LineAssembler();
     return this.connection
-      .stream(M.dmesg, request, node, (data) => assembler.push(data.bytes).forEach(onRecord), signal)
-      .finally(() => assembler.flush().forEach(onRecord));
+      .stream(
+        M.dmesg,
+        request,
+        node,
+        (data) => {
+          const lines = assembler.push(data.bytes);
+          if (lines.length) onLines(lines);
+        },
+        signal,
+      )
+      .finally(() => {
+        const rest = assembler.flush();
+        if (rest.length) onLines(rest);
+      });
   }
 
-  async list(node: string, request: { root: string; recurse?: boolean; recursionDepth?: number }): Promise<FileInfo[]> {
-    const out: FileInfo[] = [];
+  async list(
+    node: string,
+    request: { root: string; recurse?: boolean; recursionDepth?: number },
+  ): Promise<(FileEntry & { relativeName: string })[]> {
+    const out: (FileEntry & { relativeName: string })[] = [];
     await this.connection.stream(
       M.list,
       {
@@ -249,7 +283,7 @@ export class TalosClient {
         reportXattrs: false,
       },
       node,
-      (f) => out.push(f),
+      (f) => out.push(toFileEntry(f)),
     );
     return out;
   }
@@ -322,7 +356,7 @@ export class TalosClient {
   async applyConfiguration(
     node: string,
     request: { data: string; mode: 'auto' | 'no-reboot' | 'staged' | 'try'; dryRun: boolean; tryTimeoutSeconds?: number },
-  ): Promise<ApplyConfiguration> {
+  ): Promise<{ mode: string; modeDetails: string; warnings: string[] }> {
     const mode = {
       auto: ApplyConfigurationRequest_Mode.AUTO,
       'no-reboot': ApplyConfigurationRequest_Mode.NO_REBOOT,
@@ -339,7 +373,7 @@ export class TalosClient {
       },
       node,
     );
-    return first(response, 'ApplyConfiguration');
+    return toApplyResult(first(response, 'ApplyConfiguration'));
   }
 
   async reboot(node: string, mode: 'default' | 'powercycle' = 'default'): Promise<string> {

@@ -67,6 +67,8 @@ export interface Faults {
   delayMs: number;
   /** This node's etcd member is cut off from the leader (EtcdStatus leader 0, etcd unhealthy). */
   etcdNoLeader: boolean;
+  /** Method names (like `Hostname`) this node answers with Unimplemented, as an older Talos would. */
+  missingMethods: Set<string>;
 }
 
 const STATE_ACTION: Record<string, ServiceAction> = {
@@ -90,7 +92,7 @@ export class LabNode {
   events: EventLog;
   readonly resources: ResourceStore;
   readonly files: FileTree;
-  readonly faults: Faults = { unreachable: false, delayMs: 0, etcdNoLeader: false };
+  readonly faults: Faults = { unreachable: false, delayMs: 0, etcdNoLeader: false, missingMethods: new Set() };
   /** Conditions health evidence is computed from (scenarios change them). */
   readonly health: NodeHealth = healthyNode();
   /** The etcd cluster this control plane is a member of (null on workers). */

@@ -20,9 +20,13 @@ function errorMetadata(hostname: string, error: unknown) {
   return { hostname, error: e.message, status: { code: e.code, message: e.message, details: [] } };
 }
 
-async function runOnNode<T>(node: LabNode, fn: () => T | Promise<T>): Promise<T> {
+async function runOnNode<T>(node: LabNode, method: string, fn: () => T | Promise<T>): Promise<T> {
   if (node.faults.delayMs > 0) await sleep(node.faults.delayMs);
   if (!node.reachable) throw new GrpcError(grpc.status.UNAVAILABLE, 'connection error: desc = "error reading from server: EOF"');
+  const name = method.slice(method.lastIndexOf('/') + 1);
+  // What an older Talos without this method answers, so screens can be tried against one.
+  if (node.faults.missingMethods.has(name))
+    throw new GrpcError(grpc.status.UNIMPLEMENTED, `unknown method ${name} for service ${method.slice(1, method.lastIndexOf('/'))}`);
   return fn();
 }
 
@@ -50,7 +54,7 @@ export function unary<Req, Res>(
         roles = ctx.roles;
         const target = routeCall(call, method, router);
         if (target.mode === 'one') {
-          const response = await runOnNode(target.node, () => fn(target.node, call.request, ctx));
+          const response = await runOnNode(target.node, method, () => fn(target.node, call.request, ctx));
           hooks.onCall?.(target.node, method, 'Success', roles);
           return callback(null, response);
         }
@@ -58,7 +62,7 @@ export function unary<Req, Res>(
           target.targets.map(async (label) => {
             try {
               const node = resolveNode(router, label);
-              const response = await runOnNode(node, () => fn(node, call.request, ctx));
+              const response = await runOnNode(node, method, () => fn(node, call.request, ctx));
               return (response as unknown as WithMessages).messages.map(
                 (m) => ({ ...m, metadata: { hostname: label, error: '', status: undefined } }) as Res,
               );
@@ -99,7 +103,7 @@ export function serverStream<Req, Res>(
             fail(new GrpcError(grpc.status.UNAVAILABLE, `connection error: desc = "error reading from server: EOF" (${reason})`));
           node.streamKillers.add(kill);
           try {
-            await runOnNode(node, () => fn(node, call.request, ctx, (m) => !abort.signal.aborted && call.write(decorate(m)), abort.signal));
+            await runOnNode(node, method, () => fn(node, call.request, ctx, (m) => !abort.signal.aborted && call.write(decorate(m)), abort.signal));
           } finally {
             node.streamKillers.delete(kill);
           }

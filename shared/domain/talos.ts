@@ -32,18 +32,27 @@ export const machineStatusSchema = z.object({
   unmetConditions: z.array(z.object({ name: z.string(), reason: z.string() })),
 });
 
+/** One call of a composite view that did not answer: the rest of the view still shows what did. */
+export const callFailureSchema = z.object({ call: z.string(), code: z.string(), message: z.string() });
+export type CallFailure = z.infer<typeof callFailureSchema>;
+
+/**
+ * Everything the overview card shows for one node. Each part is null when its call failed (listed in
+ * `failures`), so one method an older Talos lacks never hides the others.
+ */
 export const overviewSchema = z.object({
-  hostname: z.string(),
-  version: versionSchema,
-  machineType: z.string(),
+  hostname: z.string().nullable(),
+  version: versionSchema.nullable(),
+  machineType: z.string().nullable(),
   status: machineStatusSchema.nullable(),
-  bootTime: z.number(),
-  cpuSeconds: z.object({ busy: z.number(), total: z.number() }),
-  memory: z.object({ totalMb: z.number(), usedMb: z.number(), availableMb: z.number() }),
-  load: z.object({ load1: z.number(), load5: z.number(), load15: z.number() }),
+  bootTime: z.number().nullable(),
+  cpuSeconds: z.object({ busy: z.number(), total: z.number() }).nullable(),
+  memory: z.object({ totalMb: z.number(), usedMb: z.number(), availableMb: z.number() }).nullable(),
+  load: z.object({ load1: z.number(), load5: z.number(), load15: z.number() }).nullable(),
   security: z.object({ secureBoot: z.boolean(), selinuxState: z.string(), fipsState: z.string() }).nullable(),
-  addresses: z.array(z.string()),
-  failingServices: z.array(z.string()),
+  addresses: z.array(z.string()).nullable(),
+  failingServices: z.array(z.string()).nullable(),
+  failures: z.array(callFailureSchema),
 });
 export type NodeOverview = z.infer<typeof overviewSchema>;
 
@@ -88,6 +97,7 @@ export type TalosMount = z.infer<typeof mountSchema>;
 export const containerSchema = z.object({
   namespace: z.string(),
   id: z.string(),
+  name: z.string(),
   displayId: z.string(),
   image: z.string(),
   pid: z.number(),
@@ -96,16 +106,19 @@ export const containerSchema = z.object({
 });
 export type TalosContainer = z.infer<typeof containerSchema>;
 
+/** One node's view of etcd; a part is null when its call failed (see `failures`), never an empty all-clear. */
 export const etcdSchema = z.object({
-  members: z.array(
-    z.object({
-      id: z.string(),
-      hostname: z.string(),
-      peerUrls: z.array(z.string()),
-      clientUrls: z.array(z.string()),
-      isLearner: z.boolean(),
-    }),
-  ),
+  members: z
+    .array(
+      z.object({
+        id: z.string(),
+        hostname: z.string(),
+        peerUrls: z.array(z.string()),
+        clientUrls: z.array(z.string()),
+        isLearner: z.boolean(),
+      }),
+    )
+    .nullable(),
   status: z
     .object({
       memberId: z.string(),
@@ -121,7 +134,8 @@ export const etcdSchema = z.object({
       errors: z.array(z.string()),
     })
     .nullable(),
-  alarms: z.array(z.object({ memberId: z.string(), alarm: z.string() })),
+  alarms: z.array(z.object({ memberId: z.string(), alarm: z.string() })).nullable(),
+  failures: z.array(callFailureSchema),
 });
 export type TalosEtcd = z.infer<typeof etcdSchema>;
 

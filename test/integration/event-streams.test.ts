@@ -9,7 +9,7 @@ import { timings } from '../../lab/server/lifecycle';
 
 let dir: string;
 let services: Services;
-const received: { node: string; event: TalosEvent }[] = [];
+const received: { key: string; event: TalosEvent }[] = [];
 const states: string[] = [];
 
 beforeAll(async () => {
@@ -24,8 +24,7 @@ beforeAll(async () => {
     home: dir,
     emit: (name, payload) => {
       if (name === 'stream.events')
-        for (const event of (payload as { node: string; events: TalosEvent[] }).events)
-          received.push({ node: (payload as { node: string }).node, event });
+        for (const event of (payload as { key: string; events: TalosEvent[] }).events) received.push({ key: (payload as { key: string }).key, event });
       if (name === 'stream.state') states.push((payload as { state: string }).state);
     },
   });
@@ -41,7 +40,13 @@ afterAll(async () => {
 describe('the events stream of the console', () => {
   it('keeps following a node across its reboot and delivers each event once', async () => {
     const dispatch = createDispatcher(services.handlers);
-    const opened = await dispatch('stream.open', { identityId: 'practice:admin@lab', nodes: ['10.5.0.3'], kind: 'events', tail: 0 });
+    const opened = await dispatch('stream.open', {
+      streamId: 'events-across-reboot',
+      identityId: 'practice:admin@lab',
+      nodes: ['10.5.0.3'],
+      kind: 'events',
+      tail: 0,
+    });
     expect(opened.ok).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
     const reboot = await dispatch('talos.lifecycle', {
@@ -63,6 +68,7 @@ describe('the events stream of the console', () => {
     expect(
       received.some(({ event }) => event.type === 'MachineStatusEvent' && (event.data as { stage: string }).stage === 'rebooting'),
     ).toBe(true);
+    expect(received.every(({ key }) => key === '10.5.0.3')).toBe(true);
     const ids = received.map(({ event }) => event.id);
     expect(new Set(ids).size).toBe(ids.length);
   });

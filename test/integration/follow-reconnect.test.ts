@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../lab/cluster';
-import { followLines } from '../../electron/talos/follow-lines';
+import { followLines } from '../../electron/services/streams/follow-lines';
 import type { TalosClient } from '../../electron/talos/client';
 import { labClient } from '../helpers/lab-identity';
 

@@ -8,7 +8,6 @@ import { diffConfigs } from '../config/structural-diff';
 import type { HandlerDeps } from './deps';
 
 const MC = 'MachineConfigs.config.talos.dev';
-const APPLY_MODES = ['reboot', 'auto', 'no-reboot', 'staged', 'try'];
 type Which = 'v1alpha1' | 'persistent';
 
 export function configHandlers({ sessions, identities, mutate }: HandlerDeps): HandlersFor<'configs'> {
@@ -100,11 +99,7 @@ export function configHandlers({ sessions, identities, mutate }: HandlerDeps): H
         sessions.perNode(identityId, [node], (c, n) => c.applyConfiguration(n, { data: yaml, mode, dryRun })),
       );
       if (!result || !result.ok) throw new AppError((result?.error.code as never) ?? 'INTERNAL', result?.error.message ?? 'Apply failed.');
-      return {
-        mode: APPLY_MODES[result.value.mode] ?? String(result.value.mode),
-        modeDetails: result.value.modeDetails,
-        warnings: result.value.warnings,
-      };
+      return result.value;
     },
   };
 }

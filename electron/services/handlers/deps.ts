@@ -1,11 +1,10 @@
 import type { AuditLog } from '../audit/audit-log';
-import type { EventStreams } from '../event-streams';
 import type { FileDownloads } from '../file-downloads';
 import type { Identities } from '../identities';
 import type { LabService } from '../lab-service';
-import type { LogStreams } from '../log-streams';
 import type { MutationGate } from '../mutations';
 import type { OperationService } from '../operations/operation-service';
+import type { StreamHub } from '../streams/stream-hub';
 import type { TalosSessions } from '../talos-sessions';
 
 /** What the handler modules share; services/index.ts builds it once. */
@@ -17,8 +16,7 @@ export interface HandlerDeps {
   mutate: MutationGate;
   lab: LabService;
   audit: AuditLog;
-  logStreams: LogStreams;
-  eventStreams: EventStreams;
+  streams: StreamHub;
   downloads: FileDownloads;
   /** Plans and rolling operations across nodes; they outlive any screen. */
   operations: OperationService;

@@ -1,5 +1,4 @@
 import { AppError } from '../../../shared/errors';
-import { formatFileMode, formatModified } from '../../../shared/file-mode';
 import type { HandlersFor } from '../../../shared/handlers';
 import type { HandlerDeps } from './deps';
 
@@ -9,22 +8,7 @@ export function fileHandlers({ sessions, identities, downloads }: HandlerDeps): 
   return {
     'files.list': async ({ identityId, node, path }) => {
       const client = await sessions.client(identityId);
-      const entries = await client.list(node, { root: path });
-      return entries
-        .filter((e) => e.relativeName !== '.')
-        .map((e) => ({
-          name: e.relativeName || e.name.slice(e.name.lastIndexOf('/') + 1),
-          path: e.name,
-          mode: formatFileMode(e.mode),
-          isDir: e.isDir,
-          size: Number(e.size),
-          uid: e.uid,
-          gid: e.gid,
-          modified: formatModified(Number(e.modified)),
-          modifiedAt: Number(e.modified) * 1000,
-          link: e.link,
-          error: e.error,
-        }));
+      return (await client.list(node, { root: path })).filter((e) => e.relativeName !== '.');
     },
     'files.read': async ({ identityId, node, path }) => {
       const client = await sessions.client(identityId);

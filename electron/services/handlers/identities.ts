@@ -1,11 +1,12 @@
 import type { HandlersFor } from '../../../shared/handlers';
 import type { HandlerDeps } from './deps';
 
-export function identityHandlers({ identities, sessions, mutate, pickFile }: HandlerDeps): HandlersFor<'identities'> {
+export function identityHandlers({ identities, sessions, streams, mutate, pickFile }: HandlerDeps): HandlersFor<'identities'> {
   const { store, files } = identities;
-  /** A changed or removed identity must not keep a channel opened with its old endpoints or key. */
+  /** A changed or removed identity must not keep a channel (or streams) opened with its old endpoints or key. */
   const forgetAfter = async <T>(id: string, p: Promise<T>) => {
     const value = await p;
+    streams.closeAll(id);
     sessions.forget(id);
     return value;
   };

@@ -1,13 +1,12 @@
 import type { HandlersFor } from '../../../shared/handlers';
 import type { HandlerDeps } from './deps';
 
-export function labHandlers({ lab, logStreams, eventStreams }: HandlerDeps): HandlersFor<'lab'> {
+export function labHandlers({ lab, streams }: HandlerDeps): HandlersFor<'lab'> {
   return {
     'lab.status': async () => lab.status(),
     'lab.start': (options) => lab.start(options),
     'lab.stop': async () => {
-      eventStreams.stopAll();
-      logStreams.closeAll();
+      streams.closeAll();
       return lab.stop();
     },
   };

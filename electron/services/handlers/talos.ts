@@ -2,8 +2,7 @@ import { AppError } from '../../../shared/errors';
 import { talosctl } from '../../../shared/talosctl';
 import type { HandlersFor } from '../../../shared/handlers';
 import type { TalosClient } from '../../talos/client';
-import { containersOf, etcdOf, memoryOf, mountsOf, processesOf } from '../node-tables';
-import { nodeOverview } from '../overview';
+import { nodeEtcd, nodeOverview } from '../node-views';
 import type { HandlerDeps } from './deps';
 
 const LIFECYCLE = {
@@ -32,11 +31,11 @@ export function talosHandlers({ sessions, identities, mutate }: HandlerDeps): Ha
     'talos.version': ({ identityId, nodes }) => perNode(identityId, nodes, (c, n) => c.version(n)),
     'talos.overview': ({ identityId, nodes }) => perNode(identityId, nodes, nodeOverview),
     'talos.services': ({ identityId, nodes }) => perNode(identityId, nodes, (c, n) => c.services(n)),
-    'talos.processes': ({ identityId, nodes }) => perNode(identityId, nodes, processesOf),
-    'talos.memory': ({ identityId, nodes }) => perNode(identityId, nodes, memoryOf),
-    'talos.mounts': ({ identityId, nodes }) => perNode(identityId, nodes, mountsOf),
-    'talos.containers': ({ identityId, nodes, namespace }) => perNode(identityId, nodes, (c, n) => containersOf(c, n, namespace)),
-    'talos.etcd': ({ identityId, nodes }) => perNode(identityId, nodes, etcdOf),
+    'talos.processes': ({ identityId, nodes }) => perNode(identityId, nodes, (c, n) => c.processes(n)),
+    'talos.memory': ({ identityId, nodes }) => perNode(identityId, nodes, (c, n) => c.memory(n)),
+    'talos.mounts': ({ identityId, nodes }) => perNode(identityId, nodes, (c, n) => c.mounts(n)),
+    'talos.containers': ({ identityId, nodes, namespace }) => perNode(identityId, nodes, (c, n) => c.containers(n, namespace)),
+    'talos.etcd': ({ identityId, nodes }) => perNode(identityId, nodes, nodeEtcd),
     'talos.serviceAction': async ({ identityId, nodes, service, action }) => {
       const method = `/machine.MachineService/Service${action[0]!.toUpperCase()}${action.slice(1)}`;
       const command = talosctl.serviceAction({ context: await contextOf(identityId), nodes }, service, action);

@@ -1,7 +1,7 @@
 import type { HandlersFor } from '../../../shared/handlers';
 import type { HandlerDeps } from './deps';
 
-export function vaultHandlers({ identities, sessions, audit }: HandlerDeps): HandlersFor<'vault'> {
+export function vaultHandlers({ identities, sessions, streams, audit }: HandlerDeps): HandlersFor<'vault'> {
   const { vault } = identities;
   /**
    * The audit trail's seal key comes from the vault, so the trail is checked against its seal once the vault
@@ -17,6 +17,7 @@ export function vaultHandlers({ identities, sessions, audit }: HandlerDeps): Han
     'vault.setup': ({ passphrase }) => thenVerifyAudit(vault.setup(passphrase)),
     'vault.unlock': ({ passphrase }) => thenVerifyAudit(vault.unlock(passphrase)),
     'vault.lock': async () => {
+      streams.closeAll();
       sessions.forget();
       return vault.lock();
     },

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
 import { getApi } from '../api';
 import { call } from '../api/call';
+import { newStreamId } from '../api/stream-id';
+import { logStreamKey } from '../../../shared/stream-keys';
 import { NO_FILTER, type LogFilter, type LogRow } from './log-store';
 import type { FromWorker, StoreState, ToWorker } from './worker-protocol';
 
@@ -102,48 +104,50 @@ export class LogSession {
     await this.stop();
     this.send({ type: 'clear' });
     const api = getApi();
-    const buffered: { streamId: string; key: string; text: string; count: number; arrivedAt: number }[] = [];
-    const onLines = (key: string, text: string, count: number, arrivedAt: number) => {
-      const source = this.indexByKey.get(key);
-      if (source === undefined) return;
-      if (useLogView.getState().paused) {
-        this.queue.push({ source, text, arrivedAt });
-        useLogView.setState((s) => ({ queued: s.queued + count }));
-      } else {
-        this.send({ type: 'append', source, text, arrivedAt });
-      }
-    };
+    const streamId = newStreamId();
+    this.streamId = streamId;
+    const nodeOrder = [...nodes];
+    const infos = nodes.flatMap((node) =>
+      sources.map((s) => ({
+        key: logStreamKey(node, s),
+        node,
+        kind: s.kind,
+        id: s.id,
+        label: `${node} ${s.kind === 'kernel' ? 'kernel' : s.id}`,
+        color: COLORS[nodeOrder.indexOf(node) % COLORS.length]!,
+      })),
+    );
+    this.indexByKey = new Map(infos.map((s, i) => [s.key, i]));
+    useLogView.setState({ sources: infos, running: true, streamStates: {}, paused: false, queued: 0 });
     this.offs.push(
       api.on('stream.logs', (batch) => {
-        if (batch.streamId !== this.streamId) {
-          if (this.streamId === null) buffered.push(batch);
-          return;
+        const source = this.indexByKey.get(batch.key);
+        if (batch.streamId !== streamId || source === undefined) return;
+        if (useLogView.getState().paused) {
+          this.queue.push({ source, text: batch.text, arrivedAt: batch.arrivedAt });
+          useLogView.setState((s) => ({ queued: s.queued + batch.count }));
+        } else {
+          this.send({ type: 'append', source, text: batch.text, arrivedAt: batch.arrivedAt });
         }
-        onLines(batch.key, batch.text, batch.count, batch.arrivedAt);
       }),
-      api.on('stream.logmark', (mark) => {
+      api.on('stream.mark', (mark) => {
         const source = this.indexByKey.get(mark.key);
-        if (mark.streamId === this.streamId && source !== undefined)
+        if (mark.streamId === streamId && source !== undefined)
           this.send({ type: 'mark', source, text: `── ${mark.message} ──`, at: Date.now() });
       }),
       api.on('stream.state', (s) => {
-        if (s.streamId === this.streamId)
+        if (s.streamId === streamId)
           useLogView.setState((st) => ({
-            streamStates: { ...st.streamStates, [s.node]: s.error ? `${s.state}: ${s.error.message}` : s.state },
+            streamStates: { ...st.streamStates, [s.key]: s.error ? `${s.state}: ${s.error.message}` : s.state },
           }));
       }),
     );
-    const opened = await call('logs.open', { identityId, nodes, sources, tail, follow });
-    this.streamId = opened.streamId;
-    const nodeOrder = [...new Set(opened.streams.map((s) => s.node))];
-    const infos = opened.streams.map((s) => ({
-      ...s,
-      label: `${s.node} ${s.kind === 'kernel' ? 'kernel' : s.id}`,
-      color: COLORS[nodeOrder.indexOf(s.node) % COLORS.length]!,
-    }));
-    this.indexByKey = new Map(infos.map((s, i) => [s.key, i]));
-    useLogView.setState({ sources: infos, running: true, streamStates: {}, paused: false, queued: 0 });
-    for (const b of buffered.filter((b) => b.streamId === opened.streamId)) onLines(b.key, b.text, b.count, b.arrivedAt);
+    try {
+      await call('logs.open', { streamId, identityId, nodes, sources, tail, follow });
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,3 +1,5 @@
+import { parseKernelRecord } from '../../../shared/kernel-record';
+
 /** Severity codes kept per line (a Uint8Array in the log store). */
 export const SEVERITY = { unknown: 0, debug: 1, info: 2, warn: 3, error: 4, fatal: 5 } as const;
 export type Severity = (typeof SEVERITY)[keyof typeof SEVERITY];
@@ -44,7 +46,6 @@ const JSON_ISO_TS = /"ts":"([^"]+)"/;
 const LOGRUS = /^time="([^"]+)" level=(\w+)/;
 const CRI = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) ([FP]) ?(.*)$/;
 const KLOG = /^([IWEF])(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{1,6})/;
-const DMESG = /^\w+: *(\w+): \[(\d{4}-\d\d-\d\dT[\d:.]+Z)\]: /;
 const ZAP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s+(\w+)\s/;
 const GO_LOG = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?\s/;
 const SYSLOG = /^<(\d+)>1 (\S+) /;
@@ -104,8 +105,11 @@ export function parseLogLine(raw: string, reference: number): ParsedLine {
     const innerLevel = inner ? KLOG_SEVERITY[inner[1]!] : wordSeverity(/level[=":]+(\w+)/.exec(cri[4] ?? '')?.[1]);
     return { ts: isoMs(cri[1]!), severity: innerLevel || (cri[2] === 'stderr' ? SEVERITY.info : SEVERITY.info), text };
   }
-  const dmesg = DMESG.exec(text);
-  if (dmesg) return { ts: isoMs(dmesg[2]!), severity: wordSeverity(dmesg[1]), text };
+  const kernel = text.includes(']: ') ? parseKernelRecord(text) : null;
+  if (kernel?.time) {
+    const ts = isoMs(kernel.time);
+    if (Number.isFinite(ts)) return { ts, severity: wordSeverity(kernel.priority), text };
+  }
   const zap = ZAP.exec(text);
   if (zap) return { ts: isoMs(zap[1]!), severity: wordSeverity(zap[2]), text };
   const go = GO_LOG.exec(text);

@@ -1,4 +1,5 @@
 import { talosctl } from '../../../shared/talosctl';
+import { CallFailures } from '../components/CallFailures';
 import { NodeErrors } from '../components/NodeErrors';
 import { TeachLine } from '../components/TeachLine';
 import { LoadingState } from '../components/States';
@@ -20,12 +21,17 @@ export function EtcdView() {
   if (!identity) return null;
   const t = { context: identity.name, nodes: controlPlanes };
   const ok = results.flatMap((r) => (r.ok ? [{ node: r.node, ...r.value }] : []));
-  const members = ok[0]?.members ?? [];
+  const members = ok.find((r) => r.members !== null)?.members ?? null;
+  const alarmReports = ok.filter((r) => r.alarms !== null);
+  const alarms = alarmReports.flatMap((r) => (r.alarms ?? []).map((a) => ({ node: r.node, ...a })));
   return (
     <div>
       {controlPlanes.length === 0 && <p className="muted">etcd runs on control-plane nodes; select one.</p>}
       <TeachLine command={talosctl.etcdStatus(t)} method="/machine.MachineService/EtcdStatus" />
       <NodeErrors results={results} />
+      {ok.map((r) => (
+        <CallFailures key={r.node} node={r.node} failures={r.failures} />
+      ))}
       <table className="grid" aria-label="etcd status">
         <thead>
           <tr>
@@ -80,6 +86,7 @@ export function EtcdView() {
       </table>
       {pending && <LoadingState what="etcd status" />}
       <h3>Members</h3>
+      {members === null && results.length > 0 && <p className="warn-text">Members unknown: no node answered EtcdMemberList.</p>}
       <TeachLine command={talosctl.etcdMembers(t)} method="/machine.MachineService/EtcdMemberList" />
       <table className="grid" aria-label="etcd members">
         <thead>
@@ -92,7 +99,7 @@ export function EtcdView() {
           </tr>
         </thead>
         <tbody>
-          {members.map((m) => (
+          {(members ?? []).map((m) => (
             <tr key={m.id}>
               <td className="mono">{m.id}</td>
               <td>{m.hostname}</td>
@@ -105,15 +112,23 @@ export function EtcdView() {
       </table>
       <h3>Alarms</h3>
       <TeachLine command={talosctl.etcdAlarms(t)} method="/machine.MachineService/EtcdAlarmList" />
-      {ok.every((r) => r.alarms.length === 0) ? (
-        <p className="ok-text">No alarms.</p>
-      ) : (
-        ok.flatMap((r) =>
-          r.alarms.map((a) => (
-            <p key={`${r.node}/${a.memberId}`} className="error-text">{`${r.node}: member ${a.memberId}: ${a.alarm}`}</p>
-          )),
-        )
-      )}
+      <div aria-label="etcd alarms">
+        {results.length === 0 ? null : alarmReports.length === 0 ? (
+          <p className="warn-text">Alarms unknown: no node answered EtcdAlarmList.</p>
+        ) : alarms.length === 0 ? (
+          <p className="ok-text">
+            No alarms
+            {alarmReports.length < results.length
+              ? ` (reported by ${alarmReports.length} of ${results.length} nodes; the others did not answer)`
+              : ''}
+            .
+          </p>
+        ) : (
+          alarms.map((a) => (
+            <p key={`${a.node}/${a.memberId}/${a.alarm}`} className="error-text">{`${a.node}: member ${a.memberId}: ${a.alarm}`}</p>
+          ))
+        )}
+      </div>
     </div>
   );
 }

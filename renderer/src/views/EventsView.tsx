@@ -39,9 +39,9 @@ export function EventsView() {
   useNodeStream(request, {
     'stream.events': (batch) =>
       setRows((current) =>
-        [...current, ...batch.events.map((e) => ({ ...e, node: batch.node, seq: seq.current++, at: xidTime(e.id) }))].slice(-MAX_ROWS),
+        [...current, ...batch.events.map((e) => ({ ...e, node: batch.key, seq: seq.current++, at: xidTime(e.id) }))].slice(-MAX_ROWS),
       ),
-    'stream.state': (s) => setStates((current) => ({ ...current, [s.node]: s.error ? `${s.state}: ${s.error.message}` : s.state })),
+    'stream.state': (s) => setStates((current) => ({ ...current, [s.key]: s.error ? `${s.state}: ${s.error.message}` : s.state })),
   });
 
   const types = useMemo(() => [...new Set(rows.map((r) => r.type))].sort(), [rows]);

@@ -30,7 +30,7 @@ export function KernelView() {
   useNodeStream(identity && nodes.length && follow ? { identityId: identity.id, nodes, kind: 'dmesg', tail: -1 } : null, {
     'stream.state': () => setOpened(true),
     'stream.kernel': (batch) =>
-      setRecords((current) => [...current, ...batch.records.map((r) => ({ ...r, node: batch.node, seq: seq.current++ }))].slice(-MAX)),
+      setRecords((current) => [...current, ...batch.records.map((r) => ({ ...r, node: batch.key, seq: seq.current++ }))].slice(-MAX)),
   });
 
   const facilities = useMemo(() => [...new Set(records.map((r) => r.facility).filter(Boolean))].sort(), [records]);

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Response } from '../../../shared/contract';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { TeachLine } from '../components/TeachLine';
@@ -44,10 +45,7 @@ export function LogsView() {
   const notify = useUi((s) => s.notify);
   const view = useLogView();
   const session = useMemo(() => new LogSession(), []);
-  const [available, setAvailable] = useState<{ services: string[]; containers: { id: string; name: string }[] }>({
-    services: [],
-    containers: [],
-  });
+  const [available, setAvailable] = useState<Response<'logs.sources'>>({ services: [], containers: [], errors: [] });
   const [chosen, setChosen] = useState<Source[]>([{ kind: 'service', id: 'kubelet' }]);
   const [tail, setTail] = useState(1000);
   const [follow, setFollow] = useState(true);
@@ -139,6 +137,11 @@ export function LogsView() {
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
       <section className="card" aria-label="Log sources panel">
         <strong>Sources on {nodes.join(', ')}</strong>
+        {available.errors.map((e) => (
+          <p key={e.call} className="warn-text" aria-label="Source list problem">
+            {e.call} failed ({e.message}){e.call === 'LogsContainers' ? '; showing the services from ServiceList instead.' : '.'}
+          </p>
+        ))}
         <div className="toolbar" aria-label="Log sources">
           {available.services.map((id) => {
             const s: Source = id === 'kernel' ? { kind: 'kernel', id: 'kernel' } : { kind: 'service', id };

@@ -4,11 +4,13 @@ import type { NodeOverview } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { LifecycleActions } from '../components/LifecycleActions';
+import { CallFailures } from '../components/CallFailures';
 import { NodeErrors } from '../components/NodeErrors';
 import { Sparkline } from '../components/Sparkline';
 import { TeachLine } from '../components/TeachLine';
 import { duration } from '../lib/time';
 import { plural } from '../lib/format';
+import { isUnreachable } from '../lib/unreachable';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
 const REFRESH_MS = 3000;
@@ -39,12 +41,15 @@ export function OverviewView() {
         for (const r of next) {
           if (!r.ok) continue;
           const s = series.current.get(r.node) ?? { cpu: [], mem: [], load: [], last: null };
-          const { busy, total } = r.value.cpuSeconds;
-          const cpu = s.last && total > s.last.total ? ((busy - s.last.busy) / (total - s.last.total)) * 100 : 0;
-          s.last = { busy, total };
-          s.cpu = [...s.cpu, cpu].slice(-HISTORY);
-          s.mem = [...s.mem, (r.value.memory.usedMb / Math.max(1, r.value.memory.totalMb)) * 100].slice(-HISTORY);
-          s.load = [...s.load, r.value.load.load1].slice(-HISTORY);
+          const { cpuSeconds, memory, load } = r.value;
+          if (cpuSeconds) {
+            const { busy, total } = cpuSeconds;
+            const cpu = s.last && total > s.last.total ? ((busy - s.last.busy) / (total - s.last.total)) * 100 : 0;
+            s.last = { busy, total };
+            s.cpu = [...s.cpu, cpu].slice(-HISTORY);
+          }
+          if (memory) s.mem = [...s.mem, (memory.usedMb / Math.max(1, memory.totalMb)) * 100].slice(-HISTORY);
+          if (load) s.load = [...s.load, load.load1].slice(-HISTORY);
           series.current.set(r.node, s);
         }
         setResults(next);
@@ -62,19 +67,12 @@ export function OverviewView() {
   }, [identity, nodes]);
 
   if (!identity) return null;
-  const failing = results.flatMap((r) =>
-    r.ok && r.value.failingServices.length ? [`${plural(r.value.failingServices.length, 'service')} failing on ${r.node}`] : [],
-  );
-  const unreachable = results.filter((r) => !r.ok).length;
+  const summary = healthSummary(results);
 
   return (
     <div>
-      <p aria-label="Health summary" className={failing.length || unreachable ? 'warn-text' : 'ok-text'}>
-        {failing.length || unreachable
-          ? [...failing, ...(unreachable ? [`${plural(unreachable, 'node')} not answering`] : [])].join('; ')
-          : results.length === 1
-            ? 'The node is healthy'
-            : `All ${results.length} nodes healthy`}
+      <p aria-label="Health summary" className={summary.healthy ? 'ok-text' : 'warn-text'}>
+        {summary.text}
       </p>
       <TeachLine
         command={talosctl.dashboard({ context: identity.name, nodes })}
@@ -88,21 +86,18 @@ export function OverviewView() {
           if (!r.ok) return null;
           const o = r.value;
           const s = series.current.get(r.node);
-          const uptime = Date.now() / 1000 - o.bootTime;
           return (
             <section key={r.node} className="card" aria-label={`Node ${r.node}`} data-node={r.node}>
               <h3>
-                {o.hostname} <span className="muted">{r.node}</span>
+                {o.hostname ?? <span className="muted">hostname unknown</span>} <span className="muted">{r.node}</span>
               </h3>
               <dl className="kv">
                 <dt>Talos</dt>
-                <dd>{o.version.tag}</dd>
+                <dd>{o.version ? o.version.tag : UNKNOWN}</dd>
                 <dt>Platform</dt>
-                <dd>
-                  {o.version.platform} ({o.version.platformMode})
-                </dd>
+                <dd>{o.version ? `${o.version.platform} (${o.version.platformMode})` : UNKNOWN}</dd>
                 <dt>Machine type</dt>
-                <dd>{o.machineType}</dd>
+                <dd>{o.machineType ?? UNKNOWN}</dd>
                 <dt>Stage</dt>
                 <dd>
                   {o.status ? `${o.status.stage}, ${o.status.ready ? 'ready' : 'not ready'}` : 'unknown'}
@@ -113,18 +108,36 @@ export function OverviewView() {
                   ))}
                 </dd>
                 <dt>Uptime</dt>
-                <dd>{duration(uptime)}</dd>
+                <dd>{o.bootTime !== null ? duration(Date.now() / 1000 - o.bootTime) : UNKNOWN}</dd>
                 <dt>CPU</dt>
                 <dd>
-                  {(s?.cpu.at(-1) ?? 0).toFixed(0)}% <Sparkline values={s?.cpu ?? []} max={100} label="CPU use" />
+                  {o.cpuSeconds ? (
+                    <>
+                      {(s?.cpu.at(-1) ?? 0).toFixed(0)}% <Sparkline values={s?.cpu ?? []} max={100} label="CPU use" />
+                    </>
+                  ) : (
+                    UNKNOWN
+                  )}
                 </dd>
                 <dt>Memory</dt>
                 <dd>
-                  {o.memory.usedMb} / {o.memory.totalMb} MB <Sparkline values={s?.mem ?? []} max={100} label="Memory use" />
+                  {o.memory ? (
+                    <>
+                      {o.memory.usedMb} / {o.memory.totalMb} MB <Sparkline values={s?.mem ?? []} max={100} label="Memory use" />
+                    </>
+                  ) : (
+                    UNKNOWN
+                  )}
                 </dd>
                 <dt>Load</dt>
                 <dd>
-                  {o.load.load1} {o.load.load5} {o.load.load15} <Sparkline values={s?.load ?? []} label="Load average" />
+                  {o.load ? (
+                    <>
+                      {o.load.load1} {o.load.load5} {o.load.load15} <Sparkline values={s?.load ?? []} label="Load average" />
+                    </>
+                  ) : (
+                    UNKNOWN
+                  )}
                 </dd>
                 <dt>Security</dt>
                 <dd>
@@ -133,16 +146,42 @@ export function OverviewView() {
                     : 'unknown'}
                 </dd>
                 <dt>Addresses</dt>
-                <dd>{o.addresses.join(', ')}</dd>
+                <dd>{o.addresses ? o.addresses.join(', ') : UNKNOWN}</dd>
                 <dt>Services</dt>
-                <dd className={o.failingServices.length ? 'error-text' : 'ok-text'}>
-                  {o.failingServices.length ? `failing: ${o.failingServices.join(', ')}` : 'all running'}
-                </dd>
+                {o.failingServices ? (
+                  <dd className={o.failingServices.length ? 'error-text' : 'ok-text'}>
+                    {o.failingServices.length ? `failing: ${o.failingServices.join(', ')}` : 'all running'}
+                  </dd>
+                ) : (
+                  <dd>{UNKNOWN}</dd>
+                )}
               </dl>
+              <CallFailures node={r.node} failures={o.failures} />
             </section>
           );
         })}
       </div>
     </div>
   );
+}
+
+const UNKNOWN = <span className="muted">unknown</span>;
+
+/**
+ * One line over all nodes. "Healthy" only when every node sent its service list and none is failing;
+ * "not answering" only for nodes that could not be reached; other failures are named as such.
+ */
+function healthSummary(results: PerNode<NodeOverview>[]): { healthy: boolean; text: string } {
+  const parts: string[] = [];
+  for (const r of results)
+    if (r.ok && r.value.failingServices?.length) parts.push(`${r.value.failingServices.length} service(s) failing on ${r.node}`);
+  const unreachable = results.filter((r) => !r.ok && isUnreachable(r.error.code)).length;
+  const refused = results.filter((r) => !r.ok && !isUnreachable(r.error.code)).length;
+  const unknown = results.filter((r) => r.ok && r.value.failingServices === null).map((r) => r.node);
+  if (unreachable) parts.push(`${plural(unreachable, 'node')} not answering`);
+  if (refused) parts.push(`${plural(refused, 'node')} answered with an error`);
+  if (unknown.length) parts.push(`service health unknown on ${unknown.join(', ')}`);
+  if (parts.length) return { healthy: false, text: parts.join('; ') };
+  if (results.length === 0) return { healthy: false, text: 'Waiting for the first answer…' };
+  return { healthy: true, text: results.length === 1 ? 'The node is healthy' : `All ${results.length} nodes healthy` };
 }

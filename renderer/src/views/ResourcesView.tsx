@@ -54,13 +54,13 @@ export function ResourcesView() {
       'stream.resources': (batch) =>
         setResults((current) =>
           (current ?? []).map((r) => {
-            if (r.node !== batch.node || !r.ok) return r;
+            if (r.node !== batch.key || !r.ok) return r;
             let rows = r.value;
             for (const e of batch.events) {
               if (!e.row || e.kind === 'bootstrapped') continue;
               const row = e.row;
               rows = rows.some((x) => x.id === row.id) ? rows.map((x) => (x.id === row.id ? row : x)) : [...rows, row];
-              setMarks((m) => ({ ...m, [`${batch.node}/${row.id}`]: e.kind as Mark }));
+              setMarks((m) => ({ ...m, [`${batch.key}/${row.id}`]: e.kind as Mark }));
             }
             return { ...r, value: rows };
           }),

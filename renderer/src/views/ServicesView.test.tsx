@@ -22,8 +22,8 @@ function setup(roles: string[]) {
         { node: '10.5.0.2', ok: true, value: [service('etcd'), service('kubelet'), service('ext-nvidia')] },
         { node: '10.5.0.3', ok: false, error: { code: 'UNAVAILABLE', message: '10.5.0.3 is unreachable' } },
       ],
-      'stream.open': () => ({ streamId: 's1' }),
-      'stream.close': () => ({}),
+      'stream.open': () => ({}),
+      'stream.close': () => ({ closed: true }),
     }),
   );
   const who = identity(`${roles[0]}@lab`, roles);

@@ -53,7 +53,7 @@ export function ServicesView() {
     'stream.events': (batch) =>
       setResults((current) =>
         current.map((r) => {
-          if (r.node !== batch.node || !r.ok) return r;
+          if (r.node !== batch.key || !r.ok) return r;
           let services = r.value;
           for (const event of batch.events) {
             if (event.type !== 'ServiceStateEvent') continue;
