@@ -103,7 +103,9 @@ export function serverStream<Req, Res>(
             fail(new GrpcError(grpc.status.UNAVAILABLE, `connection error: desc = "error reading from server: EOF" (${reason})`));
           node.streamKillers.add(kill);
           try {
-            await runOnNode(node, method, () => fn(node, call.request, ctx, (m) => !abort.signal.aborted && call.write(decorate(m)), abort.signal));
+            await runOnNode(node, method, () =>
+              fn(node, call.request, ctx, (m) => !abort.signal.aborted && call.write(decorate(m)), abort.signal),
+            );
           } finally {
             node.streamKillers.delete(kill);
           }

@@ -24,7 +24,8 @@ beforeAll(async () => {
     home: dir,
     emit: (name, payload) => {
       if (name === 'stream.events')
-        for (const event of (payload as { key: string; events: TalosEvent[] }).events) received.push({ key: (payload as { key: string }).key, event });
+        for (const event of (payload as { key: string; events: TalosEvent[] }).events)
+          received.push({ key: (payload as { key: string }).key, event });
       if (name === 'stream.state') states.push((payload as { state: string }).state);
     },
   });
