@@ -12,7 +12,10 @@ export interface FollowOptions {
   signal: AbortSignal;
   /** Lines requested again after a reconnect, to find where delivery stopped. */
   overlap?: number;
-  /** How long to wait for the replayed overlap before declaring a gap. */
+  /**
+   * How long to wait for the replayed overlap before declaring a gap. Generous, since a loaded machine can
+   * take a while to replay a thousand lines, and declaring a gap too early repeats lines.
+   */
   settleMs?: number;
   backoff?: Backoff;
 }
@@ -27,7 +30,7 @@ const ANCHOR = 8;
  */
 export function followLines(options: FollowOptions): Promise<void> {
   const overlap = options.overlap ?? 1000;
-  const settleMs = options.settleMs ?? 500;
+  const settleMs = options.settleMs ?? 2000;
   const recent: string[] = [];
 
   const emit = (lines: string[]) => {
