@@ -84,6 +84,7 @@ export function toContainer(c: ContainerInfo): TalosContainer {
     pid: c.pid,
     status: c.status,
     podId: c.podId,
+    networkNamespace: c.networkNamespace,
   };
 }
 

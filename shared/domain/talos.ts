@@ -103,6 +103,8 @@ export const containerSchema = z.object({
   pid: z.number(),
   status: z.string(),
   podId: z.string(),
+  /** The pod's network namespace path (`/var/run/netns/cni-…`); empty for host-network containers. */
+  networkNamespace: z.string(),
 });
 export type TalosContainer = z.infer<typeof containerSchema>;
 
