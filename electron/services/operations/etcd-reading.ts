@@ -1,4 +1,3 @@
-import { EtcdMemberAlarm_AlarmType } from '../../../proto/gen/machine/machine';
 import { AppError } from '../../../shared/errors';
 import type { TalosClient } from '../../talos/client';
 import type { EtcdReading } from './quorum';
@@ -35,7 +34,9 @@ export async function readEtcd(client: TalosClient, controlPlanes: string[], tim
         if (!host) return { ...base, status: null, error: 'no peer address' };
         try {
           const s = await withTimeout(client.etcdStatus(host), timeoutMs, host);
-          return { ...base, status: { leader: String(s?.leader ?? '0'), errors: s?.errors ?? [] }, error: '' };
+          // Member ids are 16 hex digits; a member that sees no leader reports all zeros.
+          const leader = !s || /^0+$/.test(s.leader) ? '0' : s.leader;
+          return { ...base, status: { leader, errors: s?.errors ?? [] }, error: '' };
         } catch (error) {
           return { ...base, status: null, error: message(error) };
         }
@@ -44,8 +45,8 @@ export async function readEtcd(client: TalosClient, controlPlanes: string[], tim
     let alarms: string[] = [];
     try {
       alarms = (await withTimeout(client.etcdAlarms(node), timeoutMs, node))
-        .filter((a) => a.alarm !== EtcdMemberAlarm_AlarmType.NONE)
-        .map((a) => `${EtcdMemberAlarm_AlarmType[a.alarm] ?? a.alarm} on member ${a.memberId}`);
+        .filter((a) => a.alarm !== 'NONE')
+        .map((a) => `${a.alarm} on member ${a.memberId}`);
     } catch (error) {
       alarms = [`alarms unknown (${message(error)})`];
     }

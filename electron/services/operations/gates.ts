@@ -122,7 +122,7 @@ const CHECKS: Record<GateId, (ctx: GateContext) => Promise<GateResult>> = {
     if (!status) return { ok: false, detail: 'EtcdStatus returned no member status' };
     if (status.errors.length) return { ok: false, detail: `etcd reports errors: ${status.errors.join('; ')}` };
     if (status.isLearner) return { ok: false, detail: 'the etcd member is still a learner' };
-    if (String(status.leader) === '0') return { ok: false, detail: 'etcd has no leader (the member sees leader 0)' };
+    if (/^0+$/.test(status.leader)) return { ok: false, detail: 'etcd has no leader (the member sees leader 0)' };
     return { ok: true, detail: `member ${String(status.memberId)} healthy, leader ${String(status.leader)}` };
   },
 };
