@@ -60,6 +60,9 @@ export function mapTalosError(error: unknown, ctx: ErrorContext): AppError {
   if (/ssl|tls|handshake/.test(lower) && code === grpc.status.UNAVAILABLE) {
     return new AppError('TLS_FAILED', `TLS to ${ctx.endpoint} failed: ${text}`);
   }
+  // Talos answers a log id the node does not keep with Unknown; it will not appear by retrying.
+  if (/^log ".*" was not registered$/.test(text))
+    return new AppError('NOT_FOUND', `${ctx.node} keeps no such log (${text}); workers have no etcd, for instance.`);
   switch (code) {
     case grpc.status.PERMISSION_DENIED: {
       // COSI's access policy answers an unknown type or namespace with PermissionDenied; no role helps there.

@@ -46,10 +46,14 @@ function useGlobalKeys() {
 function MainView() {
   const view = useUi((s) => s.view);
   const hasIdentity = useSession((s) => s.identities.length > 0 && s.activeId !== null);
+  const session = useSession((s) => `${s.activeId ?? 'none'}|${s.selected.join(',')}`);
   const spec = VIEWS.find((v) => v.id === view);
   if (!spec || (spec.needsIdentity && !hasIdentity)) return <WelcomeView />;
   const View = spec.component;
-  return <View />;
+  // A view belongs to the session (identity, nodes) it was opened with: a switch mounts it afresh, so no
+  // result, diff, revealed value or banner of one identity is ever shown under another. Work that must
+  // outlive a screen (log sessions) lives in stores, not in views.
+  return <View key={session} />;
 }
 
 export function App() {

@@ -140,6 +140,23 @@ describe('the stream hub', () => {
     expect(of(id, 'stream.state').some((e) => e.payload.state === 'reconnecting')).toBe(false);
   });
 
+  it('does not retry a log the node does not keep (etcd on a worker)', async () => {
+    const id = 'logs-not-kept';
+    await dispatch('logs.open', {
+      streamId: id,
+      identityId: READER,
+      nodes: [W],
+      sources: [{ kind: 'service', id: 'etcd' }],
+      tail: 5,
+      follow: true,
+    });
+    await expect.poll(() => of(id, 'stream.state').find((e) => e.payload.state === 'error'), { timeout: 5000 }).toBeTruthy();
+    expect(of(id, 'stream.state').find((e) => e.payload.state === 'error')!.payload).toMatchObject({
+      error: { code: 'NOT_FOUND', message: expect.stringContaining('log "etcd" was not registered') },
+    });
+    expect(of(id, 'stream.state').some((e) => e.payload.state === 'reconnecting')).toBe(false);
+  });
+
   it('closes every stream when the practice cluster stops', async () => {
     const id = 'events-until-lab-stops';
     await dispatch('stream.open', { streamId: id, identityId: READER, nodes: [CP, W], kind: 'events', tail: 1 });

@@ -1,10 +1,13 @@
-import { create } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EventPayload } from '../../../shared/contract';
+import { logStreamKey } from '../../../shared/stream-keys';
 import { getApi } from '../api';
 import { call } from '../api/call';
 import { newStreamId } from '../api/stream-id';
-import { logStreamKey } from '../../../shared/stream-keys';
 import { NO_FILTER, type LogFilter, type LogRow } from './log-store';
 import type { FromWorker, StoreState, ToWorker } from './worker-protocol';
+
+export type LogSourceChoice = { kind: 'service' | 'container' | 'kernel'; id: string };
 
 export interface LogSourceInfo {
   key: string;
@@ -17,7 +20,13 @@ export interface LogSourceInfo {
 
 const COLORS = ['#5aa9ff', '#3ecf8e', '#f2b84b', '#ff6b6b', '#c38cff', '#4dd6d6', '#ff9f5a', '#a3c95a'];
 
-interface LogViewState extends StoreState {
+/** Everything a log session shows; it outlives the Logs view, so leaving and coming back finds it as it was. */
+export interface LogSessionState extends StoreState {
+  /** The identity and nodes the stream was opened for (shown with the lines), or null before the first start. */
+  target: { identityId: string; identityName: string; nodes: string[] } | null;
+  /** What the next Start opens. */
+  choice: { sources: LogSourceChoice[]; tail: number; follow: boolean };
+  capacity: number;
   sources: LogSourceInfo[];
   paused: boolean;
   queued: number;
@@ -28,28 +37,15 @@ interface LogViewState extends StoreState {
   running: boolean;
 }
 
-export const useLogView = create<LogViewState>(() => ({
-  total: 0,
-  view: 0,
-  matches: 0,
-  dropped: 0,
-  received: 0,
-  revision: 0,
-  sources: [],
-  paused: false,
-  queued: 0,
-  filter: NO_FILTER,
-  filterMs: null,
-  filterError: null,
-  streamStates: {},
-  running: false,
-}));
+type LogBatch = EventPayload<'stream.logs'>;
 
 /**
- * The log viewer's controller on the UI thread: receives batches from the host, queues them while paused,
- * hands them to the worker that owns the store, and publishes the store's state at most once per frame.
+ * One log session: its own buffer (a worker that owns the log store), its own stream and its own filters.
+ * It receives batches from the host, queues them while paused, hands them to the worker and publishes the
+ * store's state at most once per frame.
  */
 export class LogSession {
+  readonly state: StoreApi<LogSessionState>;
   private readonly worker: Worker;
   private nextId = 1;
   private readonly waiting = new Map<number, (m: FromWorker) => void>();
@@ -60,7 +56,26 @@ export class LogSession {
   private offs: (() => void)[] = [];
   private indexByKey = new Map<string, number>();
 
-  constructor(capacity = 1_000_000) {
+  constructor(capacity: number) {
+    this.state = createStore<LogSessionState>(() => ({
+      total: 0,
+      view: 0,
+      matches: 0,
+      dropped: 0,
+      received: 0,
+      revision: 0,
+      target: null,
+      choice: { sources: [{ kind: 'service', id: 'kubelet' }], tail: 1000, follow: true },
+      capacity,
+      sources: [],
+      paused: false,
+      queued: 0,
+      filter: NO_FILTER,
+      filterMs: null,
+      filterError: null,
+      streamStates: {},
+      running: false,
+    }));
     this.worker = new Worker(new URL('./log-worker.ts', import.meta.url), { type: 'module' });
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
     this.send({ type: 'init', capacity });
@@ -75,11 +90,11 @@ export class LogSession {
       this.pendingState = m;
       this.frame ||= requestAnimationFrame(() => {
         this.frame = 0;
-        if (this.pendingState) useLogView.setState(this.pendingState);
+        if (this.pendingState) this.state.setState(this.pendingState);
         this.pendingState = null;
       });
     } else if (m.type === 'filtered') {
-      useLogView.setState({ filterMs: m.ms, filterError: m.error });
+      this.state.setState({ filterMs: m.ms, filterError: m.error });
     } else {
       this.waiting.get(m.id)?.(m);
       this.waiting.delete(m.id);
@@ -94,86 +109,99 @@ export class LogSession {
     });
   }
 
-  async open(
-    identityId: string,
-    nodes: string[],
-    sources: { kind: 'service' | 'container' | 'kernel'; id: string }[],
-    tail: number,
-    follow: boolean,
-  ): Promise<void> {
+  /** One batch from the host into the buffer (or the pause queue). */
+  private onBatch(batch: LogBatch): void {
+    const source = this.indexByKey.get(batch.key);
+    if (batch.streamId !== this.streamId || source === undefined) return;
+    if (this.state.getState().paused) {
+      this.queue.push({ source, text: batch.text, arrivedAt: batch.arrivedAt });
+      this.state.setState((s) => ({ queued: s.queued + batch.count }));
+    } else {
+      this.send({ type: 'append', source, text: batch.text, arrivedAt: batch.arrivedAt });
+    }
+  }
+
+  setChoice(choice: Partial<LogSessionState['choice']>): void {
+    this.state.setState((s) => ({ choice: { ...s.choice, ...choice } }));
+  }
+
+  /** Opens the chosen sources on `nodes` as `identity`; the buffer starts empty. */
+  async open(identity: { id: string; name: string }, nodes: string[]): Promise<void> {
+    const { sources, tail, follow } = this.state.getState().choice;
     await this.stop();
     this.send({ type: 'clear' });
-    const api = getApi();
+    this.queue = [];
     const streamId = newStreamId();
     this.streamId = streamId;
-    const nodeOrder = [...nodes];
-    const infos = nodes.flatMap((node) =>
+    const infos = nodes.flatMap((node, n) =>
       sources.map((s) => ({
         key: logStreamKey(node, s),
         node,
         kind: s.kind,
         id: s.id,
         label: `${node} ${s.kind === 'kernel' ? 'kernel' : s.id}`,
-        color: COLORS[nodeOrder.indexOf(node) % COLORS.length]!,
+        color: COLORS[n % COLORS.length]!,
       })),
     );
     this.indexByKey = new Map(infos.map((s, i) => [s.key, i]));
-    useLogView.setState({ sources: infos, running: true, streamStates: {}, paused: false, queued: 0 });
+    this.state.setState({
+      target: { identityId: identity.id, identityName: identity.name, nodes },
+      sources: infos,
+      running: true,
+      streamStates: {},
+      paused: false,
+      queued: 0,
+    });
+    const api = getApi();
     this.offs.push(
-      api.on('stream.logs', (batch) => {
-        const source = this.indexByKey.get(batch.key);
-        if (batch.streamId !== streamId || source === undefined) return;
-        if (useLogView.getState().paused) {
-          this.queue.push({ source, text: batch.text, arrivedAt: batch.arrivedAt });
-          useLogView.setState((s) => ({ queued: s.queued + batch.count }));
-        } else {
-          this.send({ type: 'append', source, text: batch.text, arrivedAt: batch.arrivedAt });
-        }
-      }),
+      api.on('stream.logs', (batch) => this.onBatch(batch)),
       api.on('stream.mark', (mark) => {
         const source = this.indexByKey.get(mark.key);
         if (mark.streamId === streamId && source !== undefined)
           this.send({ type: 'mark', source, text: `── ${mark.message} ──`, at: Date.now() });
       }),
       api.on('stream.state', (s) => {
-        if (s.streamId === streamId)
-          useLogView.setState((st) => ({
-            streamStates: { ...st.streamStates, [s.key]: s.error ? `${s.state}: ${s.error.message}` : s.state },
-          }));
+        if (s.streamId !== streamId) return;
+        this.state.setState((st) => ({
+          streamStates: { ...st.streamStates, [s.key]: s.error ? `${s.state}: ${s.error.message}` : s.state },
+        }));
       }),
     );
     try {
-      await call('logs.open', { streamId, identityId, nodes, sources, tail, follow });
+      await call('logs.open', { streamId, identityId: identity.id, nodes, sources, tail, follow });
     } catch (error) {
       await this.stop();
       throw error;
     }
   }
 
+  /** Closes the stream; the buffer stays. */
   async stop(): Promise<void> {
     for (const off of this.offs) off();
     this.offs = [];
-    if (this.streamId) await call('stream.close', { streamId: this.streamId }).catch(() => undefined);
+    const streamId = this.streamId;
     this.streamId = null;
-    useLogView.setState({ running: false });
+    this.state.setState({ running: false });
+    if (streamId) await call('stream.close', { streamId }).catch(() => undefined);
   }
 
   /** A new buffer size empties the store; it applies to the next lines. */
   setCapacity(capacity: number): void {
+    this.state.setState({ capacity });
     this.send({ type: 'init', capacity });
   }
 
   setPaused(paused: boolean): void {
-    useLogView.setState({ paused });
+    this.state.setState({ paused });
     if (!paused) {
       for (const batch of this.queue) this.send({ type: 'append', ...batch });
       this.queue = [];
-      useLogView.setState({ queued: 0 });
+      this.state.setState({ queued: 0 });
     }
   }
 
   setFilter(filter: LogFilter): void {
-    useLogView.setState({ filter });
+    this.state.setState({ filter });
     this.send({ type: 'filter', filter });
   }
 
@@ -186,7 +214,7 @@ export class LogSession {
   }
 
   private labels(): string[] {
-    return useLogView.getState().sources.map((s) => s.label);
+    return this.state.getState().sources.map((s) => s.label);
   }
 
   exportText(scope: 'view' | 'all'): Promise<string[]> {
@@ -203,6 +231,7 @@ export class LogSession {
 
   dispose(): void {
     void this.stop();
+    if (this.frame) cancelAnimationFrame(this.frame);
     this.worker.terminate();
   }
 }

@@ -3,6 +3,7 @@ import type { IdentitySummary, VaultStatus } from '../../../shared/domain/identi
 import type { LabStatus } from '../../../shared/domain/lab';
 import type { NodeRef } from '../../../shared/domain/node';
 import { call, errorText } from '../api/call';
+import { useLogTabs } from '../logs/log-tabs';
 import { useUi } from './ui-store';
 
 interface SessionState {
@@ -67,6 +68,8 @@ export const useSession = create<SessionState>((set, get) => ({
   async refreshIdentities() {
     const identities = await call('identities.list', {});
     set({ identities });
+    // Log sessions of identities that are gone (removed, or the practice cluster stopped) go with them.
+    useLogTabs.getState().retain(identities.map((i) => i.id));
     const { activeId } = get();
     if (activeId && !identities.some((i) => i.id === activeId)) await get().selectIdentity(identities[0]?.id ?? null);
   },
@@ -111,7 +114,15 @@ export const useSession = create<SessionState>((set, get) => ({
     }
   },
 
-  setLab: (lab) => set({ lab }),
+  setLab(lab) {
+    const wasRunning = get().lab?.running ?? false;
+    set({ lab });
+    // The practice identities come and go with the practice cluster.
+    if (wasRunning !== lab.running)
+      void get()
+        .refreshIdentities()
+        .catch(() => undefined);
+  },
 }));
 
 export function useActiveIdentity(): IdentitySummary | null {

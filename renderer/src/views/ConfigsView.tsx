@@ -11,7 +11,7 @@ import { plural } from '../lib/format';
 
 type Which = 'v1alpha1' | 'persistent';
 
-function DiffPanel({ identityId, context }: { identityId: string; context: string }) {
+function DiffPanel({ identityId, context, blocked }: { identityId: string; context: string; blocked: string | null }) {
   const nodes = useSession((s) => s.nodes);
   const [left, setLeft] = useState({ node: nodes[0]?.address ?? '', which: 'v1alpha1' as Which });
   const [right, setRight] = useState({ node: nodes[1]?.address ?? nodes[0]?.address ?? '', which: 'v1alpha1' as Which });
@@ -51,9 +51,10 @@ function DiffPanel({ identityId, context }: { identityId: string; context: strin
           <input type="checkbox" checked={hidePerNode} onChange={(e) => setHidePerNode(e.target.checked)} /> Hide per-node fields (hostname,
           addresses, certSANs, node labels)
         </label>
-        <button className="primary" onClick={() => void run()}>
+        <button className="primary" disabled={blocked !== null} title={blocked ?? undefined} onClick={() => void run()}>
           Compare
         </button>
+        {blocked && <span className="reason">Comparing machine configs {blocked}.</span>}
       </div>
       <TeachLine
         command={`${talosctl.get({ context, nodes: [left.node] }, 'mc', left.which, { yaml: true })} > a.yaml; ${talosctl.get({ context, nodes: [right.node] }, 'mc', right.which, { yaml: true })} > b.yaml; diff a.yaml b.yaml`}
@@ -193,7 +194,15 @@ export function ConfigsView() {
           onClose={() => setEditing(false)}
         />
       )}
-      <DiffPanel identityId={identity.id} context={identity.name} />
+      <DiffPanel
+        identityId={identity.id}
+        context={identity.name}
+        blocked={
+          isAdmin
+            ? null
+            : `needs os:admin (machine configs are a sensitive resource); this identity has ${identity.roles.join(', ') || 'no roles'}`
+        }
+      />
       {confirm && (
         <ConfirmDialog
           title="Reveal secrets?"

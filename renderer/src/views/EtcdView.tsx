@@ -85,6 +85,7 @@ export function EtcdView() {
         </tbody>
       </table>
       {pending && <LoadingState what="etcd status" />}
+      {results.length > 0 && !ok.some((r) => r.status) && <p className="warn-text">Status unknown: no node answered EtcdStatus.</p>}
       <h3>Members</h3>
       {members === null && results.length > 0 && <p className="warn-text">Members unknown: no node answered EtcdMemberList.</p>}
       <TeachLine command={talosctl.etcdMembers(t)} method="/machine.MachineService/EtcdMemberList" />

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import type { Response } from '../../../shared/contract';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
@@ -7,13 +8,15 @@ import { TeachLine } from '../components/TeachLine';
 import { downloadParts } from '../lib/download';
 import { plural } from '../lib/format';
 import type { LogRow } from '../logs/log-store';
-import { LogSession, useLogView } from '../logs/log-session';
+import type { LogSession, LogSourceChoice } from '../logs/log-session';
+import { linesInUse, TOTAL_LINE_BUDGET, useLogTabs, type LogTab } from '../logs/log-tabs';
 import { SEVERITY, SEVERITY_NAMES, type Severity } from '../logs/parse-line';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 
 const ROW = 20;
-type Source = { kind: 'service' | 'container' | 'kernel'; id: string };
+type Source = LogSourceChoice;
+const CAPACITIES = [100_000, 250_000, 500_000, 1_000_000, 2_000_000];
 
 function time(row: LogRow): string {
   if (row.untimed) return 'no timestamp';
@@ -39,27 +42,110 @@ function Highlighted({ text, search }: { text: string; search: RegExp | null }) 
   return <>{parts}</>;
 }
 
+/** A tab's name: what it streams and from where, once started. */
+function TabLabel({ session }: { session: LogSession }) {
+  const target = useStore(session.state, (s) => s.target);
+  const sources = useStore(session.state, (s) => s.sources);
+  const running = useStore(session.state, (s) => s.running);
+  const total = useStore(session.state, (s) => s.total);
+  if (!target) return <>New session</>;
+  const ids = [...new Set(sources.map((s) => (s.kind === 'kernel' ? 'kernel' : s.id)))];
+  const where = target.nodes.length === 1 ? target.nodes[0] : `${target.nodes.length} nodes`;
+  return (
+    <>
+      <span className={running ? 'tab-live' : 'tab-stopped'} aria-label={running ? 'streaming' : 'stopped'}>
+        {running ? '●' : '○'}
+      </span>{' '}
+      {ids.join(', ')} · {where} <span className="muted">{total.toLocaleString('en-US')}</span>
+    </>
+  );
+}
+
+/**
+ * Logs: the log sessions of the active identity as tabs. Sessions live in a store, not in this view, so
+ * leaving Logs keeps their buffers, filters and streams; another identity's sessions keep running in the
+ * background and are never shown here.
+ */
 export function LogsView() {
   const identity = useActiveIdentity();
-  const nodes = useSession((s) => s.selected);
+  const tabs = useLogTabs((s) => s.tabs);
+  const activeId = useLogTabs((s) => (identity ? s.active[identity.id] : undefined));
   const notify = useUi((s) => s.notify);
-  const view = useLogView();
-  const session = useMemo(() => new LogSession(), []);
+  useEffect(() => {
+    if (identity) useLogTabs.getState().ensure(identity.id);
+  }, [identity]);
+  if (!identity) return null;
+  const mine = tabs.filter((t) => t.identityId === identity.id);
+  const tab = mine.find((t) => t.id === activeId) ?? mine[0];
+  const others = tabs.length - mine.length;
+  const add = () => {
+    const added = useLogTabs.getState().add(identity.id);
+    if ('error' in added) notify('warning', added.error);
+  };
+  return (
+    <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
+      <div className="toolbar log-tabs" role="tablist" aria-label="Log sessions">
+        {mine.map((t) => (
+          <span key={t.id} className={t.id === tab?.id ? 'tab active' : 'tab'}>
+            <button
+              role="tab"
+              aria-selected={t.id === tab?.id}
+              className="link"
+              onClick={() => useLogTabs.getState().select(identity.id, t.id)}
+            >
+              <TabLabel session={t.session} />
+            </button>
+            <button
+              className="link"
+              aria-label="Close log session"
+              title="Close this log session and drop its lines"
+              onClick={() => useLogTabs.getState().close(t.id)}
+            >
+              ×
+            </button>
+          </span>
+        ))}
+        <button onClick={add} aria-label="New log session" title="Another log session with its own buffer and sources">
+          + New session
+        </button>
+        {others > 0 && (
+          <span className="muted" aria-label="Background log sessions">
+            {plural(others, 'log session')} of other identities running in the background{' '}
+            <button
+              className="link"
+              onClick={() => tabs.filter((t) => t.identityId !== identity.id).forEach((t) => useLogTabs.getState().close(t.id))}
+            >
+              Close them
+            </button>
+          </span>
+        )}
+      </div>
+      {tab && <LogSessionView key={tab.id} tab={tab} />}
+    </div>
+  );
+}
+
+function LogSessionView({ tab }: { tab: LogTab }) {
+  const session = tab.session;
+  const identity = useActiveIdentity();
+  const selected = useSession((s) => s.selected);
+  const notify = useUi((s) => s.notify);
+  const view = useStore(session.state);
+  const tabs = useLogTabs((s) => s.tabs);
+  const budgetLeft = TOTAL_LINE_BUDGET - linesInUse(tabs, tab.id);
+  // A running session shows the nodes it streams from; a new one offers the sidebar's selection.
+  const nodes = view.running && view.target ? view.target.nodes : selected;
   const [available, setAvailable] = useState<Response<'logs.sources'>>({ services: [], containers: [], errors: [] });
-  const [chosen, setChosen] = useState<Source[]>([{ kind: 'service', id: 'kubelet' }]);
-  const [tail, setTail] = useState(1000);
-  const [follow, setFollow] = useState(true);
+  const { sources: chosen, tail, follow } = view.choice;
   const [wrap, setWrap] = useState(false);
   const [showTime, setShowTime] = useState(true);
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(view.filter.text);
   const [current, setCurrent] = useState(-1);
   const [selection, setSelection] = useState<{ from: number; to: number } | null>(null);
   const [stickToEnd, setStickToEnd] = useState(true);
   const rowsCache = useRef(new Map<number, LogRow>());
   const [, setTick] = useState(0);
   const parent = useRef<HTMLDivElement>(null);
-
-  useEffect(() => () => session.dispose(), [session]);
 
   useEffect(() => {
     if (!identity || !nodes[0]) return;
@@ -92,10 +178,12 @@ export function LogsView() {
   if (!identity) return null;
   const sourceLabel = (s: Source) => (s.kind === 'kernel' ? 'kernel' : s.id);
   const toggleSource = (s: Source) =>
-    setChosen((c) =>
-      c.some((x) => x.kind === s.kind && x.id === s.id) ? c.filter((x) => !(x.kind === s.kind && x.id === s.id)) : [...c, s],
-    );
-  const start = () => void session.open(identity.id, nodes, chosen, tail, follow).catch((e) => notify('error', errorText(e)));
+    session.setChoice({
+      sources: chosen.some((x) => x.kind === s.kind && x.id === s.id)
+        ? chosen.filter((x) => !(x.kind === s.kind && x.id === s.id))
+        : [...chosen, s],
+    });
+  const start = () => void session.open(identity, selected).catch((e) => notify('error', errorText(e)));
   const setFilter = (patch: Partial<typeof view.filter>) => session.setFilter({ ...view.filter, ...patch });
   let highlighter: RegExp | null = null;
   try {
@@ -136,7 +224,11 @@ export function LogsView() {
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
       <section className="card" aria-label="Log sources panel">
-        <strong>Sources on {nodes.join(', ')}</strong>
+        <strong>
+          {view.running && view.target
+            ? `Streaming as ${view.target.identityName} from ${view.target.nodes.join(', ')}`
+            : `Sources on ${nodes.join(', ')}`}
+        </strong>
         {available.errors.map((e) => (
           <p key={e.call} className="warn-text" aria-label="Source list problem">
             {e.call} failed ({e.message}){e.call === 'LogsContainers' ? '; showing the services from ServiceList instead.' : '.'}
@@ -170,7 +262,7 @@ export function LogsView() {
         <div className="toolbar">
           <label>
             Tail{' '}
-            <select aria-label="Tail" value={tail} onChange={(e) => setTail(Number(e.target.value))}>
+            <select aria-label="Tail" value={tail} onChange={(e) => session.setChoice({ tail: Number(e.target.value) })}>
               <option value={0}>none</option>
               <option value={100}>100</option>
               <option value={1000}>1000</option>
@@ -179,18 +271,27 @@ export function LogsView() {
             </select>
           </label>
           <label>
-            <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+            <input type="checkbox" checked={follow} onChange={(e) => session.setChoice({ follow: e.target.checked })} /> Follow
           </label>
           <label>
             Keep{' '}
-            <select aria-label="Buffer size" defaultValue={1_000_000} onChange={(e) => session.setCapacity(Number(e.target.value))}>
-              <option value={100_000}>100,000 lines</option>
-              <option value={1_000_000}>1,000,000 lines</option>
-              <option value={2_000_000}>2,000,000 lines</option>
+            <select
+              aria-label="Buffer size"
+              value={view.capacity}
+              title={`All log sessions together keep at most ${TOTAL_LINE_BUDGET.toLocaleString('en-US')} lines`}
+              onChange={(e) => session.setCapacity(Number(e.target.value))}
+            >
+              {[...new Set([...CAPACITIES, view.capacity])]
+                .sort((a, b) => a - b)
+                .map((c) => (
+                  <option key={c} value={c} disabled={c > budgetLeft}>
+                    {c.toLocaleString('en-US')} lines{c > budgetLeft ? ' (over the budget)' : ''}
+                  </option>
+                ))}
             </select>
           </label>
           <span className="muted">{chosen.map(sourceLabel).join(', ')}</span>
-          <button className="primary" disabled={chosen.length === 0 || nodes.length === 0} onClick={start}>
+          <button className="primary" disabled={chosen.length === 0 || selected.length === 0} onClick={start}>
             {view.running ? 'Restart' : 'Start'}
           </button>
           {view.running && <button onClick={() => void session.stop()}>Stop</button>}
