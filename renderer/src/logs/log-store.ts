@@ -182,49 +182,66 @@ export class LogStore {
   }
 
   private passes(slot: number): boolean {
-    const f = this.filter;
-    const flags = this.flags[slot]!;
-    if (f.sources.length && !f.sources.includes(this.src[slot]!)) return false;
-    const severity = this.sev[slot]!;
-    if (
-      f.minSeverity > SEVERITY.unknown &&
-      !(flags & FLAG_MARK) &&
-      (severity === SEVERITY.unknown ? SEVERITY.info : severity) < f.minSeverity
-    )
-      return false;
-    if (f.mode === 'filter' && this.searching() && !(flags & FLAG_MARK) && !(flags & FLAG_HIT)) return false;
-    return true;
+    return this.visible(slot);
+  }
+
+  /** Whether the current filter shows a line; rebuilt per filter so the check over a million lines stays tight. */
+  private visible: (slot: number) => boolean = () => true;
+
+  private static predicate(store: LogStore, f: LogFilter, searching: boolean): (slot: number) => boolean {
+    const { flags, sev, src } = store;
+    const sources = f.sources.length ? new Set(f.sources) : null;
+    const min = f.minSeverity;
+    const needHit = f.mode === 'filter' && searching;
+    return (slot) => {
+      const fl = flags[slot]!;
+      if (fl & FLAG_MARK) return sources === null || sources.has(src[slot]!);
+      if (sources && !sources.has(src[slot]!)) return false;
+      if (min > SEVERITY.unknown) {
+        const severity = sev[slot]!;
+        if ((severity === SEVERITY.unknown ? SEVERITY.info : severity) < min) return false;
+      }
+      return !needHit || (fl & FLAG_HIT) !== 0;
+    };
   }
 
   /** Applies a filter to everything buffered; throws on an invalid regular expression. */
   setFilter(filter: LogFilter): void {
     const matcher = filter.text ? compileMatcher(filter.text, filter.regex, filter.caseSensitive) : null;
+    const hadSearch = this.matcher !== null;
     this.filter = filter;
     this.matcher = matcher;
-    for (let slot = 0; slot < this.used; slot++) this.flags[slot]! &= ~FLAG_HIT;
+    const flags = this.flags;
+    if (hadSearch) for (let slot = 0; slot < this.used; slot++) flags[slot]! &= ~FLAG_HIT;
     if (matcher) {
-      for (const chunk of this.chunks.all())
+      for (const chunk of this.chunks.all()) {
+        const slots = chunk.slots;
         matcher.scan(chunk.text, chunk.starts, chunk.count, (line) => {
-          const slot = chunk.slots[line]!;
-          if (slot >= 0) this.flags[slot]! |= FLAG_HIT;
+          const slot = slots[line]!;
+          if (slot >= 0) flags[slot]! |= FLAG_HIT;
         });
+      }
     }
-    const hides = filter.sources.length > 0 || filter.minSeverity > SEVERITY.unknown || (filter.mode === 'filter' && this.searching());
-    const keep = new Int32Array(hides ? this.order.length : 0);
+    const searching = this.searching();
+    const hides = filter.sources.length > 0 || filter.minSeverity > SEVERITY.unknown || (filter.mode === 'filter' && searching);
+    const highlight = filter.mode === 'highlight' && searching;
+    const visible = LogStore.predicate(this, filter, searching);
+    this.visible = visible;
+    const n = this.order.length;
+    const keep = hides ? new Int32Array(n) : null;
+    const hits = highlight ? new Int32Array(n) : null;
     let kept = 0;
-    const highlight = filter.mode === 'highlight' && this.searching();
-    const hits = new Int32Array(highlight ? this.order.length : 0);
     let hit = 0;
-    for (let i = 0; i < this.order.length; i++) {
+    for (let i = 0; i < n; i++) {
       const slot = this.order.get(i);
-      if (hides && !this.passes(slot)) continue;
-      if (hides) keep[kept++] = slot;
-      if (highlight && this.isHit(slot)) hits[hit++] = slot;
+      if (keep) {
+        if (!visible(slot)) continue;
+        keep[kept++] = slot;
+      }
+      if (hits && (flags[slot]! & (FLAG_HIT | FLAG_MARK)) === FLAG_HIT) hits[hit++] = slot;
     }
-    this.filtered = hides ? new SlotDeque(this.capacity, this.ts) : null;
-    this.filtered?.assign(keep, kept);
-    this.matches = highlight ? new SlotDeque(this.capacity, this.ts) : null;
-    this.matches?.assign(hits, hit);
+    this.filtered = keep ? SlotDeque.adopt(keep, kept, this.ts) : null;
+    this.matches = hits ? SlotDeque.adopt(hits, hit, this.ts) : null;
   }
 
   private view(): SlotDeque {

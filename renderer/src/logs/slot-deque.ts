@@ -14,6 +14,14 @@ export class SlotDeque {
     this.buf = new Int32Array(Math.max(16, capacity + (capacity >> 2)));
   }
 
+  /** A deque over `slots` (already in order), using the array itself as its buffer. */
+  static adopt(slots: Int32Array, count: number, ts: Float64Array): SlotDeque {
+    const deque = new SlotDeque(0, ts);
+    deque.buf = slots.length ? slots : deque.buf;
+    deque.end = count;
+    return deque;
+  }
+
   get length(): number {
     return this.end - this.start;
   }
@@ -57,14 +65,6 @@ export class SlotDeque {
     this.buf.copyWithin(at + 1, at, this.end);
     this.buf[at] = slot;
     this.end++;
-  }
-
-  /** Rebuilds from slots already in order. */
-  assign(slots: Int32Array, count: number): void {
-    if (count > this.buf.length) this.buf = new Int32Array(count + (count >> 2));
-    this.buf.set(slots.subarray(0, count), 0);
-    this.start = 0;
-    this.end = count;
   }
 
   private compact(): void {
