@@ -1,6 +1,7 @@
 import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { IdentityColour, MintRecord } from '../shared/domain/identity';
 import { AppError } from '../shared/errors';
 import { writeFileAtomic } from './atomic-file';
 import type { ValidatedIdentity } from './identity-validation';
@@ -19,13 +20,32 @@ export interface KeyWrapper {
   outdated?(wrapped: unknown): boolean;
 }
 
-export type StoredIdentity = Omit<ValidatedIdentity, 'keyPem' | 'warnings'> & {
-  id: string;
+/** What Nodeglass adds to a certificate: its marking and, when Nodeglass minted it, how. Absent in older files. */
+export interface IdentityMarks {
+  label?: string | null;
+  colour?: IdentityColour | null;
+  readOnly?: boolean;
+  minted?: MintRecord | null;
+}
+
+export type StoredIdentity = Omit<ValidatedIdentity, 'keyPem' | 'warnings'> &
+  IdentityMarks & {
+    id: string;
+    name: string;
+    cluster: string;
+    key: Sealed;
+    warnings: string[];
+  };
+
+/** The fields a user may change on a stored identity. */
+export type IdentityChange = Partial<Pick<StoredIdentity, 'name' | 'endpoints' | 'nodes' | 'label' | 'colour' | 'readOnly'>>;
+
+export interface NewIdentity {
+  identity: ValidatedIdentity;
   name: string;
   cluster: string;
-  key: Sealed;
-  warnings: string[];
-};
+  marks?: IdentityMarks;
+}
 
 interface VaultFile {
   format: typeof FORMAT;
@@ -240,12 +260,12 @@ export class Vault {
     return this.dataKey;
   }
 
-  async add(entries: { identity: ValidatedIdentity; name: string; cluster: string }[]): Promise<StoredIdentity[]> {
+  async add(entries: NewIdentity[]): Promise<StoredIdentity[]> {
     const key = this.requireKey();
     return this.change((file) => {
-      const added = entries.map(({ identity, name, cluster }) => {
+      const added = entries.map(({ identity, name, cluster, marks }) => {
         const { keyPem, ...meta } = identity;
-        const record = { ...meta, id: randomUUID(), name, cluster };
+        const record = { ...meta, ...marks, id: randomUUID(), name, cluster };
         return { ...record, key: seal(key, Buffer.from(keyPem), keyBinding(record)) } satisfies StoredIdentity;
       });
       return { next: { ...file, identities: [...file.identities, ...added] }, value: added };
@@ -253,7 +273,7 @@ export class Vault {
   }
 
   /** Changes metadata and re-seals the key under the new binding. */
-  async update(id: string, change: Partial<Pick<StoredIdentity, 'name' | 'endpoints' | 'nodes'>>): Promise<StoredIdentity> {
+  async update(id: string, change: IdentityChange): Promise<StoredIdentity> {
     const key = this.requireKey();
     return this.change((file) => {
       const current = file.identities.find((i) => i.id === id);
@@ -267,6 +287,24 @@ export class Vault {
       } finally {
         plain.fill(0);
       }
+    });
+  }
+
+  /**
+   * Swaps an identity's certificate and key for a renewed pair in one write, keeping its id, name, endpoints,
+   * nodes and marks, so nothing that refers to it changes.
+   */
+  async replace(id: string, identity: ValidatedIdentity, minted: MintRecord | null): Promise<StoredIdentity> {
+    const key = this.requireKey();
+    return this.change((file) => {
+      const current = file.identities.find((i) => i.id === id);
+      if (!current) throw new AppError('IDENTITY_NOT_FOUND', 'That identity is no longer in the vault.');
+      const { keyPem, context: _context, endpoints: _endpoints, nodes: _nodes, warnings: _warnings, ...cert } = identity;
+      const { key: _old, ...meta } = current;
+      const record = { ...meta, ...cert, minted, warnings: [] };
+      const updated: StoredIdentity = { ...record, key: seal(key, Buffer.from(keyPem), keyBinding(record)) };
+      this.tampered.delete(id);
+      return { next: { ...file, identities: file.identities.map((i) => (i.id === id ? updated : i)) }, value: updated };
     });
   }
 

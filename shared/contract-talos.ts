@@ -83,7 +83,12 @@ export const talosChannels = {
     mutating: true,
   },
   'configs.get': { request: z.strictObject({ identityId, node, which }), response: machineConfigViewSchema },
-  'configs.reveal': { request: z.strictObject({ identityId, node, which }), response: machineConfigViewSchema, mutating: true },
+  'configs.reveal': {
+    request: z.strictObject({ identityId, node, which }),
+    response: machineConfigViewSchema,
+    mutating: true,
+    readOnlyAllowed: true,
+  },
   'configs.diff': {
     request: z.strictObject({
       identityId,

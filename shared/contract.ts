@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import {
   discoveredConfigSchema,
+  identityColourSchema,
   identitySummarySchema,
+  mintableRoleSchema,
   importPreviewSchema,
   importReportSchema,
   vaultStatusSchema,
@@ -9,12 +11,22 @@ import {
 import { labStatusSchema } from './domain/lab';
 import { auditEntrySchema, auditFilterSchema, auditVerificationSchema } from './domain/audit';
 import { nodeRefSchema } from './domain/node';
+import { shiftSchema } from './domain/shift';
 import { talosChannels, talosEvents } from './contract-talos';
 import { operationChannels, operationEvents } from './contract-operations';
 
 const empty = z.strictObject({});
 const identityId = z.string().min(1).max(200);
 const passphrase = z.string().min(8, 'Use a passphrase of at least 8 characters.').max(1024);
+const label = z.string().trim().max(24, 'Keep the label short (24 characters at most), like "prod".').nullable();
+/** A control plane to mint on, or null for the endpoint itself. */
+const mintNode = z.string().trim().min(1).max(300).nullable();
+/** Seconds; 0 reaches the node on purpose, so the operator sees Talos' own refusal. Ten years is the OS CA's lifetime. */
+const ttlSeconds = z
+  .number()
+  .int()
+  .min(0, 'A lifetime cannot be negative.')
+  .max(87_600 * 3600, 'Talos CAs live ten years; choose less.');
 
 export const appInfoSchema = z.object({
   name: z.string(),
@@ -25,7 +37,8 @@ export const appInfoSchema = z.object({
 
 /**
  * Every request/response between the renderer and the host. A channel's `mutating` flag marks calls
- * that change something on a node or reveal a secret; those go through the audit choke point.
+ * that change something on a node or reveal a secret; those go through the audit choke point, and the
+ * host refuses them for an identity opened read-only unless `readOnlyAllowed` says the call changes no node.
  */
 export const channels = {
   'app.info': { request: empty, response: appInfoSchema },
@@ -76,8 +89,59 @@ export const channels = {
     }),
     response: z.object({ path: z.string() }),
     mutating: true,
+    readOnlyAllowed: true,
   },
   'identities.remove': { request: z.strictObject({ id: identityId }), response: z.object({ removed: z.boolean() }) },
+  'identities.mark': {
+    request: z.strictObject({ id: identityId, label, colour: identityColourSchema.nullable() }),
+    response: identitySummarySchema,
+  },
+  'identities.setReadOnly': {
+    request: z.strictObject({ id: identityId, readOnly: z.boolean() }),
+    response: identitySummarySchema,
+    mutating: true,
+    readOnlyAllowed: true,
+  },
+  /** `talosctl config new` through an admin identity (`identityId`); the new key goes straight into the vault. */
+  'identities.mint': {
+    request: z.strictObject({
+      identityId,
+      node: mintNode,
+      roles: z.array(mintableRoleSchema).min(1, 'Choose at least one role.').max(4),
+      ttlSeconds,
+      name: z.string().trim().max(200).nullable(),
+      label,
+      colour: identityColourSchema.nullable(),
+      readOnly: z.boolean(),
+    }),
+    response: z.object({ identity: identitySummarySchema, talosctl: z.string() }),
+    mutating: true,
+  },
+  /** Mints `id`'s roles and lifetime again through `identityId` and swaps them in once the new certificate connects. */
+  'identities.renew': {
+    request: z.strictObject({ id: identityId, identityId, node: mintNode }),
+    response: z.object({ identity: identitySummarySchema, talosctl: z.string() }),
+    mutating: true,
+  },
+
+  'shift.status': { request: empty, response: shiftSchema.nullable() },
+  /** Mints an operator identity for the shift through `identityId` and locks the cluster's admin identities. */
+  'shift.start': {
+    request: z.strictObject({ identityId, node: mintNode, ttlSeconds: ttlSeconds.min(60, 'A shift lasts at least a minute.') }),
+    response: z.object({ shift: shiftSchema, identity: identitySummarySchema }),
+    mutating: true,
+  },
+  /** Opens a locked admin identity during a shift; the reason goes into the audit trail. */
+  'shift.unlock': {
+    request: z.strictObject({
+      identityId,
+      reason: z.string().trim().min(5, 'Say in a few words why the admin identity is needed.').max(500),
+    }),
+    response: shiftSchema,
+    mutating: true,
+    readOnlyAllowed: true,
+  },
+  'shift.end': { request: empty, response: z.object({ removed: z.boolean() }), mutating: true },
 
   'lab.status': { request: empty, response: labStatusSchema },
   'lab.start': {

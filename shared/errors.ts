@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'NOT_SUPPORTED',
   'NODE_ERROR',
   'TOO_LARGE',
+  'READ_ONLY',
+  'IDENTITY_LOCKED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -63,6 +63,8 @@ export const talosctl = {
   health: (t: CommandTarget) => `${base(t)} health --server=false`,
   configNew: (t: CommandTarget, path: string, roles: string[], ttlSeconds: number) =>
     `${base(t)} config new ${quote(path)} --roles ${quote(roles.join(','))} --crt-ttl ${goDuration(ttlSeconds)}`,
+  configContext: (name: string) => `talosctl config context ${quote(name)}`,
+  configRemove: (name: string) => `talosctl config remove ${quote(name)}`,
   timeCheck: (t: CommandTarget, server: string) => `${base(t)} time --check ${quote(server)}`,
   securityState: (t: CommandTarget) => `${base(t)} get securitystate`,
   extensions: (t: CommandTarget) => `${base(t)} get extensions`,

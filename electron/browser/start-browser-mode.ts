@@ -20,7 +20,7 @@ export async function startBrowserMode(
   const services = createServices({ host: 'browser', version: options.version, dataDir: options.dataDir, emit: bus.emit });
   const host = await startBrowserHost({
     staticDir: options.staticDir,
-    dispatch: createDispatcher(services.handlers, options.log),
+    dispatch: createDispatcher(services.handlers, options.log, services.guard),
     port: options.port,
     host: options.host,
     log: options.log,

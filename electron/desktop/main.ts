@@ -90,7 +90,7 @@ void app.whenReady().then(async () => {
       return result.canceled ? null : (result.filePath ?? null);
     },
   });
-  const dispatch = createDispatcher(services.handlers);
+  const dispatch = createDispatcher(services.handlers, console.error, services.guard);
   for (const channel of channelNames) {
     ipcMain.handle(channel, async (event, request: unknown) => {
       if (!isTrustedSender(event.senderFrame?.url, rendererUrl))

@@ -17,7 +17,11 @@ import { resourceHandlers } from './handlers/resources';
 import { streamHandlers } from './handlers/stream';
 import { talosHandlers } from './handlers/talos';
 import { vaultHandlers } from './handlers/vault';
+import { shiftHandlers } from './handlers/shift';
 import { createIdentities, type Identities } from './identities';
+import { IdentityMinting } from './identities/identity-minting';
+import { createAccessPolicy, type AccessPolicy } from './access-policy';
+import { ShiftState } from './shift/shift-state';
 import type { KeyringOptions } from './identities/vault-access';
 import { LabService } from './lab-service';
 import { createMutationGate } from './mutations';
@@ -44,6 +48,8 @@ export interface ServiceDeps {
 
 export interface Services {
   handlers: Handlers;
+  /** The dispatcher's guard: read-only identities and shift locks, refused by the host. */
+  guard: AccessPolicy;
   audit: AuditLog;
   identities: Identities;
   lab: LabService;
@@ -53,8 +59,10 @@ export interface Services {
 
 /** The operations the UI calls, identical under both hosts: builds the shared parts and wires one handler module per channel prefix. */
 export function createServices(deps: ServiceDeps): Services {
+  const shift = new ShiftState(path.join(deps.dataDir, 'shift.json'));
   const identities = createIdentities({
     vaultPath: path.join(deps.dataDir, 'identities.json'),
+    locks: shift,
     ...deps.keyring,
     env: deps.env,
     home: deps.home,
@@ -87,6 +95,8 @@ export function createServices(deps: ServiceDeps): Services {
     downloads: new FileDownloads(sessions, identities.store, deps.emit, deps.saveFile),
     operations,
     pickFile: deps.pickFile,
+    minting: new IdentityMinting(identities.store, sessions),
+    shift,
   };
 
   const handlers: Handlers = {
@@ -103,10 +113,12 @@ export function createServices(deps: ServiceDeps): Services {
     ...logHandlers(shared),
     ...streamHandlers(shared),
     ...operationHandlers(shared),
+    ...shiftHandlers(shared),
   };
 
   return {
     handlers,
+    guard: createAccessPolicy(identities.store, shift),
     audit,
     identities,
     lab,

@@ -2,14 +2,16 @@ import { AppError } from '../../shared/errors';
 import type { IdentityStore } from './identities/identity-store';
 import type { AuditOutcome, AuditRecorder, MutationRequest } from './audit/recorder';
 
+/** A node's result; a value may carry `actorId` and `auditNote` (what the trail keeps of a local result, never a secret). */
 type Outcome = { node: string; ok: boolean; error?: { code: string; message: string }; value?: unknown };
 
 function outcomeOf(r: Outcome): AuditOutcome {
-  const actorId = (r.value as { actorId?: unknown } | undefined)?.actorId;
+  const { actorId, auditNote } = (r.value ?? {}) as { actorId?: unknown; auditNote?: unknown };
   return {
     node: r.node,
     ok: r.ok,
     ...(r.error ? { code: r.error.code, message: r.error.message } : {}),
+    ...(!r.error && typeof auditNote === 'string' ? { message: auditNote } : {}),
     ...(typeof actorId === 'string' && actorId ? { actorId } : {}),
   };
 }

@@ -119,7 +119,7 @@ export class TalosClient {
     this.connection.close();
   }
 
-  async version(node: string, o?: CallOptions): Promise<TalosVersion> {
+  async version(node: string | null, o?: CallOptions): Promise<TalosVersion> {
     const v = first(await this.connection.unary(M.version, empty, node, o), 'Version');
     return {
       tag: v.version?.tag ?? '',
@@ -486,7 +486,7 @@ export class TalosClient {
   }
 
   /** Mints a client identity signed by the cluster's OS CA (os:admin, control planes only); see calls/client-configuration.ts. */
-  generateClientConfiguration(node: string, request: ClientConfigurationRequest): Promise<MintedClientConfiguration> {
+  generateClientConfiguration(node: string | null, request: ClientConfigurationRequest): Promise<MintedClientConfiguration> {
     return generateClientConfiguration(this.connection, node, request);
   }
 }

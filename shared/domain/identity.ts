@@ -2,6 +2,26 @@ import { z } from 'zod';
 
 export const expiryStateSchema = z.enum(['ok', 'soon', 'imminent', 'expired', 'not-yet-valid']);
 
+/** The roles `talosctl config new --roles` offers; Talos accepts any combination. */
+export const MINTABLE_ROLES = ['os:reader', 'os:operator', 'os:etcd:backup', 'os:admin'] as const;
+export const mintableRoleSchema = z.enum(MINTABLE_ROLES);
+
+/** Colours an identity can be marked with (e.g. red "prod"); the UI maps each to a theme colour. */
+export const IDENTITY_COLOURS = ['red', 'orange', 'yellow', 'green', 'blue', 'purple'] as const;
+export const identityColourSchema = z.enum(IDENTITY_COLOURS);
+export type IdentityColour = z.infer<typeof identityColourSchema>;
+
+/** Who minted an identity through Nodeglass, when, and for how long (the lifetime that renewal repeats). */
+export const mintRecordSchema = z.object({
+  by: z.string(),
+  byFingerprint: z.string(),
+  at: z.string(),
+  ttlSeconds: z.number(),
+  /** Minted for an on-call shift ("Start shift"). */
+  shift: z.boolean(),
+});
+export type MintRecord = z.infer<typeof mintRecordSchema>;
+
 /** What the renderer may know about an identity: metadata only, never key material. */
 export const identitySummarySchema = z.object({
   id: z.string(),
@@ -20,6 +40,18 @@ export const identitySummarySchema = z.object({
   daysLeft: z.number(),
   practice: z.boolean(),
   warnings: z.array(z.string()),
+  /** A short marker such as "prod", shown with its colour in the header, the status bar and every confirmation. */
+  label: z.string().nullable(),
+  colour: identityColourSchema.nullable(),
+  /** Opened read-only: the host refuses every mutating channel for it, whatever its roles. */
+  readOnly: z.boolean(),
+  /** Locked by an on-call shift: the host refuses it until someone gives a reason to use it. */
+  locked: z.boolean(),
+  minted: mintRecordSchema.nullable(),
+  /** NotAfter minus NotBefore: what a renewal asks for again. */
+  lifetimeSeconds: z.number(),
+  /** SHA-256 of the CA certificate: identities with the same one belong to the same cluster. */
+  caFingerprint: z.string(),
 });
 export type IdentitySummary = z.infer<typeof identitySummarySchema>;
 

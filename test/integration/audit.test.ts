@@ -143,6 +143,21 @@ describe('the audit trail', () => {
       },
       'configs.reveal': { identityId: 'practice:admin@lab', node: '10.5.0.2', which: 'v1alpha1' },
       'identities.export': { id: ids.reader, path: path.join(dir, 'exported-talosconfig'), acknowledgePlaintextKey: true },
+      'identities.setReadOnly': { id: ids.reader, readOnly: false },
+      'identities.mint': {
+        identityId: 'practice:admin@lab',
+        node: null,
+        roles: ['os:reader'],
+        ttlSeconds: 600,
+        name: null,
+        label: null,
+        colour: null,
+        readOnly: false,
+      },
+      'identities.renew': { id: ids.reader, identityId: 'practice:admin@lab', node: null },
+      'shift.start': { identityId: 'practice:admin@lab', node: null, ttlSeconds: 3600 },
+      'shift.unlock': { identityId: 'practice:admin@lab', reason: 'the audit test needs the admin' },
+      'shift.end': {},
     };
     const mutating = channelNames.filter((c) => (channels[c] as { mutating?: boolean }).mutating);
     expect(mutating.length).toBeGreaterThan(0);

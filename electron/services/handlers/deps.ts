@@ -1,6 +1,8 @@
 import type { AuditLog } from '../audit/audit-log';
 import type { FileDownloads } from '../file-downloads';
 import type { Identities } from '../identities';
+import type { IdentityMinting } from '../identities/identity-minting';
+import type { ShiftState } from '../shift/shift-state';
 import type { LabService } from '../lab-service';
 import type { MutationGate } from '../mutations';
 import type { OperationService } from '../operations/operation-service';
@@ -22,4 +24,6 @@ export interface HandlerDeps {
   operations: OperationService;
   /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
   pickFile?: () => Promise<string | null>;
+  minting: IdentityMinting;
+  shift: ShiftState;
 }

@@ -1,7 +1,11 @@
+import { goDuration, talosctl } from '../../../shared/talosctl';
 import type { HandlersFor } from '../../../shared/handlers';
 import type { HandlerDeps } from './deps';
 
-export function identityHandlers({ identities, sessions, streams, mutate, pickFile }: HandlerDeps): HandlersFor<'identities'> {
+const GENERATE = '/machine.MachineService/GenerateClientConfiguration';
+const LOCAL = 'this computer';
+
+export function identityHandlers({ identities, sessions, streams, mutate, pickFile, minting }: HandlerDeps): HandlersFor<'identities'> {
   const { store, files } = identities;
   /** A changed or removed identity must not keep a channel (or streams) opened with its old endpoints or key. */
   const forgetAfter = async <T>(id: string, p: Promise<T>) => {
@@ -10,6 +14,12 @@ export function identityHandlers({ identities, sessions, streams, mutate, pickFi
     sessions.forget(id);
     return value;
   };
+  const target = async (identityId: string, node: string | null) => ({
+    context: (await store.meta(identityId)).name,
+    nodes: node ? [node] : [],
+  });
+  /** Where a mint goes: the chosen control plane, else the endpoint that answers without forwarding. */
+  const where = async (identityId: string, node: string | null) => node ?? (await store.meta(identityId)).endpoints[0] ?? 'endpoint';
   return {
     'identities.list': () => store.list(),
     'identities.discover': () => files.discover(),
@@ -28,10 +38,52 @@ export function identityHandlers({ identities, sessions, streams, mutate, pickFi
         talosctl: `talosctl --talosconfig ${path} config info`,
       };
       const [result] = await mutate(request, async () => [
-        { node: 'this computer', ok: true, value: { path: await files.exportTalosconfig(id, path) } },
+        { node: LOCAL, ok: true, value: { path: await files.exportTalosconfig(id, path) } },
       ]);
       return { path: result!.value.path };
     },
     'identities.remove': async ({ id }) => ({ removed: await forgetAfter(id, store.remove(id)) }),
+    'identities.mark': ({ id, label, colour }) => store.mark(id, { label: label || null, colour }),
+    'identities.setReadOnly': async ({ id, readOnly }) => {
+      const request = { identityId: id, nodes: [], method: 'nodeglass/SetReadOnly', args: { readOnly }, talosctl: '' };
+      const [result] = await mutate(request, async () => [{ node: LOCAL, ok: true, value: await store.mark(id, { readOnly }) }]);
+      return result!.value;
+    },
+    'identities.mint': async ({ identityId, node, roles, ttlSeconds, name, label, colour, readOnly }) => {
+      await store.requireWritable();
+      const command = talosctl.configNew(await target(identityId, node), `${name || 'talosconfig'}.yaml`, roles, ttlSeconds);
+      const at = await where(identityId, node);
+      const request = {
+        identityId,
+        nodes: [at],
+        method: GENERATE,
+        args: { purpose: 'mint', roles, ttl: goDuration(ttlSeconds), ttlSeconds },
+        talosctl: command,
+      };
+      const [result] = await mutate(request, async () => {
+        const minted = await minting.mint({ viaId: identityId, node, roles, ttlSeconds, name, label, colour, readOnly, shift: false });
+        return [{ node: at, ok: true, value: { ...minted, auditNote: minted.note } }];
+      });
+      return { identity: result!.value.summary, talosctl: command };
+    },
+    'identities.renew': async ({ id, identityId, node }) => {
+      await store.requireWritable();
+      const old = await store.summaryOf(id);
+      const lifetime = old.minted?.ttlSeconds ?? old.lifetimeSeconds;
+      const command = talosctl.configNew(await target(identityId, node), `${old.name}.yaml`, old.roles, lifetime);
+      const at = await where(identityId, node);
+      const request = {
+        identityId,
+        nodes: [at],
+        method: GENERATE,
+        args: { purpose: 'renew', renews: old.name, replacesFingerprint: old.fingerprint, roles: old.roles, ttl: goDuration(lifetime) },
+        talosctl: command,
+      };
+      const [result] = await mutate(request, async () => {
+        const renewed = await minting.renew(id, identityId, node);
+        return [{ node: at, ok: true, value: { ...renewed, auditNote: renewed.note } }];
+      });
+      return { identity: result!.value.summary, talosctl: command };
+    },
   };
 }

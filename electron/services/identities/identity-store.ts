@@ -1,11 +1,20 @@
 import type { IdentitySummary } from '../../../shared/domain/identity';
 import { AppError } from '../../../shared/errors';
+import type { MintRecord } from '../../../shared/domain/identity';
 import type { ValidatedIdentity } from '../../../certs/identity-validation';
+import { uniqueName } from '../../../certs/talosconfig-import';
+import type { IdentityChange, NewIdentity } from '../../../certs/vault';
 import type { ConnectionMaterial } from '../../talos/connection';
 import { clusterOf, summarize, type IdentityMeta } from './identity-summary';
 import type { VaultAccess } from './vault-access';
 
-type Editable = Partial<Pick<IdentityMeta, 'name' | 'endpoints' | 'nodes'>>;
+/** Which identities an on-call shift has locked (see shift/shift-state.ts); none without a shift. */
+export interface LockCheck {
+  ready(): Promise<void>;
+  isLocked(id: string): boolean;
+}
+
+const noLocks: LockCheck = { ready: async () => undefined, isLocked: () => false };
 
 /** Every identity the app knows: those in the vault plus the practice cluster's, which live in memory only. */
 export class IdentityStore {
@@ -14,15 +23,21 @@ export class IdentityStore {
   constructor(
     private readonly access: VaultAccess,
     private readonly now: () => number = Date.now,
+    private readonly locks: LockCheck = noLocks,
   ) {}
 
   async list(): Promise<IdentitySummary[]> {
-    await this.access.ready();
-    const now = this.now();
-    return [
-      ...[...this.practice.values()].map((p) => summarize(p.meta, true, now)),
-      ...this.access.vault.list().map((i) => summarize(i, false, now)),
-    ];
+    await Promise.all([this.access.ready(), this.locks.ready()]);
+    return [...this.practice.values()].map((p) => this.summary(p.meta)).concat(this.access.vault.list().map((i) => this.summary(i)));
+  }
+
+  async summaryOf(id: string): Promise<IdentitySummary> {
+    await this.locks.ready();
+    return this.summary(await this.meta(id));
+  }
+
+  private summary(meta: IdentityMeta): IdentitySummary {
+    return summarize(meta, this.practice.has(meta.id), this.now(), this.locks.isLocked(meta.id));
   }
 
   async meta(id: string): Promise<IdentityMeta> {
@@ -41,9 +56,40 @@ export class IdentityStore {
   }
 
   /** Stores validated identities in the vault under names that are free. */
-  async add(entries: { identity: ValidatedIdentity; name: string; cluster: string }[]): Promise<void> {
+  async add(entries: NewIdentity[]): Promise<IdentityMeta[]> {
     await this.access.ready();
-    await this.access.vault.add(entries);
+    return (await this.access.vault.add(entries)).map(({ key: _key, ...meta }) => meta);
+  }
+
+  /** Minting writes a key into the vault, so it is refused before the node is asked when the vault cannot take it. */
+  async requireWritable(): Promise<void> {
+    await this.access.ready();
+    const vault = this.access.vault;
+    if (!vault.exists)
+      throw new AppError('VAULT_LOCKED', 'Create the vault first (Identities): a minted key goes straight into it and nowhere else.');
+    if (!vault.unlocked) throw new AppError('VAULT_LOCKED', 'Unlock the vault first: a minted key goes straight into it and nowhere else.');
+  }
+
+  /** A name no other identity has: `reader@lab`, else `reader@lab-1`… (as imports name them). */
+  async freeName(wanted: string): Promise<string> {
+    return uniqueName(wanted, new Set((await this.list()).map((i) => i.name)));
+  }
+
+  /** Label, colour and read-only; practice identities keep them in memory. */
+  async mark(id: string, change: Pick<IdentityChange, 'label' | 'colour' | 'readOnly'>): Promise<IdentitySummary> {
+    return this.change(id, change);
+  }
+
+  /** Puts a renewed certificate and key in place of the old ones (same id, name, endpoints, nodes and marks). */
+  async replace(id: string, identity: ValidatedIdentity, minted: MintRecord | null): Promise<IdentitySummary> {
+    await this.access.ready();
+    const practice = this.practice.get(id);
+    if (practice) {
+      const { keyPem, context: _c, endpoints: _e, nodes: _n, warnings: _w, ...cert } = identity;
+      this.practice.set(id, { meta: { ...practice.meta, ...cert, minted, warnings: [] }, keyPem });
+      return this.summary(this.practice.get(id)!.meta);
+    }
+    return this.summary(await this.access.vault.replace(id, identity, minted));
   }
 
   async rename(id: string, name: string): Promise<IdentitySummary> {
@@ -72,13 +118,14 @@ export class IdentityStore {
     }
   }
 
-  private async change(id: string, change: Editable): Promise<IdentitySummary> {
-    await this.access.ready();
+  private async change(id: string, change: IdentityChange): Promise<IdentitySummary> {
+    await Promise.all([this.access.ready(), this.locks.ready()]);
     const practice = this.practice.get(id);
     if (practice) {
       practice.meta = { ...practice.meta, ...change };
-      return summarize(practice.meta, true, this.now());
+      return this.summary(practice.meta);
     }
-    return summarize(await this.access.vault.update(id, change), false, this.now());
+    const { key: _key, ...meta } = await this.access.vault.update(id, change);
+    return this.summary(meta);
   }
 }

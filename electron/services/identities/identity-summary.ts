@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import type { IdentitySummary } from '../../../shared/domain/identity';
 import type { StoredIdentity } from '../../../certs/vault';
 
@@ -6,7 +7,23 @@ const DAY = 86_400_000;
 /** An identity without its sealed key: what the privileged side may pass around. */
 export type IdentityMeta = Omit<StoredIdentity, 'key'>;
 
-export function summarize(meta: IdentityMeta, practice: boolean, now: number): IdentitySummary {
+const caFingerprints = new Map<string, string>();
+
+/** SHA-256 of the (first) CA certificate, as colon-separated hex like the client certificate's fingerprint. */
+export function caFingerprintOf(caPem: string): string {
+  let found = caFingerprints.get(caPem);
+  if (!found) {
+    try {
+      found = new X509Certificate(caPem).fingerprint256;
+    } catch {
+      found = 'unreadable';
+    }
+    caFingerprints.set(caPem, found);
+  }
+  return found;
+}
+
+export function summarize(meta: IdentityMeta, practice: boolean, now: number, locked = false): IdentitySummary {
   const notAfter = Date.parse(meta.notAfter);
   const daysLeft = (notAfter - now) / DAY;
   const expiry =
@@ -36,6 +53,13 @@ export function summarize(meta: IdentityMeta, practice: boolean, now: number): I
     daysLeft,
     practice,
     warnings: meta.warnings,
+    label: meta.label ?? null,
+    colour: meta.colour ?? null,
+    readOnly: meta.readOnly ?? false,
+    locked,
+    minted: meta.minted ?? null,
+    lifetimeSeconds: Math.round((notAfter - Date.parse(meta.notBefore)) / 1000),
+    caFingerprint: caFingerprintOf(meta.caPem),
   };
 }
 

@@ -1,5 +1,5 @@
 import { IdentityImport, type ImportOptions } from './identity-import';
-import { IdentityStore } from './identity-store';
+import { IdentityStore, type LockCheck } from './identity-store';
 import { VaultAccess, type KeyringOptions } from './vault-access';
 
 export interface Identities {
@@ -8,8 +8,8 @@ export interface Identities {
   files: IdentityImport;
 }
 
-export function createIdentities(options: { vaultPath: string } & KeyringOptions & ImportOptions): Identities {
+export function createIdentities(options: { vaultPath: string; locks?: LockCheck } & KeyringOptions & ImportOptions): Identities {
   const vault = new VaultAccess(options.vaultPath, options);
-  const store = new IdentityStore(vault, options.now);
+  const store = new IdentityStore(vault, options.now, options.locks);
   return { vault, store, files: new IdentityImport(store, options) };
 }

@@ -25,7 +25,8 @@ export interface MintedClientConfiguration {
 /** `/machine.MachineService/GenerateClientConfiguration` (os:admin, control planes only), as `talosctl config new` calls it. */
 export async function generateClientConfiguration(
   connection: TalosConnection,
-  node: string,
+  /** A control plane, or null for the endpoint itself (apid answers without forwarding). */
+  node: string | null,
   request: ClientConfigurationRequest,
 ): Promise<MintedClientConfiguration> {
   const seconds = Math.trunc(request.ttlSeconds);
@@ -36,16 +37,17 @@ export async function generateClientConfiguration(
     node,
   );
   const message = response.messages[0];
+  const where = node ?? 'The endpoint';
   if (!message) throw new AppError('INTERNAL', 'GenerateClientConfiguration returned no message.');
   const talosconfig = Buffer.from(message.talosconfig).toString('utf8');
   let parsed: { context?: unknown; contexts?: Record<string, Record<string, unknown>> };
   try {
     parsed = parse(talosconfig) as typeof parsed;
   } catch (error) {
-    throw new AppError('INTERNAL', `${node} returned a talosconfig that does not parse (${(error as Error).message}).`);
+    throw new AppError('INTERNAL', `${where} returned a talosconfig that does not parse (${(error as Error).message}).`);
   }
   const context = typeof parsed?.context === 'string' ? parsed.context : '';
   const raw = parsed?.contexts?.[context];
-  if (!raw) throw new AppError('INTERNAL', `${node} returned a talosconfig without its context "${context}".`);
+  if (!raw) throw new AppError('INTERNAL', `${where} returned a talosconfig without its context "${context}".`);
   return { talosconfig, context, identity: validateContext(context, raw, new Date()) };
 }

@@ -40,5 +40,12 @@ export function identity(name: string, roles: string[]): IdentitySummary {
     daysLeft: 200,
     practice: true,
     warnings: [],
+    label: null,
+    colour: null,
+    readOnly: false,
+    locked: false,
+    minted: null,
+    lifetimeSeconds: 365 * 86_400,
+    caFingerprint: 'CA:FF',
   };
 }
