@@ -4,12 +4,15 @@ import type { IdentityStore, LockCheck } from './identities/identity-store';
 
 type Spec = { mutating?: boolean; readOnlyAllowed?: boolean };
 
-/** The identity a request acts as: `identityId`, or for mutating identity channels (exports) the `id` they act on. */
-function actingIdentity(channel: Channel, request: unknown): string | null {
+/** Finds the identity of a request that does not name it (a stored plan runs as the identity that made it). */
+export type IdentityResolver = (channel: Channel, request: unknown) => string | null;
+
+/** The identity a request acts as: `identityId`, for mutating identity channels (exports) the `id` they act on, else the resolver's. */
+function actingIdentity(channel: Channel, request: unknown, resolve: IdentityResolver): string | null {
   const r = request as { identityId?: unknown; id?: unknown };
   if (typeof r?.identityId === 'string') return r.identityId;
   if ((channels[channel] as Spec).mutating && typeof r?.id === 'string') return r.id;
-  return null;
+  return resolve(channel, request);
 }
 
 /**
@@ -17,9 +20,9 @@ function actingIdentity(channel: Channel, request: unknown): string | null {
  * the audited unlock itself), and every mutating call as an identity opened read-only (unless the channel changes
  * no node). The dispatcher runs it after validation, before the handler.
  */
-export function createAccessPolicy(store: Pick<IdentityStore, 'meta'>, locks: LockCheck) {
+export function createAccessPolicy(store: Pick<IdentityStore, 'meta'>, locks: LockCheck, resolve: IdentityResolver = () => null) {
   return async (channel: Channel, request: unknown): Promise<void> => {
-    const id = actingIdentity(channel, request);
+    const id = actingIdentity(channel, request, resolve);
     if (!id) return;
     await locks.ready();
     const spec = channels[channel] as Spec;

@@ -118,7 +118,9 @@ export function createServices(deps: ServiceDeps): Services {
 
   return {
     handlers,
-    guard: createAccessPolicy(identities.store, shift),
+    guard: createAccessPolicy(identities.store, shift, (channel, request) =>
+      channel === 'operations.start' ? operations.identityOfPlan((request as { planId: string }).planId) : null,
+    ),
     audit,
     identities,
     lab,

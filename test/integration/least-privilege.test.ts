@@ -234,6 +234,16 @@ describe('read-only identities', () => {
     expect((await call('talos.version', { identityId: ADMIN, nodes: [W] }))[0]?.ok).toBe(true);
     expect((await call('configs.reveal', { identityId: ADMIN, node: CP, which: 'v1alpha1' })).redacted).toBe(false);
 
+    // A rolling operation names only its plan: the host finds the plan's identity and refuses it too.
+    const plan = await call('operations.plan', {
+      identityId: ADMIN,
+      nodes: [W],
+      action: { kind: 'service', service: 'kubelet', action: 'restart' },
+      workerBatchSize: 1,
+      gateTimeoutSeconds: 60,
+    });
+    expect((await refusal('operations.start', { planId: plan.id, clusterName: 'lab', quorumOverride: null })).code).toBe('READ_ONLY');
+
     await call('identities.setReadOnly', { id: ADMIN, readOnly: false });
     const [restart] = await call('talos.serviceAction', { identityId: ADMIN, nodes: [W], service: 'kubelet', action: 'restart' });
     expect(restart?.ok).toBe(true);

@@ -65,6 +65,11 @@ export class OperationService {
     return stored.plan;
   }
 
+  /** The identity a stored plan runs as, so the host's access policy can refuse it (read-only, shift lock) before it starts. */
+  identityOfPlan(planId: string): string | null {
+    return this.plans.get(planId)?.plan.identityId ?? null;
+  }
+
   async start(request: { planId: string; clusterName: string | null; quorumOverride: string | null }): Promise<Operation> {
     const stored = this.plans.get(request.planId);
     if (!stored)
