@@ -6,7 +6,9 @@ import { Sidebar } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { ViewTabs } from './components/ViewTabs';
 import { useAudit } from './stores/audit-store';
-import { useSession } from './stores/session-store';
+import { UnlockDialog } from './identities/ShiftDialogs';
+import { useActiveIdentity, useSession } from './stores/session-store';
+import { useShiftClock } from './stores/shift-store';
 import { useUi } from './stores/ui-store';
 import { VIEWS } from './views/registry';
 import { WelcomeView } from './views/WelcomeView';
@@ -59,7 +61,9 @@ function MainView() {
 export function App() {
   const theme = useUi((s) => s.theme);
   const loaded = useSession((s) => s.loaded);
+  const mark = useActiveIdentity()?.colour ?? undefined;
   useGlobalKeys();
+  useShiftClock();
   useEffect(() => {
     void useSession.getState().init();
     void useAudit
@@ -78,7 +82,7 @@ export function App() {
   }, [theme]);
 
   return (
-    <div className="app">
+    <div className="app" data-mark-colour={mark}>
       <Sidebar />
       <main className="main">
         <ViewTabs />
@@ -87,6 +91,7 @@ export function App() {
       <StatusBar />
       <CommandPalette />
       <Notices />
+      <UnlockDialog />
     </div>
   );
 }

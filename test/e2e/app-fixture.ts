@@ -10,6 +10,8 @@ export interface App {
   mode: Awaited<ReturnType<typeof startBrowserMode>>;
   browser: Browser;
   page: Page;
+  /** The fresh data folder (vault, audit trail) of this run. */
+  dataDir: string;
   lab(): Lab;
   /** Picks an identity in the sidebar and waits for its nodes. */
   useIdentity(name: string, nodeCount?: number): Promise<void>;
@@ -17,9 +19,16 @@ export interface App {
 }
 
 /** Browser mode on a fresh data folder, the built renderer in Debian's Chromium, and one page on it. */
-export async function startApp(options: { openPracticeCluster?: boolean; clipboard?: boolean } = {}): Promise<App> {
+export async function startApp(
+  options: { openPracticeCluster?: boolean; clipboard?: boolean; log?: (message: string) => void } = {},
+): Promise<App> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-e2e-'));
-  const mode = await startBrowserMode({ staticDir: path.resolve('out/renderer'), dataDir: dir, version: 'e2e', log: () => undefined });
+  const mode = await startBrowserMode({
+    staticDir: path.resolve('out/renderer'),
+    dataDir: dir,
+    version: 'e2e',
+    log: options.log ?? (() => undefined),
+  });
   const browser = await launchChromium();
   const context = await browser.newContext();
   if (options.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: mode.host.origin });
@@ -36,6 +45,7 @@ export async function startApp(options: { openPracticeCluster?: boolean; clipboa
     mode,
     browser,
     page,
+    dataDir: dir,
     lab() {
       const lab = mode.services.lab.current();
       if (!lab) throw new Error('the practice cluster is not running');

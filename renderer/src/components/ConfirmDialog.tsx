@@ -1,5 +1,14 @@
 import { useEffect, useRef } from 'react';
+import type { IdentitySummary } from '../../../shared/domain/identity';
+import { useActiveIdentity } from '../stores/session-store';
+import { IdentityMark } from './IdentityMark';
 
+type Acting = Pick<IdentitySummary, 'name' | 'label' | 'colour' | 'readOnly'>;
+
+/**
+ * Every confirmation names the identity that will act, with its production mark (a red "prod" cannot be missed):
+ * the active identity unless the dialog is about another one (`identity`), or none (`identity={null}`).
+ */
 export function ConfirmDialog(props: {
   title: string;
   body: React.ReactNode;
@@ -7,19 +16,33 @@ export function ConfirmDialog(props: {
   onConfirm(): void;
   onCancel(): void;
   danger?: boolean;
+  identity?: Acting | null;
+  confirmDisabled?: boolean;
 }) {
   const cancel = useRef<HTMLButtonElement>(null);
+  const active = useActiveIdentity();
+  const who = props.identity === undefined ? active : props.identity;
   useEffect(() => cancel.current?.focus(), []);
   return (
     <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
-      <div className="dialog" role="alertdialog" aria-modal="true" aria-label={props.title}>
+      <div
+        className={who?.colour ? `dialog dialog-marked mark-edge-${who.colour}` : 'dialog'}
+        role="alertdialog"
+        aria-modal="true"
+        aria-label={props.title}
+      >
+        {who && (
+          <div className="dialog-identity" data-testid="dialog-identity">
+            <span className="muted">As</span> <IdentityMark identity={who} withName />
+          </div>
+        )}
         <h2>{props.title}</h2>
         <div>{props.body}</div>
         <div className="actions">
           <button ref={cancel} onClick={props.onCancel}>
             Cancel
           </button>
-          <button className={props.danger ? 'danger' : 'primary'} onClick={props.onConfirm}>
+          <button className={props.danger ? 'danger' : 'primary'} onClick={props.onConfirm} disabled={props.confirmDisabled}>
             {props.confirmLabel}
           </button>
         </div>

@@ -3,7 +3,11 @@ import type { IdentitySummary } from '../../../shared/domain/identity';
 import { call, errorText } from '../api/call';
 import { useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
+import { ColourChoice } from '../identities/MintDialog';
+import { IdentityTools } from '../identities/IdentityTools';
+import { lifetimeText } from '../identities/LifetimePicker';
 import { ConfirmDialog } from './ConfirmDialog';
+import { IdentityMark } from './IdentityMark';
 import { RoleBadges } from './RoleBadges';
 import { expiryLabel } from './Sidebar';
 
@@ -20,6 +24,8 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
   const [name, setName] = useState(i.name);
   const [endpoints, setEndpoints] = useState(i.endpoints.join(', '));
   const [nodes, setNodes] = useState(i.nodes.join(', '));
+  const [label, setLabel] = useState(i.label ?? '');
+  const [colour, setColour] = useState(i.colour);
   const [exporting, setExporting] = useState(false);
   const [exportPath, setExportPath] = useState(`talosconfig-${i.name.replace(/[^\w@.-]+/g, '_')}`);
   const [acknowledged, setAcknowledged] = useState(false);
@@ -39,13 +45,21 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
     run(async () => {
       if (name.trim() !== i.name) await call('identities.rename', { id: i.id, name: name.trim() });
       await call('identities.update', { id: i.id, endpoints: list(endpoints), nodes: list(nodes) });
+      if ((label.trim() || null) !== i.label || colour !== i.colour)
+        await call('identities.mark', { id: i.id, label: label.trim() || null, colour });
       setEditing(false);
     }, `Saved ${name.trim()}.`);
 
   return (
     <section className="card" aria-label={`Identity ${i.name}`} data-identity={i.name}>
       <h3>
-        {i.name} {i.practice && <span className="badge">practice</span>}
+        {i.name} {i.practice && <span className="badge">practice</span>} <IdentityMark identity={i} />
+        {i.locked && (
+          <span className="badge badge-locked" title="Locked by the on-call shift">
+            locked
+          </span>
+        )}
+        {i.minted?.shift && <span className="badge">shift</span>}
       </h3>
       <dl className="kv">
         <dt>Roles</dt>
@@ -54,8 +68,17 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
         </dd>
         <dt>Expires</dt>
         <dd className={i.expiry === 'ok' ? '' : 'warn-text'} data-expiry>
-          {new Date(i.notAfter).toISOString().slice(0, 10)} ({expiryLabel(i.expiry === 'ok' ? 'soon' : i.expiry, i.daysLeft)})
+          {i.daysLeft < 2 ? new Date(i.notAfter).toLocaleString() : new Date(i.notAfter).toISOString().slice(0, 10)} (
+          {expiryLabel(i.expiry === 'ok' ? 'soon' : i.expiry, i.daysLeft)})
         </dd>
+        {i.minted && (
+          <>
+            <dt>Minted</dt>
+            <dd data-minted>
+              by {i.minted.by}, {new Date(i.minted.at).toLocaleString()}, for {lifetimeText(i.minted.ttlSeconds)}
+            </dd>
+          </>
+        )}
         <dt>Endpoints</dt>
         <dd>{i.endpoints.join(', ') || <span className="warn-text">none</span>}</dd>
         <dt>Nodes</dt>
@@ -92,6 +115,13 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
           <label>
             Nodes <input aria-label="Nodes" value={nodes} onChange={(e) => setNodes(e.target.value)} />
           </label>
+          <label>
+            Label{' '}
+            <input aria-label="Label" value={label} maxLength={24} placeholder='e.g. "prod"' onChange={(e) => setLabel(e.target.value)} />
+          </label>
+          <span className="form-row">
+            Colour <ColourChoice value={colour} onChange={setColour} />
+          </span>
           <div className="toolbar">
             <button className="primary" type="submit">
               Save
@@ -104,6 +134,7 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
       ) : (
         <div className="toolbar">
           <button onClick={() => setEditing(true)}>Edit</button>
+          <IdentityTools identity={i} />
           {!i.practice && <button onClick={() => setExporting(true)}>Export…</button>}
           {!i.practice && (
             <button className="danger" onClick={() => setRemoving(true)}>
@@ -115,6 +146,7 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
       {exporting && (
         <ConfirmDialog
           title={`Export ${i.name} as a talosconfig?`}
+          identity={i}
           confirmLabel="Export"
           danger
           body={
@@ -147,6 +179,7 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
       {removing && (
         <ConfirmDialog
           title={`Remove ${i.name}?`}
+          identity={i}
           confirmLabel="Remove"
           danger
           body={<p>Its encrypted key is deleted from the vault. Import the talosconfig again to get it back.</p>}

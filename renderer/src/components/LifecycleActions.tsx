@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { PerNode } from '../../../shared/domain/node';
-import { roleBlockReason } from '../../../shared/talos-rbac';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
+import { actionBlock } from '../lib/action-gate';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 import { plural } from '../lib/format';
@@ -70,7 +70,7 @@ export function LifecycleActions() {
       <div className="toolbar">
         <strong>Node actions</strong>
         {(['reboot', 'shutdown', 'upgrade'] as Action[]).map((a) => {
-          const reason = roleBlockReason(METHOD[a], identity.roles);
+          const reason = actionBlock(identity, METHOD[a]);
           return (
             <button
               key={a}

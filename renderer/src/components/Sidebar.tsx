@@ -1,6 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { NodeRef } from '../../../shared/domain/node';
 import { useSession } from '../stores/session-store';
+import { useShift } from '../stores/shift-store';
+import { IdentityMark } from './IdentityMark';
 import { FilterBox } from './FilterBox';
 import { useUi } from '../stores/ui-store';
 import { RoleBadges } from './RoleBadges';
@@ -8,7 +10,7 @@ import { RoleBadges } from './RoleBadges';
 export function Sidebar() {
   const identities = useSession((s) => s.identities);
   const activeId = useSession((s) => s.activeId);
-  const selectIdentity = useSession((s) => s.selectIdentity);
+  const choose = useShift((s) => s.choose);
   const setView = useUi((s) => s.setView);
 
   return (
@@ -27,12 +29,16 @@ export function Sidebar() {
               <button
                 className={identity.id === activeId ? 'item active' : 'item'}
                 aria-pressed={identity.id === activeId}
-                onClick={() => void selectIdentity(identity.id)}
-                title={`${identity.name}: ${identity.roles.join(', ')}`}
+                onClick={() => void choose(identity.id)}
+                title={`${identity.name}: ${identity.roles.join(', ')}${identity.locked ? ' (locked by the on-call shift)' : ''}`}
+                data-locked={identity.locked || undefined}
               >
-                <span className="item-title">{identity.name}</span>
+                <span className="item-title">
+                  {identity.name} <IdentityMark identity={identity} />
+                </span>
                 <span className="item-sub">
                   <RoleBadges roles={identity.roles} />
+                  {identity.locked && <span className="badge badge-locked">locked</span>}
                   {identity.expiry !== 'ok' && (
                     <span className={`badge expiry-${identity.expiry}`}>{expiryLabel(identity.expiry, identity.daysLeft)}</span>
                   )}
@@ -50,7 +56,10 @@ export function Sidebar() {
 export function expiryLabel(state: string, daysLeft: number): string {
   if (state === 'expired') return 'expired';
   if (state === 'not-yet-valid') return 'not yet valid';
-  return `expires in ${Math.max(0, Math.floor(daysLeft))}d`;
+  // Short-lived minted identities count in hours and minutes, where "0d" would say nothing.
+  if (daysLeft < 1 / 24) return `expires in ${Math.max(0, Math.floor(daysLeft * 1440))} min`;
+  if (daysLeft < 1) return `expires in ${Math.floor(daysLeft * 24)} h`;
+  return `expires in ${Math.floor(daysLeft)}d`;
 }
 
 /** Above this many nodes the list gets a filter box. */

@@ -1,5 +1,7 @@
 import { useAudit } from '../stores/audit-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
+import { useShift } from '../stores/shift-store';
+import { IdentityMark } from './IdentityMark';
 import { useUi } from '../stores/ui-store';
 import { plural } from '../lib/format';
 import { expiryLabel } from './Sidebar';
@@ -15,6 +17,7 @@ export function StatusBar() {
   const theme = useUi((s) => s.theme);
   const setView = useUi((s) => s.setView);
   const audit = useAudit((s) => s.verification);
+  const shift = useShift((s) => s.shift);
   const expiring = identities.filter((i) => i.expiry !== 'ok');
 
   return (
@@ -35,16 +38,34 @@ export function StatusBar() {
       )}
       <span>{lab?.running ? `Practice cluster: ${lab.endpoint}` : 'Practice cluster: stopped'}</span>
       {identity && (
-        <span>
-          {identity.name} · {identity.roles.join(', ') || 'no roles'} ·{' '}
-          {nodesLoading ? 'loading nodes…' : `${plural(selected.length, 'node')} selected`}
+        <span className="status-identity" aria-label="Active identity">
+          {(identity.label || identity.readOnly) && <IdentityMark identity={identity} />} {identity.name} ·{' '}
+          {identity.roles.join(', ') || 'no roles'} · {nodesLoading ? 'loading nodes…' : `${plural(selected.length, 'node')} selected`}
         </span>
       )}
-      {expiring.map((i) => (
-        <span key={i.id} className={`badge expiry-${i.expiry}`}>
-          {i.name}: {expiryLabel(i.expiry, i.daysLeft)}
+      {shift?.active && (
+        <span className="status-shift" aria-label="On-call shift">
+          On shift until {new Date(shift.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}{' '}
+          <button className="link" onClick={() => void useShift.getState().end()}>
+            End shift
+          </button>
         </span>
-      ))}
+      )}
+      {expiring.length === 1 && (
+        <span className={`badge expiry-${expiring[0]!.expiry}`}>
+          {expiring[0]!.name}: {expiryLabel(expiring[0]!.expiry, expiring[0]!.daysLeft)}
+        </span>
+      )}
+      {expiring.length > 1 && (
+        // Short-lived minted identities are always "expiring"; one badge lists them all instead of crowding the bar.
+        <button
+          className={`badge expiry-${expiring.some((i) => i.expiry !== 'soon') ? 'imminent' : 'soon'}`}
+          title={expiring.map((i) => `${i.name}: ${expiryLabel(i.expiry, i.daysLeft)}`).join('\n')}
+          onClick={() => setView('identities')}
+        >
+          {plural(expiring.length, 'identity', 'identities')} expiring
+        </button>
+      )}
       <span className="spacer" />
       <span className="muted">Ctrl+K commands · {theme}</span>
     </footer>

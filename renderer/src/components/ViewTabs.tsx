@@ -1,6 +1,7 @@
 import { useActiveIdentity } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 import { VIEWS } from '../views/registry';
+import { IdentityMark } from './IdentityMark';
 import { RoleBadges } from './RoleBadges';
 
 export function ViewTabs() {
@@ -25,8 +26,11 @@ export function ViewTabs() {
       </div>
       <span className="spacer" />
       {identity && (
-        <span className="identity-roles" aria-label="Roles of the active identity">
-          <RoleBadges roles={identity.roles} />
+        <span className="header-identity" aria-label="Active identity">
+          <IdentityMark identity={identity} />
+          <span className="identity-roles" aria-label="Roles of the active identity">
+            <RoleBadges roles={identity.roles} />
+          </span>
         </span>
       )}
       <button className="link" onClick={toggleTheme} aria-label="Toggle theme">

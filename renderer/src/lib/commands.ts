@@ -1,4 +1,5 @@
 import { useSession } from '../stores/session-store';
+import { useShift } from '../stores/shift-store';
 import { useUi } from '../stores/ui-store';
 import { VIEWS } from '../views/registry';
 
@@ -19,13 +20,17 @@ export function buildCommands(): Command[] {
     { id: 'teach.toggle', title: `${ui.teach ? 'Hide' : 'Show'} teach mode (talosctl and gRPC lines)`, run: () => ui.setTeach(!ui.teach) },
     { id: 'lab.open', title: 'Open practice cluster', run: () => session.openPracticeCluster() },
     { id: 'identities.import', title: 'Import talosconfig…', run: () => ui.setView('identities') },
+    { id: 'identities.mint', title: 'Mint an identity or start an on-call shift…', run: () => ui.setView('identities') },
   );
+  const shift = useShift.getState();
+  if (shift.shift?.active)
+    commands.push({ id: 'shift.end', title: `End the shift (${shift.shift.operator.name})`, run: () => shift.end() });
   for (const identity of session.identities) {
     commands.push({
       id: `identity.${identity.id}`,
       title: `Use identity ${identity.name}`,
       hint: identity.roles.join(', '),
-      run: () => session.selectIdentity(identity.id),
+      run: () => shift.choose(identity.id),
     });
   }
   for (const node of session.nodes) {

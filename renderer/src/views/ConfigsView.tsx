@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { TeachLine } from '../components/TeachLine';
 import { YamlViewer } from '../components/YamlViewer';
 import { useActiveIdentity, useSession } from '../stores/session-store';
+import { actionBlock } from '../lib/action-gate';
 import { plural } from '../lib/format';
 
 type Which = 'v1alpha1' | 'persistent';
@@ -127,6 +128,7 @@ export function ConfigsView() {
   }, [load]);
 
   if (!identity) return null;
+  const applyBlock = actionBlock(identity, '/machine.MachineService/ApplyConfiguration');
   const reveal = async () => {
     setConfirm(false);
     try {
@@ -161,7 +163,16 @@ export function ConfigsView() {
           </button>
         )}
         {config && !config.redacted && <button onClick={() => void load()}>Hide secrets</button>}
-        {config && !config.redacted && !editing && <button onClick={() => setEditing(true)}>Edit and apply…</button>}
+        {config && !config.redacted && !editing && (
+          <button
+            disabled={applyBlock !== null}
+            title={applyBlock ?? 'Edit this config and apply it (dry run first)'}
+            data-reason={applyBlock ?? ''}
+            onClick={() => setEditing(true)}
+          >
+            Edit and apply…
+          </button>
+        )}
         {!isAdmin && (
           <span className="reason">Revealing secrets needs os:admin; this identity has {identity.roles.join(', ') || 'no roles'}.</span>
         )}

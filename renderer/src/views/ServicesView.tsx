@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { PerNode } from '../../../shared/domain/node';
 import type { ServiceAction, TalosService } from '../../../shared/domain/talos';
-import { roleBlockReason, SERVICE_ACTION_METHOD, serviceActionBlock } from '../../../shared/talos-rbac';
+import { SERVICE_ACTION_METHOD } from '../../../shared/talos-rbac';
+import { actionBlock, serviceBlock } from '../lib/action-gate';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -78,11 +79,10 @@ export function ServicesView() {
   });
 
   const rows = useMemo(() => results.flatMap((r) => (r.ok ? r.value.map((s): Row => ({ ...s, node: r.node })) : [])), [results]);
-  const roles = identity?.roles;
   const columns = useMemo((): Column<Row>[] => {
     const actions = (row: Row) =>
       ACTIONS.map((action) => {
-        const reason = serviceActionBlock(row.id, action, roles ?? []);
+        const reason = identity ? serviceBlock(identity, row.id, action) : 'no identity';
         return (
           <button
             key={action}
@@ -129,7 +129,7 @@ export function ServicesView() {
       { key: 'event', label: 'Last event', value: (r) => r.lastEvent, wide: true },
       { key: 'actions', label: 'Actions', value: () => '', render: (r) => <span className="actions">{actions(r)}</span> },
     ];
-  }, [roles]);
+  }, [identity]);
 
   if (!identity) return null;
   const target = { context: identity.name, nodes };
@@ -150,9 +150,9 @@ export function ServicesView() {
   return (
     <div>
       <TeachLine command={talosctl.services(target)} method="/machine.MachineService/ServiceList" />
-      {roleBlockReason(SERVICE_ACTION_METHOD.restart, identity.roles) && (
+      {actionBlock(identity, SERVICE_ACTION_METHOD.restart) && (
         <p className="reason" aria-label="Why actions are disabled">
-          Service actions: {roleBlockReason(SERVICE_ACTION_METHOD.restart, identity.roles)}.
+          Service actions: {actionBlock(identity, SERVICE_ACTION_METHOD.restart)}.
         </p>
       )}
       <p className="reason">
@@ -179,7 +179,7 @@ export function ServicesView() {
                 method="/machine.MachineService/ServiceList"
               />
               {ACTIONS.map((a) => {
-                const reason = serviceActionBlock(open.id, a, identity.roles);
+                const reason = serviceBlock(identity, open.id, a);
                 return reason ? (
                   <div key={a} className="reason">
                     {a}: {reason}
