@@ -92,6 +92,20 @@ export const channels = {
     readOnlyAllowed: true,
   },
   'identities.remove': { request: z.strictObject({ id: identityId }), response: z.object({ removed: z.boolean() }) },
+  /** An encrypted bundle (scrypt + AES-256-GCM) another Nodeglass imports; the desktop saves it through a dialog. */
+  'identities.exportBundle': {
+    request: z.strictObject({
+      id: identityId,
+      passphrase: z.string().min(12, 'Use a passphrase of at least 12 characters for a bundle that holds a key.').max(1024),
+    }),
+    response: z.object({ filename: z.string(), path: z.string().nullable(), content: z.string().nullable() }),
+    mutating: true,
+    readOnlyAllowed: true,
+  },
+  'identities.importBundle': {
+    request: z.strictObject({ content: z.string().min(1).max(1_048_576), passphrase: z.string().min(1).max(1024) }),
+    response: importReportSchema,
+  },
   'identities.mark': {
     request: z.strictObject({ id: identityId, label, colour: identityColourSchema.nullable() }),
     response: identitySummarySchema,

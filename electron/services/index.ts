@@ -95,6 +95,7 @@ export function createServices(deps: ServiceDeps): Services {
     downloads: new FileDownloads(sessions, identities.store, deps.emit, deps.saveFile),
     operations,
     pickFile: deps.pickFile,
+    saveFile: deps.saveFile,
     minting: new IdentityMinting(identities.store, sessions),
     shift,
   };

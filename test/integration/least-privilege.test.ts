@@ -370,3 +370,63 @@ describe('renewal', () => {
     expect(failed.outcomes[0]).toMatchObject({ ok: false });
   });
 });
+
+describe('handing an identity over in an encrypted bundle', () => {
+  it('exports one file that a fresh profile imports with the passphrase, marks included, and that connects', async () => {
+    const { identity } = await mint(ADMIN, { name: 'handover reader', label: 'prod', colour: 'red', readOnly: true });
+    const bundle = await call('identities.exportBundle', { id: identity.id, passphrase: 'a passphrase for the handover' });
+    expect(bundle).toMatchObject({ filename: 'handover-reader.nodeglass-bundle', path: null });
+    const content = bundle.content!;
+    expect(content).not.toMatch(/PRIVATE KEY|handover reader|a passphrase for the handover/);
+    expect(JSON.parse(content)).toMatchObject({ format: 'nodeglass-identity-bundle', version: 1, kdf: { name: 'scrypt', N: 2 ** 17 } });
+    const exported = (await allEntries()).find((e) => e.method === 'nodeglass/ExportBundle' && e.kind === 'outcome')!;
+    expect(exported).toMatchObject({ identity: { name: 'handover reader' }, outcomes: [{ ok: true }] });
+    expect(JSON.stringify(exported)).not.toContain('a passphrase for the handover');
+
+    const otherDir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-handover-'));
+    const other = createServices({ host: 'browser', version: 'test', dataDir: otherDir, emit: () => undefined, env: {}, home: otherDir });
+    const otherDispatch = createDispatcher(other.handlers, () => undefined, other.guard);
+    try {
+      await otherDispatch('vault.setup', { passphrase: 'the other profile' });
+      expect(await otherDispatch('identities.importBundle', { content, passphrase: 'not the passphrase' })).toMatchObject({
+        ok: false,
+        error: { code: 'VAULT_WRONG_PASSPHRASE', message: expect.stringContaining('does not open this bundle') },
+      });
+      const edited = JSON.parse(content) as { kdf: { N: number } };
+      edited.kdf.N = 2 ** 14;
+      expect(
+        await otherDispatch('identities.importBundle', { content: JSON.stringify(edited), passphrase: 'a passphrase for the handover' }),
+      ).toMatchObject({ ok: false, error: { code: 'VAULT_WRONG_PASSPHRASE' } });
+      expect(await otherDispatch('identities.importBundle', { content: 'kind: Config', passphrase: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: 'IDENTITY_INVALID', message: expect.stringContaining('not a Nodeglass identity bundle') },
+      });
+
+      const report = await otherDispatch('identities.importBundle', { content, passphrase: 'a passphrase for the handover' });
+      expect(report).toMatchObject({ ok: true, value: { imported: [{ name: 'handover reader', renamed: false }] } });
+      const list = await otherDispatch('identities.list', {});
+      const imported = (list.ok ? (list.value as Response<'identities.list'>) : []).find((i) => i.name === 'handover reader')!;
+      expect(imported).toMatchObject({
+        fingerprint: identity.fingerprint,
+        roles: ['os:reader'],
+        label: 'prod',
+        colour: 'red',
+        readOnly: true,
+        minted: { by: 'practice admin@lab' },
+      });
+      expect(await otherDispatch('talos.version', { identityId: imported.id, nodes: [W] })).toMatchObject({
+        ok: true,
+        value: [{ ok: true }],
+      });
+      expect(await readFile(path.join(otherDir, 'identities.json'), 'utf8')).not.toMatch(/PRIVATE KEY/);
+    } finally {
+      await other.dispose();
+      await rm(otherDir, { recursive: true, force: true });
+    }
+    // Five scrypt runs at the real cost (N = 2^17): two vaults, the bundle, two openings.
+  }, 120_000);
+
+  it('refuses a short passphrase', async () => {
+    expect((await refusal('identities.exportBundle', { id: ADMIN, passphrase: 'short' })).code).toBe('VALIDATION');
+  });
+});

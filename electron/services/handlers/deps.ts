@@ -24,6 +24,8 @@ export interface HandlerDeps {
   operations: OperationService;
   /** The desktop host's native file dialog; browser mode has none (it uses the page's file picker). */
   pickFile?: () => Promise<string | null>;
+  /** The desktop host's save dialog; browser mode has none (the page downloads instead). */
+  saveFile?: (suggestedName: string) => Promise<string | null>;
   minting: IdentityMinting;
   shift: ShiftState;
 }

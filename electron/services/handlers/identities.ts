@@ -1,12 +1,22 @@
+import { AppError } from '../../../shared/errors';
 import { goDuration, talosctl } from '../../../shared/talosctl';
+import { writeFileAtomic } from '../../../certs/atomic-file';
 import type { HandlersFor } from '../../../shared/handlers';
 import type { HandlerDeps } from './deps';
 
 const GENERATE = '/machine.MachineService/GenerateClientConfiguration';
 const LOCAL = 'this computer';
 
-export function identityHandlers({ identities, sessions, streams, mutate, pickFile, minting }: HandlerDeps): HandlersFor<'identities'> {
-  const { store, files } = identities;
+export function identityHandlers({
+  identities,
+  sessions,
+  streams,
+  mutate,
+  pickFile,
+  saveFile,
+  minting,
+}: HandlerDeps): HandlersFor<'identities'> {
+  const { store, files, bundles } = identities;
   /** A changed or removed identity must not keep a channel (or streams) opened with its old endpoints or key. */
   const forgetAfter = async <T>(id: string, p: Promise<T>) => {
     const value = await p;
@@ -42,6 +52,38 @@ export function identityHandlers({ identities, sessions, streams, mutate, pickFi
       ]);
       return { path: result!.value.path };
     },
+    'identities.exportBundle': async ({ id, passphrase }) => {
+      const name = (await store.meta(id)).name;
+      const request = {
+        identityId: id,
+        nodes: [],
+        method: 'nodeglass/ExportBundle',
+        args: { format: 'scrypt + AES-256-GCM bundle' },
+        talosctl: '',
+      };
+      const [result] = await mutate(request, async () => {
+        const bundle = await bundles.export(id, passphrase);
+        const target = saveFile ? await saveFile(bundle.filename) : null;
+        if (saveFile && !target) throw new AppError('CANCELLED', 'The export was cancelled; nothing was written.');
+        if (target) await writeFileAtomic(target, bundle.content, 0o600);
+        const where = target ?? 'a download in the browser';
+        return [
+          {
+            node: LOCAL,
+            ok: true,
+            value: {
+              filename: bundle.filename,
+              path: target,
+              content: target ? null : bundle.content,
+              auditNote: `encrypted bundle of "${name}" to ${where}`,
+            },
+          },
+        ];
+      });
+      const { filename, path, content } = result!.value;
+      return { filename, path, content };
+    },
+    'identities.importBundle': ({ content, passphrase }) => bundles.import(content, passphrase),
     'identities.remove': async ({ id }) => ({ removed: await forgetAfter(id, store.remove(id)) }),
     'identities.mark': ({ id, label, colour }) => store.mark(id, { label: label || null, colour }),
     'identities.setReadOnly': async ({ id, readOnly }) => {

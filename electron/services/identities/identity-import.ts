@@ -6,6 +6,9 @@ import { AppError } from '../../../shared/errors';
 import { writeFileAtomic } from '../../../certs/atomic-file';
 import { b64, stringifyTalosconfig } from '../../../certs/talosconfig';
 import { MAX_TALOSCONFIG_BYTES, parseTalosconfig, uniqueName } from '../../../certs/talosconfig-import';
+import { openBundle, sealBundle, type BundleEntry } from '../../../certs/identity-bundle';
+import { ContextProblem, validateContext } from '../../../certs/identity-validation';
+import type { NewIdentity } from '../../../certs/vault';
 import { clusterOf } from './identity-summary';
 import type { IdentityStore } from './identity-store';
 
@@ -123,6 +126,78 @@ export class IdentityImport {
     } finally {
       material.keyPem.fill(0);
     }
+  }
+}
+
+/** `admin@prod` → `admin-prod`: a file name that means the identity on any system. */
+export const fileNameOf = (name: string) => name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'identity';
+
+/** Encrypted bundles for handing an identity to another Nodeglass: the key never leaves this process unencrypted. */
+export class IdentityBundles {
+  constructor(
+    private readonly store: IdentityStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async export(id: string, passphrase: string): Promise<{ filename: string; content: string }> {
+    const meta = await this.store.meta(id);
+    const material = await this.store.material(id);
+    try {
+      const entry: BundleEntry = {
+        name: meta.name,
+        cluster: meta.cluster,
+        context: meta.context,
+        endpoints: meta.endpoints,
+        nodes: meta.nodes,
+        caPem: meta.caPem,
+        certPem: meta.certPem,
+        keyPem: material.keyPem.toString('utf8'),
+        label: meta.label ?? null,
+        colour: meta.colour ?? null,
+        readOnly: meta.readOnly ?? false,
+        minted: meta.minted ?? null,
+      };
+      return { filename: `${fileNameOf(meta.name)}.nodeglass-bundle`, content: await sealBundle([entry], passphrase) };
+    } finally {
+      material.keyPem.fill(0);
+    }
+  }
+
+  /** Opens a bundle and stores its identities, validated like an import (key matches certificate, chain, validity). */
+  async import(content: string, passphrase: string): Promise<ImportReport> {
+    await this.store.requireWritable();
+    const entries = await openBundle(content, passphrase);
+    const taken = new Set((await this.store.list()).map((i) => i.name));
+    const now = new Date(this.now());
+    const identities: NewIdentity[] = entries.map((e) => {
+      let identity;
+      try {
+        identity = validateContext(
+          e.context,
+          { ca: b64(e.caPem), crt: b64(e.certPem), key: b64(e.keyPem), endpoints: e.endpoints, nodes: e.nodes },
+          now,
+        );
+      } catch (error) {
+        if (error instanceof ContextProblem) throw new AppError('IDENTITY_INVALID', `Nothing was imported. ${error.message}`);
+        throw error;
+      }
+      const name = uniqueName(e.name, taken);
+      taken.add(name);
+      return {
+        identity,
+        name,
+        cluster: e.cluster,
+        marks: { label: e.label ?? null, colour: e.colour ?? null, readOnly: e.readOnly === true, minted: e.minted ?? null },
+      };
+    });
+    await this.store.add(identities);
+    const imported = identities.map((i, k) => ({ context: i.identity.context, name: i.name, was: entries[k]!.name }));
+    return {
+      imported: imported.map((i) => ({ context: i.context, name: i.name, renamed: i.name !== i.was })),
+      warnings: imported
+        .filter((i) => i.name !== i.was)
+        .map((i) => `An identity named "${i.was}" already existed, so this one was imported as "${i.name}".`),
+    };
   }
 }
 
