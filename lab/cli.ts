@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startLab } from './cluster';
+import { parseScenarioArg, type ScenarioRequest } from './scenarios';
 
 const { values } = parseArgs({
   options: {
@@ -11,6 +12,7 @@ const { values } = parseArgs({
     'log-rate': { type: 'string', default: '20' },
     'latency-ms': { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
+    scenario: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -23,6 +25,14 @@ function int(name: string, value: string | undefined, min: number, max: number):
   return n;
 }
 
+let scenarios: ScenarioRequest[];
+try {
+  scenarios = (values.scenario ?? []).map(parseScenarioArg);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
 const lab = await startLab({
   port: int('port', values.port, 0, 65535),
   nodes: int('nodes', values.nodes, 1, 250),
@@ -32,12 +42,18 @@ const lab = await startLab({
   logRate: int('log-rate', values['log-rate'], 0, 1_000_000),
   latencyMs: int('latency-ms', values['latency-ms'], 0, 60_000),
   seed: int('seed', values.seed, 0, 2 ** 31),
+  scenarios,
+}).catch((error: Error) => {
+  console.error(`The practice cluster could not start: ${error.message}`);
+  process.exit(2);
 });
 
 console.log(`Practice cluster "${lab.cluster}" is running.`);
 console.log(`  endpoint:    ${lab.endpoint}`);
 for (const node of lab.nodes) console.log(`  node:        ${node.id.ip.padEnd(12)} ${node.id.hostname} (${node.id.type})`);
 console.log(`  talosconfig: ${lab.talosconfigPath} (contexts admin@${lab.cluster}, operator@${lab.cluster}, reader@${lab.cluster})`);
+for (const s of lab.scenarios())
+  console.log(`  scenario:    ${s.kind} on ${s.node.hostname} (${s.node.ip}): ${s.summary}; look at: ${s.evidence.join(' · ')}`);
 console.log('');
 console.log(`Try: talosctl --talosconfig ${lab.talosconfigPath} -n ${lab.nodes[0]?.id.ip} version`);
 console.log('Press Ctrl+C to stop.');

@@ -8,6 +8,7 @@ import { putMembers } from './model/node-resources';
 import { EtcdCluster } from './model/etcd-cluster';
 import { apidRequestLine } from './model/log-formats';
 import { Rng } from './rng';
+import { stageScenario, type ScenarioKind, type ScenarioRequest, type StagedScenario } from './scenarios';
 import { startApid } from './server/apid';
 import type { Router } from './server/call-context';
 
@@ -25,6 +26,8 @@ export interface LabOptions {
   latencyMs?: number;
   seed?: number;
   now?: () => number;
+  /** Practice scenarios staged at start, with 10 minutes of history unless a request says otherwise. */
+  scenarios?: (ScenarioKind | ScenarioRequest)[];
 }
 
 export interface Lab {
@@ -46,6 +49,12 @@ export interface Lab {
   /** Makes a node answer a method (like `Hostname` or `EtcdAlarmList`) with Unimplemented, as an older Talos does; `false` restores it. */
   setMissingMethod(target: string, method: string, missing: boolean): void;
   setLogRate(linesPerSecond: number, target?: string, logId?: string): void;
+  /** Stages a practice scenario on the running lab (history starts now unless `backfillMs` is given). */
+  stage(scenario: ScenarioKind | ScenarioRequest): StagedScenario;
+  /** Scenarios staged and not cleared. */
+  scenarios(): StagedScenario[];
+  /** Heals every staged scenario. */
+  clearScenarios(): void;
   refusedConnections: string[];
   stop(): Promise<void>;
 }
@@ -84,6 +93,20 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const etcd = new EtcdCluster(nodes.filter((n) => n.id.type === 'controlplane'));
   for (const node of nodes) node.boot(rng.int(2, 30) * 3_600_000 + rng.int(0, 3_599_999));
   putMembers(nodes);
+  const staged: StagedScenario[] = [];
+  const stage = (scenario: ScenarioKind | ScenarioRequest, backfillMs = 0) => {
+    const request = typeof scenario === 'string' ? { kind: scenario } : scenario;
+    const result = stageScenario(nodes, { backfillMs, ...request });
+    staged.push(result);
+    return result;
+  };
+  // Staged before apid listens, so a scenario that cannot apply fails startLab cleanly.
+  try {
+    for (const scenario of options.scenarios ?? []) stage(scenario, 600_000);
+  } catch (error) {
+    for (const n of nodes) n.stop();
+    throw error;
+  }
 
   const ca = await createCa();
   const server = await issueServerCert(
@@ -174,6 +197,11 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
           source.rate = rate;
         }
       }
+    },
+    stage: (scenario) => stage(scenario),
+    scenarios: () => [...staged],
+    clearScenarios() {
+      for (const s of staged.splice(0)) s.clear();
     },
     async stop() {
       for (const n of nodes) n.stop();

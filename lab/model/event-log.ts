@@ -51,6 +51,16 @@ export class EventLog {
     return event;
   }
 
+  /** Records an event that happened in the past (a staged history), in time order, without waking followers. */
+  backfill(typeName: string, value: Uint8Array, actorId: string, ts: number): StoredEvent {
+    const event = { id: makeXid(ts, ++this.counter, this.rng), actorId, typeUrl: `talos/runtime/machine.${typeName}`, value, ts };
+    let at = this.events.length;
+    while (at > 0 && this.events[at - 1]!.ts > ts) at--;
+    this.events.splice(at, 0, event);
+    if (this.events.length > this.capacity) this.events.shift();
+    return event;
+  }
+
   /** History per EventsRequest: tail_events (-1 all, N last N, 0 none), tail_id, tail_seconds. */
   history(request: { tailEvents: number; tailId: string; tailSeconds: number }): StoredEvent[] {
     if (request.tailId) {

@@ -97,8 +97,10 @@ export class LabNode {
   readonly health: NodeHealth = healthyNode();
   /** The etcd cluster this control plane is a member of (null on workers). */
   etcd: EtcdCluster | null = null;
-  /** Set while boot() writes back-dated history, so nothing is published "now". */
+  /** Set while boot() or a staged scenario writes back-dated history, so nothing is published "now". */
   private replaying = false;
+  /** Run after every boot (scenarios and faults that outlive a reboot re-apply themselves here). */
+  readonly bootHooks = new Set<() => void>();
   /** Streams register here so a reboot or a fault can cut them. */
   readonly streamKillers = new Set<(reason: string) => void>();
   bootId = '';
@@ -289,10 +291,31 @@ export class LabNode {
     );
     this.events.sortByTime();
     this.replaying = false;
+    for (const hook of this.bootHooks) hook();
   }
 
   publish(type: string, value: Uint8Array, actorId = '', ts = this.now()): void {
-    this.events.publish(type, value, actorId, ts);
+    if (this.replaying && ts < this.now()) this.events.backfill(type, value, actorId, ts);
+    else this.events.publish(type, value, actorId, ts);
+  }
+
+  /**
+   * Writes history that happened before now (service state changes with past times): events go into the ring in
+   * time order without reaching live followers, ServiceList keeps its 64 newest entries in order, and MachineStatus
+   * is brought up to date afterwards.
+   */
+  replayHistory(write: () => void): void {
+    this.replaying = true;
+    try {
+      write();
+    } finally {
+      this.replaying = false;
+    }
+    for (const service of this.services.values()) {
+      service.events.sort((a, b) => a.ts - b.ts);
+      if (service.events.length > 64) service.events.splice(0, service.events.length - 64);
+    }
+    refreshMachineStatus(this);
   }
 
   /** Moves a service to a state with a message, as Talos' service runner records it. */

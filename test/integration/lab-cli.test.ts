@@ -47,4 +47,42 @@ describe('npm run lab', () => {
     expect(code).toBe(2);
     expect(err).toContain('--nodes must be a whole number from 1 to 250 (got "many")');
   });
+
+  it('stages practice scenarios from --scenario (repeatable) and names where to look', async () => {
+    const child = spawn(process.execPath, [
+      'node_modules/tsx/dist/cli.mjs',
+      'lab/cli.ts',
+      '--port',
+      '0',
+      '--scenario',
+      'crashloop',
+      '--scenario',
+      'drift@lab-worker-2',
+    ]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await expect.poll(() => out, { timeout: 20_000 }).toContain('Press Ctrl+C to stop.');
+      expect(out).toContain('scenario:    crashloop on lab-worker-1 (10.5.0.3): kubelet exits with code 1 every 15 s');
+      expect(out).toContain('scenario:    drift on lab-worker-2 (10.5.0.4)');
+      expect(out).toContain('look at: service kubelet · events · logs kubelet');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses an unknown scenario and one that cannot apply, with the reason', async () => {
+    const run = async (...args: string[]) => {
+      const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'lab/cli.ts', '--port', '0', ...args]);
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      return { code, err };
+    };
+    expect(await run('--scenario', 'meltdown')).toEqual({ code: 2, err: expect.stringContaining('KIND one of crashloop, etcd-nospace') });
+    expect(await run('--nodes', '2', '--scenario', 'drift')).toEqual({
+      code: 2,
+      err: expect.stringContaining('drift needs two nodes of one role'),
+    });
+  });
 });
