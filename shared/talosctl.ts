@@ -78,4 +78,12 @@ export const talosctl = {
     `${base(t)} image list${store === 'cri' ? '' : ` --namespace ${store}`}`,
   imagePull: (t: CommandTarget, ref: string, store: 'cri' | 'system' | 'inmem' = 'cri') =>
     `${base(t)} image pull${store === 'cri' ? '' : ` --namespace ${store}`} ${quote(ref)}`,
+  etcdSnapshot: (t: CommandTarget, path: string) => `${base(t)} etcd snapshot ${quote(path)}`,
+  etcdDefrag: (t: CommandTarget) => `${base(t)} etcd defrag`,
+  etcdAlarmDisarm: (t: CommandTarget) => `${base(t)} etcd alarm disarm`,
+  etcdLeave: (t: CommandTarget) => `${base(t)} etcd leave`,
+  etcdForfeitLeadership: (t: CommandTarget) => `${base(t)} etcd forfeit-leadership`,
+  etcdRemoveMember: (t: CommandTarget, hexId: string) => `${base(t)} etcd remove-member ${quote(hexId)}`,
+  bootstrap: (t: CommandTarget, o: { recoverFrom?: string; skipHashCheck?: boolean } = {}) =>
+    `${base(t)} bootstrap${o.recoverFrom ? ` --recover-from ${quote(o.recoverFrom)}` : ''}${o.skipHashCheck ? ' --recover-skip-hash-check' : ''}`,
 };

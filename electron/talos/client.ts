@@ -21,6 +21,7 @@ import { TalosConnection, type CallOptions, type ConnectionMaterial } from './co
 import { generateClientConfiguration, type ClientConfigurationRequest, type MintedClientConfiguration } from './calls/client-configuration';
 import { evidenceCalls, type EvidenceCalls } from './calls/health-evidence';
 import { ComplianceCalls } from './calls/compliance';
+import { EtcdOpsCalls } from './calls/etcd-ops';
 import { ImageCalls } from './calls/images';
 import { NetworkCalls } from './calls/network';
 import { decodeEvent } from './decode-event';
@@ -108,6 +109,7 @@ export class TalosClient {
   readonly compliance = new ComplianceCalls(this);
   readonly images = new ImageCalls(this);
   readonly network = new NetworkCalls(this);
+  readonly etcdOps = new EtcdOpsCalls(this);
 
   constructor(readonly connection: TalosConnection) {}
 

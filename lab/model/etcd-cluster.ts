@@ -33,7 +33,8 @@ export class EtcdCluster {
 
   constructor(controlPlanes: LabNode[]) {
     this.members = controlPlanes.map((node) => {
-      const dbSize = 18_000_000 + node.rng.int(0, 6_000_000);
+      // A small cluster's database: a few MB (a snapshot streams it in 1 KiB messages, as Talos does).
+      const dbSize = 4_500_000 + node.rng.int(0, 2_500_000);
       return { id: node.etcdMemberId, node, isLearner: false, dbSize, dbSizeInUse: Math.round(dbSize * (0.25 + node.rng.next() * 0.1)) };
     });
     this.raftBase = 40_000 + (controlPlanes[0]?.rng.int(0, 20_000) ?? 0);
