@@ -20,10 +20,15 @@ import type {
 import { TalosConnection, type CallOptions, type ConnectionMaterial } from './connection';
 import { generateClientConfiguration, type ClientConfigurationRequest, type MintedClientConfiguration } from './calls/client-configuration';
 import { evidenceCalls, type EvidenceCalls } from './calls/health-evidence';
+import { CgroupCalls } from './calls/cgroups';
 import { ComplianceCalls } from './calls/compliance';
 import { EtcdOpsCalls } from './calls/etcd-ops';
+import { FileCalls } from './calls/files';
 import { ImageCalls } from './calls/images';
 import { NetworkCalls } from './calls/network';
+import { StatsCalls } from './calls/stats';
+import { StorageCalls } from './calls/storage';
+import { SupportCalls } from './calls/support';
 import { decodeEvent } from './decode-event';
 import { LineAssembler } from './line-assembler';
 import {
@@ -110,6 +115,11 @@ export class TalosClient {
   readonly images = new ImageCalls(this);
   readonly network = new NetworkCalls(this);
   readonly etcdOps = new EtcdOpsCalls(this);
+  readonly files = new FileCalls(this);
+  readonly stats = new StatsCalls(this);
+  readonly storage = new StorageCalls(this);
+  readonly cgroups = new CgroupCalls(this);
+  readonly support = new SupportCalls(this);
 
   constructor(readonly connection: TalosConnection) {}
 

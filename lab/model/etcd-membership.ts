@@ -1,3 +1,4 @@
+import { memberDatabase } from './etcd-snapshot';
 import type { LabNode } from './node';
 import { runningMessage } from './service-catalog';
 
@@ -10,6 +11,21 @@ export function etcdDataDir(node: LabNode): 'member' | 'empty' {
 
 export function setEtcdDataDir(node: LabNode, state: 'member' | 'empty'): void {
   dataDirs.set(node, state);
+  if (state === 'empty') node.files.remove('/var/lib/etcd/member');
+  else populateEtcdData(node);
+}
+
+/** /var/lib/etcd on a control plane with data: the bbolt database (as large as the member's DB) and a WAL. */
+export function populateEtcdData(node: LabNode): void {
+  if (node.id.type !== 'controlplane' || etcdDataDir(node) === 'empty') return;
+  const f = node.files;
+  f.dir('/var/lib/etcd', 0o700, node.bootTime);
+  const size = () => {
+    const m = node.etcd?.member(node);
+    return Math.ceil((m?.dbSize ?? 4096 * 16) / 4096) * 4096;
+  };
+  f.file('/var/lib/etcd/member/snap/db', () => memberDatabase(node), 0o600, node.bootTime, size);
+  f.file('/var/lib/etcd/member/wal/0000000000000000-0000000000000000.wal', () => Buffer.alloc(2 * 1024 * 1024), 0o600, node.bootTime);
 }
 
 /** The pre-state message of an etcd that waits to be bootstrapped or to join. */

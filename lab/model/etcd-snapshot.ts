@@ -140,3 +140,12 @@ export function etcdSnapshot(cluster: EtcdCluster, nodes: LabNode[], member: Lab
   const seed = parseInt(member.machineId.slice(0, 8), 16);
   return withSnapshotHash(buildBbolt(etcdBuckets(cluster, nodes, revision, seed), pages, revision));
 }
+
+/** The member's database file as /var/lib/etcd/member/snap/db holds it (no trailer), or an empty one. */
+export function memberDatabase(node: LabNode): Buffer {
+  const etcd = node.etcd;
+  if (!etcd?.member(node)) return buildBbolt([], 16, 1);
+  const revision = Math.floor(etcd.statusOf(node, node.now())!.raftIndex * 0.6);
+  const snapshot = etcdSnapshot(etcd, [...new Set(etcd.members.map((m) => m.node))], node, revision);
+  return snapshot.subarray(0, snapshot.length - 32);
+}

@@ -9,11 +9,14 @@ export interface VirtualFile {
   gid: number;
   modified: number;
   link?: string;
-  content?: () => string;
+  content?: () => string | Buffer;
+  /** The size without building the content (large generated files). */
+  size?: () => number;
 }
 
 export class FileTree {
   private readonly files = new Map<string, VirtualFile>();
+  private readonly byParent = new Map<string, Set<string>>();
 
   constructor(private readonly now: () => number) {
     this.dir('/');
@@ -23,8 +26,8 @@ export class FileTree {
     this.add({ path, mode: MODE_DIR | perm, uid: 0, gid: 0, modified });
   }
 
-  file(path: string, content: () => string, perm = 0o644, modified = this.now()): void {
-    this.add({ path, mode: perm, uid: 0, gid: 0, modified, content });
+  file(path: string, content: () => string | Buffer, perm = 0o644, modified = this.now(), size?: () => number): void {
+    this.add({ path, mode: perm, uid: 0, gid: 0, modified, content, ...(size ? { size } : {}) });
   }
 
   symlink(path: string, target: string): void {
@@ -35,6 +38,21 @@ export class FileTree {
     const parent = parentOf(entry.path);
     if (parent && !this.files.has(parent)) this.dir(parent);
     this.files.set(entry.path, entry);
+    if (parent) {
+      let siblings = this.byParent.get(parent);
+      if (!siblings) this.byParent.set(parent, (siblings = new Set()));
+      siblings.add(entry.path);
+    }
+  }
+
+  /** Removes a file or a directory with everything below it. */
+  remove(path: string): void {
+    const target = normalize(path);
+    for (const child of this.children(target)) this.remove(child.path);
+    this.files.delete(target);
+    this.byParent.delete(target);
+    const parent = parentOf(target);
+    if (parent) this.byParent.get(parent)?.delete(target);
   }
 
   get(path: string): VirtualFile | undefined {
@@ -42,16 +60,26 @@ export class FileTree {
   }
 
   children(path: string): VirtualFile[] {
-    const dir = normalize(path);
-    return [...this.files.values()].filter((f) => f.path !== '/' && parentOf(f.path) === dir).sort((a, b) => a.path.localeCompare(b.path));
+    const names = this.byParent.get(normalize(path)) ?? [];
+    return [...names].map((name) => this.files.get(name)!).sort((a, b) => a.path.localeCompare(b.path));
   }
 
+  /** The size `stat` reports: procfs and cgroupfs files say 0 whatever they hold. */
   sizeOf(file: VirtualFile): number {
     if (file.mode & MODE_DIR) return 4096;
     if (file.link) return file.link.length;
-    return Buffer.byteLength(file.content?.() ?? '');
+    if (isPseudo(file.path)) return 0;
+    return this.contentSize(file);
+  }
+
+  /** The bytes a reader gets (what Copy archives even for a pseudo file). */
+  contentSize(file: VirtualFile): number {
+    return file.size?.() ?? Buffer.byteLength(file.content?.() ?? '');
   }
 }
+
+/** Files of procfs and cgroupfs: their size is only known by reading them. */
+export const isPseudo = (path: string) => path.startsWith('/proc/') || path.startsWith('/sys/fs/cgroup/');
 
 export function normalize(path: string): string {
   const parts: string[] = [];

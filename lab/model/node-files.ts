@@ -1,4 +1,6 @@
+import { populateCgroups } from './cgroups';
 import { kernelCmdline } from './compliance-resources';
+import { populateEtcdData } from './etcd-membership';
 import { profileOf } from './node-profile';
 import type { LabNode } from './node';
 
@@ -58,4 +60,6 @@ export function populateFiles(node: LabNode): void {
   f.file('/proc/loadavg', () => '0.42 0.35 0.30 2/512 4242\n', 0o444, boot);
   f.file('/proc/uptime', () => `${((node.now() - node.bootTime) / 1000).toFixed(2)} 1000.00\n`, 0o444, boot);
   f.file('/proc/cmdline', () => `${kernelCmdline(profileOf(node))}\n`, 0o444, boot);
+  populateCgroups(node);
+  populateEtcdData(node);
 }

@@ -2,6 +2,7 @@ import { MachineConfigSpec } from '../../proto/gen/resource/config/config';
 import type { LabNode, ServiceState } from './node';
 import { putVolumes, refreshMachineStatus } from './health-resources';
 import { refreshCompliance, refreshKernelParams } from './compliance-resources';
+import { putDiskResources } from './disks';
 import { NAMESPACES, RESOURCE_DEFINITIONS } from './resource-definitions';
 
 const T = {
@@ -154,6 +155,7 @@ export function populateResources(node: LabNode): void {
   putVolumes(node);
   for (const service of node.services.values()) updateServiceResource(node, service);
   refreshCompliance(node);
+  putDiskResources(node);
 }
 
 /** Cluster membership is the same on every node: the lab writes each node's Member into all of them. */

@@ -192,14 +192,6 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
         throw new GrpcError(grpc.status.INVALID_ARGUMENT, 'CRI driver requires namespace k8s.io');
       return { messages: [{ metadata: undefined, containers: containers(node, req.namespace) }] };
     }),
-    diskUsage: s('DiskUsage', async (node, req, _ctx, send) => {
-      for (const path of req.paths.length ? req.paths : ['/']) {
-        const file = node.files.get(path);
-        if (!file)
-          send({ metadata: undefined, name: path, size: '0', error: `lstat ${path}: no such file or directory`, relativeName: path });
-        else send({ metadata: undefined, name: file.path, size: String(node.files.sizeOf(file)), error: '', relativeName: '.' });
-      }
-    }),
     etcdMemberList: u('EtcdMemberList', (node) => ({ messages: [{ metadata: undefined, ...etcdMemberList(node) }] })),
     etcdStatus: u('EtcdStatus', (node) => ({ messages: [{ metadata: undefined, memberStatus: etcdStatus(node) }] })),
     etcdAlarmList: u('EtcdAlarmList', (node) => ({ messages: [{ metadata: undefined, memberAlarms: etcdAlarmList(node) }] })),
