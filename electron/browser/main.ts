@@ -7,12 +7,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const portArg = process.argv.find((a) => a.startsWith('--port='));
 const reason = process.env.NODEGLASS_BROWSER_REASON;
 
-const mode = await startBrowserMode({
-  staticDir: path.join(root, 'renderer'),
-  dataDir: defaultDataDir(),
-  version: process.env.npm_package_version ?? '0.0.0',
-  port: portArg ? Number(portArg.slice('--port='.length)) : 0,
-});
+let mode: Awaited<ReturnType<typeof startBrowserMode>>;
+try {
+  mode = await startBrowserMode({
+    staticDir: path.join(root, 'renderer'),
+    dataDir: defaultDataDir(),
+    version: process.env.npm_package_version ?? '0.0.0',
+    port: portArg ? Number(portArg.slice('--port='.length)) : 0,
+  });
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
 
 if (reason) console.log(reason);
 console.log('Nodeglass is running in browser mode (only this computer can reach it).');

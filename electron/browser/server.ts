@@ -28,12 +28,21 @@ export interface BrowserHost {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** The WebSocket subprotocol the page asks for; the token travels as a second offered subprotocol. */
+export const WS_PROTOCOL = 'nodeglass.v1';
+export const TOKEN_PROTOCOL_PREFIX = 'nodeglass.token.';
 
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The token from `Sec-WebSocket-Protocol` (a header, so it never appears in a request line or a URL). */
+function offeredToken(header: string | undefined): string | null {
+  const offered = (header ?? '').split(',').map((p) => p.trim());
+  return offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length) ?? null;
 }
 
 function refuse(socket: Socket, status: number, reason: string): void {
@@ -58,7 +67,10 @@ function contentSecurityPolicy(port: number): string {
 
 /**
  * Browser mode: serves the built renderer and carries the contract over a WebSocket on loopback, guarded
- * by a random per-run token (in the URL fragment, so it never reaches a log or a Referer) and an Origin check.
+ * by a random per-run token and an Origin check. The token reaches the page in the URL fragment (never sent
+ * to a server, a log or a Referer) and the host in the `Sec-WebSocket-Protocol` header, never in a URL.
+ * A malformed frame (too large, bad UTF-8, reserved bits, unmasked, a bad close code) closes that socket
+ * only; the host keeps serving every other one.
  */
 export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
   const bind = options.host ?? '127.0.0.1';
@@ -104,9 +116,17 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
+  wss.on('error', (error) => log(`[browser-host] WebSocket server error: ${error.message}`));
+  server.on('clientError', (_error, socket) => socket.destroy());
 
   server.on('upgrade', (req, socket: Socket, head) => {
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(socket, 421, 'Misdirected Request');
@@ -114,13 +134,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       log(`[browser-host] refused a WebSocket from origin ${JSON.stringify(req.headers.origin ?? null)}`);
       return refuse(socket, 403, 'Forbidden');
     }
-    if (!sameToken(url.searchParams.get('token'), token)) {
+    if (!sameToken(offeredToken(req.headers['sec-websocket-protocol']), token)) {
       log('[browser-host] refused a WebSocket with a missing or wrong token');
       return refuse(socket, 401, 'Unauthorized');
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // ws closes the socket itself after a protocol error; without this listener the error would end the process.
+      ws.on('error', (error) => log(`[browser-host] closed a WebSocket after a bad frame: ${error.message}`));
       ws.on('message', (data, isBinary) => {
         if (isBinary) return ws.close(1003, 'binary frames are not accepted');
         let message: unknown;

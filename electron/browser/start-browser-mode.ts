@@ -1,5 +1,6 @@
 import { createDispatcher } from '../host/dispatch';
 import { createEventBus } from '../host/event-bus';
+import { lockProfile } from '../host/profile-lock';
 import { createServices, type Services } from '../services';
 import { startBrowserHost, type BrowserHost } from './server';
 
@@ -16,15 +17,25 @@ export interface BrowserModeOptions {
 export async function startBrowserMode(
   options: BrowserModeOptions,
 ): Promise<{ host: BrowserHost; services: Services; stop(): Promise<void> }> {
+  // One host per profile: a second one would write the same vault and audit trail.
+  const lock = await lockProfile(options.dataDir, 'browser');
   const bus = createEventBus();
   const services = createServices({ host: 'browser', version: options.version, dataDir: options.dataDir, emit: bus.emit });
-  const host = await startBrowserHost({
-    staticDir: options.staticDir,
-    dispatch: createDispatcher(services.handlers, options.log, services.guard),
-    port: options.port,
-    host: options.host,
-    log: options.log,
-  });
+  let host: BrowserHost;
+  try {
+    host = await startBrowserHost({
+      staticDir: options.staticDir,
+      dispatch: createDispatcher(services.handlers, options.log, services.guard),
+      port: options.port,
+      host: options.host,
+      log: options.log,
+    });
+    await lock.describe(host.origin);
+  } catch (error) {
+    await services.dispose();
+    await lock.release();
+    throw error;
+  }
   const unsubscribe = bus.subscribe((name, payload) => host.emit(name, payload as never));
   return {
     host,
@@ -33,6 +44,7 @@ export async function startBrowserMode(
       unsubscribe();
       await services.dispose();
       await host.close();
+      await lock.release();
     },
   };
 }

@@ -1,19 +1,18 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { channelNames } from '../../shared/contract';
-import { loadStaticFile } from '../browser/static-files';
 import { createDispatcher } from '../host/dispatch';
 import { createEventBus } from '../host/event-bus';
+import { lockProfile } from '../host/profile-lock';
 import { isTrustedSender } from '../host/trusted-sender';
 import { createServices } from '../services';
+import { serveAppRequest } from './app-protocol';
 import { safeStorageWrapper } from './safe-storage-wrapper';
+import { externalUrlToOpen, RENDERER_URL, windowOptions } from './window-policy';
 
+// This file is the thin Electron shim; the decisions it applies live in tested pure modules
+// (window-policy.ts, app-protocol.ts, keyring-wrapper.ts, ../host/trusted-sender.ts, ../host/profile-lock.ts).
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
-/** The renderer is served from a privileged custom scheme, not file://, so file:// needs no extra rights. */
-const APP_ORIGIN = 'app://nodeglass';
-const rendererUrl = `${APP_ORIGIN}/index.html`;
-const CSP =
-  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -27,22 +26,9 @@ process.on('unhandledRejection', (reason) =>
 let window: BrowserWindow | null = null;
 
 async function createWindow(): Promise<void> {
-  window = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    title: 'Nodeglass',
-    show: false,
-    webPreferences: {
-      preload: path.join(__dirname, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
-  });
+  window = new BrowserWindow(windowOptions(path.join(__dirname, 'preload.cjs')));
   window.once('ready-to-show', () => window?.show());
-  await window.loadURL(rendererUrl);
+  await window.loadURL(RENDERER_URL);
 }
 
 app.on('second-instance', () => {
@@ -54,7 +40,8 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    const external = externalUrlToOpen(url);
+    if (external) void shell.openExternal(external);
     return { action: 'deny' };
   });
 });
@@ -63,13 +50,19 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
   protocol.handle('app', async (request) => {
-    const url = new URL(request.url);
-    const file = url.host === 'nodeglass' ? await loadStaticFile(path.resolve(RENDERER_DIR), url.pathname) : null;
-    if (!file) return new Response('Not found', { status: 404 });
-    return new Response(new Uint8Array(file.body), {
-      headers: { 'Content-Type': file.type, 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' },
-    });
+    const answer = await serveAppRequest(request.url, RENDERER_DIR);
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
   });
+
+  let lock: Awaited<ReturnType<typeof lockProfile>>;
+  try {
+    lock = await lockProfile(app.getPath('userData'), 'desktop');
+  } catch (error) {
+    dialog.showErrorBox('Nodeglass is already running', error instanceof Error ? error.message : String(error));
+    app.quit();
+    return;
+  }
+  app.on('will-quit', () => void lock.release());
 
   const bus = createEventBus();
   const keyring = safeStorageWrapper();
@@ -93,7 +86,7 @@ void app.whenReady().then(async () => {
   const dispatch = createDispatcher(services.handlers, console.error, services.guard);
   for (const channel of channelNames) {
     ipcMain.handle(channel, async (event, request: unknown) => {
-      if (!isTrustedSender(event.senderFrame?.url, rendererUrl))
+      if (!isTrustedSender(event.senderFrame, RENDERER_URL))
         return { ok: false, error: { code: 'PERMISSION_DENIED', message: 'Request from an untrusted frame was refused.' } };
       return dispatch(channel, request);
     });

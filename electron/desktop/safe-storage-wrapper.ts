@@ -1,51 +1,13 @@
 import { safeStorage } from 'electron';
 import Store from 'electron-store';
 import type { KeyWrapper } from '../../certs/vault';
-import { AppError } from '../../shared/errors';
+import { keyringWrapper } from './keyring-wrapper';
 
-const STORE_KEY = 'vaultDataKey';
-
-/**
- * Wraps the vault's data key with the OS keyring (safeStorage) and keeps the wrapped key in electron-store;
- * the vault file only records where it is. Refuses Linux's `basic_text` backend, which protects nothing.
- */
+/** The thin Electron shim: the logic (and its tests) live in keyring-wrapper.ts. */
 export function safeStorageWrapper(): { wrapper: KeyWrapper | null; note: string | null } {
-  if (!safeStorage.isEncryptionAvailable())
-    return { wrapper: null, note: 'No OS keyring is available; protect your keys with a passphrase.' };
-  if (process.platform === 'linux') {
-    const backend = safeStorage.getSelectedStorageBackend();
-    if (backend === 'basic_text' || backend === 'unknown') {
-      return {
-        wrapper: null,
-        note: `The Linux keyring backend is "${backend}", which does not protect secrets; use a passphrase instead.`,
-      };
-    }
-  }
-  const store = new Store<Record<string, string>>({ name: 'keyring', clearInvalidConfig: false });
-  return {
-    note: null,
-    wrapper: {
-      kind: 'safe-storage',
-      async wrap(dataKey) {
-        store.set(STORE_KEY, safeStorage.encryptString(dataKey.toString('base64')).toString('base64'));
-        return { store: 'electron-store', key: STORE_KEY };
-      },
-      async unwrap() {
-        const wrapped = store.get(STORE_KEY);
-        if (typeof wrapped !== 'string')
-          throw new AppError(
-            'VAULT_CORRUPT',
-            `The vault's key is missing from ${store.path}; the vault cannot be opened. Restore that file or start a new vault.`,
-          );
-        try {
-          return Buffer.from(safeStorage.decryptString(Buffer.from(wrapped, 'base64')), 'base64');
-        } catch {
-          throw new AppError(
-            'VAULT_CORRUPT',
-            'The OS keyring could not decrypt the vault key (was the keyring reset or the profile copied from another user?).',
-          );
-        }
-      },
-    },
+  const openStore = () => {
+    const store = new Store<Record<string, string>>({ name: 'keyring', clearInvalidConfig: false });
+    return { path: store.path, get: (key: string) => store.get(key), set: (key: string, value: string) => store.set(key, value) };
   };
+  return keyringWrapper(safeStorage, openStore, process.platform);
 }

@@ -5,15 +5,19 @@ import { createEventBus } from './event-bus';
 const renderer = 'app://nodeglass/index.html';
 
 describe('IPC sender check', () => {
-  it('accepts only the app renderer page', () => {
-    expect(isTrustedSender(renderer, renderer)).toBe(true);
-    expect(isTrustedSender(`${renderer}#/logs`, renderer)).toBe(true);
-    expect(isTrustedSender('https://evil.example/index.html', renderer)).toBe(false);
-    expect(isTrustedSender('file:///tmp/index.html', renderer)).toBe(false);
-    expect(isTrustedSender('app://other/index.html', renderer)).toBe(false);
-    expect(isTrustedSender(`${renderer}?x=1`, renderer)).toBe(false);
-    expect(isTrustedSender(undefined, renderer)).toBe(false);
-    expect(isTrustedSender('not a url', renderer)).toBe(false);
+  it('accepts only the app renderer page in the main frame', () => {
+    const main = (url: string | undefined) => ({ url, parent: null });
+    expect(isTrustedSender(main(renderer), renderer)).toBe(true);
+    expect(isTrustedSender(main(`${renderer}#/logs`), renderer)).toBe(true);
+    expect(isTrustedSender(main('https://evil.example/index.html'), renderer)).toBe(false);
+    expect(isTrustedSender(main('file:///tmp/index.html'), renderer)).toBe(false);
+    expect(isTrustedSender(main('app://other/index.html'), renderer)).toBe(false);
+    expect(isTrustedSender(main(`${renderer}?x=1`), renderer)).toBe(false);
+    expect(isTrustedSender(main(undefined), renderer)).toBe(false);
+    expect(isTrustedSender(main('not a url'), renderer)).toBe(false);
+    expect(isTrustedSender(null, renderer)).toBe(false);
+    // The app's own page loaded in a subframe is not the app's main frame.
+    expect(isTrustedSender({ url: renderer, parent: { url: renderer } }, renderer)).toBe(false);
   });
 });
 

@@ -90,6 +90,17 @@ export function mapTalosError(error: unknown, ctx: ErrorContext): AppError {
       return new AppError('ALREADY_EXISTS', `${ctx.node} refused: ${text}`);
     case grpc.status.FAILED_PRECONDITION:
       return new AppError('FAILED_PRECONDITION', `${ctx.node} cannot do that now: ${text}`);
+    case grpc.status.UNKNOWN: {
+      // Talos reports refusals of its own rules as plain errors, which gRPC carries as UNKNOWN.
+      const unsupported = /doesn't support (\w+) operation via API/.exec(text);
+      if (unsupported)
+        return new AppError(
+          'NOT_SUPPORTED',
+          `${ctx.node} refused: Talos does not allow ${unsupported[1]} of this service through its API (${text}). Only kubelet (start, restart) and extension services (ext-*) can be controlled this way.`,
+        );
+      if (/ not defined$| was not registered$/.test(text)) return new AppError('NOT_FOUND', `Not found ${on}: ${text}`);
+      return new AppError('NODE_ERROR', `${ctx.node} reported an error for ${ctx.method}: ${text || 'no details given'}`);
+    }
     default:
       return new AppError('INTERNAL', `${ctx.method} ${on} failed: ${text || 'unknown error'}`);
   }

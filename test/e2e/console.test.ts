@@ -216,7 +216,7 @@ describe('the console in Chromium through browser mode', () => {
     expect(html).not.toContain(keyBody);
     const listed = await page.evaluate(async () => {
       const token = sessionStorage.getItem('nodeglass.token');
-      const ws = new WebSocket(`ws://${location.host}/ws?token=${token}`);
+      const ws = new WebSocket(`ws://${location.host}/ws`, ['nodeglass.v1', `nodeglass.token.${token}`]);
       await new Promise((r) => (ws.onopen = r));
       const reply = new Promise<string>((r) => (ws.onmessage = (m) => r(String(m.data))));
       ws.send(JSON.stringify({ id: 1, channel: 'identities.list', request: {} }));

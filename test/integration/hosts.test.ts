@@ -2,6 +2,8 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import WebSocket from 'ws';
 import { channelNames, channels } from '../../shared/contract';
 import { startBrowserMode } from '../../electron/browser/start-browser-mode';
@@ -56,30 +58,94 @@ describe('browser mode', () => {
   });
   afterAll(async () => mode.stop());
 
-  const connect = (query: string, origin: string) =>
+  const connect = (token: string | null, origin: string, query = '') =>
     new Promise<{ status: number | 'open'; ws?: WebSocket }>((resolve) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${mode.host.port}/ws${query}`, { origin });
+      const protocols = token === null ? ['nodeglass.v1'] : ['nodeglass.v1', `nodeglass.token.${token}`];
+      const ws = new WebSocket(`ws://127.0.0.1:${mode.host.port}/ws${query}`, protocols, { origin });
       ws.on('open', () => resolve({ status: 'open', ws }));
       ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
       ws.on('error', () => undefined);
     });
 
-  it('refuses a missing token, a wrong token and a foreign Origin', async () => {
-    expect((await connect('', mode.host.origin)).status).toBe(401);
-    expect((await connect('?token=wrong', mode.host.origin)).status).toBe(401);
-    expect((await connect(`?token=${mode.host.token}`, 'http://evil.example')).status).toBe(403);
-  });
-
-  it('carries the contract for the right token and origin', async () => {
-    const { status, ws } = await connect(`?token=${mode.host.token}`, mode.host.origin);
-    expect(status).toBe('open');
+  const appInfo = async (ws: WebSocket) => {
     const reply = await new Promise<unknown>((resolve) => {
-      ws!.on('message', (data) => resolve(JSON.parse(data.toString())));
-      ws!.send(JSON.stringify({ id: 1, channel: 'app.info', request: {} }));
+      ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+      ws.send(JSON.stringify({ id: 1, channel: 'app.info', request: {} }));
     });
     expect(reply).toMatchObject({ id: 1, result: { ok: true, value: { name: 'Nodeglass', host: 'browser' } } });
+  };
+
+  it('refuses a missing token, a wrong token, a token in the URL and a foreign Origin', async () => {
+    expect((await connect(null, mode.host.origin)).status).toBe(401);
+    expect((await connect('wrong', mode.host.origin)).status).toBe(401);
+    expect((await connect(null, mode.host.origin, `?token=${mode.host.token}`)).status).toBe(401);
+    expect((await connect(mode.host.token, 'http://evil.example')).status).toBe(403);
+  });
+
+  it('carries the contract for the right token (in the protocol header) and origin', async () => {
+    const { status, ws } = await connect(mode.host.token, mode.host.origin);
+    expect(status).toBe('open');
+    expect(ws!.protocol).toBe('nodeglass.v1');
+    await appInfo(ws!);
     ws!.close();
   });
+
+  /** Opens a WebSocket by hand, so the test can send frames no well-behaved client would. */
+  const rawSocket = async () => {
+    const socket = net.connect(mode.host.port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      [
+        'GET /ws HTTP/1.1',
+        `Host: 127.0.0.1:${mode.host.port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+        'Sec-WebSocket-Version: 13',
+        `Sec-WebSocket-Protocol: nodeglass.v1, nodeglass.token.${mode.host.token}`,
+        `Origin: ${mode.host.origin}`,
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    const head = await new Promise<string>((resolve) => socket.once('data', (d) => resolve(d.toString())));
+    expect(head).toMatch(/^HTTP\/1\.1 101/);
+    return socket;
+  };
+  const masked = (first: number, payload: Buffer) => {
+    const mask = randomBytes(4);
+    return Buffer.concat([Buffer.from([first, 0x80 | payload.length]), mask, Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!))]);
+  };
+  const badFrames: Record<string, Buffer> = {
+    'a message over 8 MiB': Buffer.concat([
+      Buffer.from([0x81, 0x80 | 127]),
+      (() => {
+        const length = Buffer.alloc(8);
+        length.writeBigUInt64BE(BigInt(8 * 1024 * 1024 + 1));
+        return length;
+      })(),
+      randomBytes(4),
+    ]),
+    'invalid UTF-8': masked(0x81, Buffer.from([0xc3, 0x28])),
+    'a reserved bit': masked(0xc1, Buffer.from('{}')),
+    'an unmasked frame': Buffer.from([0x81, 2, 0x7b, 0x7d]),
+    'close code 999': masked(0x88, Buffer.from([0x03, 0xe7])),
+  };
+  for (const [name, frame] of Object.entries(badFrames)) {
+    it(`closes only the socket that sent ${name}; the host keeps serving`, async () => {
+      const { ws: bystander } = await connect(mode.host.token, mode.host.origin);
+      const socket = await rawSocket();
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.on('error', () => undefined);
+      socket.write(frame);
+      await closed;
+      await appInfo(bystander!);
+      const { status, ws } = await connect(mode.host.token, mode.host.origin);
+      expect(status).toBe('open');
+      ws!.close();
+      bystander!.close();
+    });
+  }
 
   it('refuses to bind anything but loopback', async () => {
     await expect(

@@ -29,7 +29,8 @@ export function createBrowserApi(token: string | null): NodeglassApi {
     if (socket && socket.readyState === WebSocket.OPEN) return Promise.resolve(socket);
     if (opening) return opening;
     opening = new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(`ws://${window.location.host}/ws?token=${encodeURIComponent(token ?? '')}`);
+      // The token goes in the Sec-WebSocket-Protocol header (offered as a subprotocol), never in the URL.
+      const ws = new WebSocket(`ws://${window.location.host}/ws`, ['nodeglass.v1', `nodeglass.token.${token ?? ''}`]);
       ws.onopen = () => {
         socket = ws;
         opening = null;

@@ -2,6 +2,10 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { plural } from '../lib/format';
 import { FilterBox } from './FilterBox';
 import { EmptyState, LoadingState } from './States';
+import { Visible } from './Visible';
+
+/** Text cells come from nodes: hidden characters (bidi overrides, controls) are shown escaped. */
+const CellText = ({ value }: { value: string | number }) => (typeof value === 'string' ? <Visible text={value} /> : <>{value}</>);
 
 export interface Column<T> {
   key: string;
@@ -112,7 +116,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
               >
                 {columns.map((c) => (
                   <td key={c.key} className={align(c)}>
-                    {c.render ? c.render(row) : c.value(row)}
+                    {c.render ? c.render(row) : <CellText value={c.value(row)} />}
                   </td>
                 ))}
               </tr>

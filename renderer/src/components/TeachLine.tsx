@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useUi } from '../stores/ui-store';
+import { Visible, visibleText } from './Visible';
 
 /** Teach mode: the talosctl command and gRPC method behind a view or action, with a copy button. */
 export function TeachLine({ command, method }: { command: string; method: string }) {
@@ -8,7 +9,8 @@ export function TeachLine({ command, method }: { command: string; method: string
   if (!teach) return null;
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(command);
+      // Hidden characters from a node never reach a shell unseen: the copy carries them escaped too.
+      await navigator.clipboard.writeText(visibleText(command));
       setCopied(true);
       setTimeout(() => setCopied(false), 1500);
     } catch {
@@ -17,7 +19,9 @@ export function TeachLine({ command, method }: { command: string; method: string
   };
   return (
     <div className="teach" aria-label="Equivalent talosctl command">
-      <code data-testid="talosctl-line">{command}</code>
+      <code data-testid="talosctl-line">
+        <Visible text={command} />
+      </code>
       <span className="muted" title="gRPC method">
         {method}
       </span>

@@ -5,6 +5,7 @@ import type { Response } from '../../../shared/contract';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { TeachLine } from '../components/TeachLine';
+import { Visible } from '../components/Visible';
 import { downloadParts } from '../lib/download';
 import { plural } from '../lib/format';
 import type { LogRow } from '../logs/log-store';
@@ -26,7 +27,7 @@ function time(row: LogRow): string {
 
 /** Splits text around search matches; the text is rendered as text nodes only. */
 function Highlighted({ text, search }: { text: string; search: RegExp | null }) {
-  if (!search) return <>{text}</>;
+  if (!search) return <Visible text={text} />;
   const parts: React.ReactNode[] = [];
   let last = 0;
   search.lastIndex = 0;
@@ -35,10 +36,15 @@ function Highlighted({ text, search }: { text: string; search: RegExp | null }) 
       search.lastIndex++;
       continue;
     }
-    parts.push(text.slice(last, m.index), <mark key={m.index}>{m[0]}</mark>);
+    parts.push(
+      <Visible key={`t${last}`} text={text.slice(last, m.index)} />,
+      <mark key={m.index}>
+        <Visible text={m[0]} />
+      </mark>,
+    );
     last = m.index + m[0].length;
   }
-  parts.push(text.slice(last));
+  parts.push(<Visible key={`t${last}`} text={text.slice(last)} />);
   return <>{parts}</>;
 }
 

@@ -10,6 +10,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Drawer, WithDrawer } from '../components/Drawer';
 import { NodeErrors } from '../components/NodeErrors';
 import { TeachLine } from '../components/TeachLine';
+import { Visible, visibleText } from '../components/Visible';
 import { Ago } from '../components/Values';
 import { plural } from '../lib/format';
 import { useNodeStream } from '../lib/use-node-stream';
@@ -165,7 +166,15 @@ export function ServicesView() {
           {outcome.map((o) => (
             <div key={o.node}>
               <strong>{o.node}</strong>:{' '}
-              {o.ok ? <span className="ok-text">{o.value.message}</span> : <span className="error-text">{o.error.message}</span>}
+              {o.ok ? (
+                <span className="ok-text">
+                  <Visible text={o.value.message} />
+                </span>
+              ) : (
+                <span className="error-text">
+                  <Visible text={o.error.message} />
+                </span>
+              )}
             </div>
           ))}
         </div>
@@ -173,7 +182,7 @@ export function ServicesView() {
       <WithDrawer
         drawer={
           open && (
-            <Drawer title={`${open.id} on ${open.node}`} onClose={() => setExpanded(null)}>
+            <Drawer title={`${visibleText(open.id)} on ${open.node}`} onClose={() => setExpanded(null)}>
               <TeachLine
                 command={talosctl.service({ context: identity.name, nodes: [open.node] }, open.id)}
                 method="/machine.MachineService/ServiceList"
@@ -190,7 +199,8 @@ export function ServicesView() {
               <ol className="mono event-history" reversed>
                 {[...open.events].reverse().map((e, i) => (
                   <li key={i}>
-                    [{e.state}]: {e.msg} {e.ts && <Ago at={e.ts} />}
+                    [<Visible text={e.state} />
+                    ]: <Visible text={e.msg} /> {e.ts && <Ago at={e.ts} />}
                   </li>
                 ))}
               </ol>
@@ -219,14 +229,17 @@ export function ServicesView() {
       </WithDrawer>
       {pending && (
         <ConfirmDialog
-          title={`${pending.action[0]!.toUpperCase()}${pending.action.slice(1)} ${pending.service}?`}
+          title={`${pending.action[0]!.toUpperCase()}${pending.action.slice(1)} ${visibleText(pending.service)}?`}
           confirmLabel={`${pending.action[0]!.toUpperCase()}${pending.action.slice(1)} on ${plural(pending.nodes.length, 'node')}`}
           danger={pending.action !== 'start'}
           body={
             <>
               <p>
-                This will {pending.action} <strong>{pending.service}</strong> on <strong>{pending.nodes.join(', ')}</strong> as{' '}
-                {identity.name}.
+                This will {pending.action}{' '}
+                <strong>
+                  <Visible text={pending.service} />
+                </strong>{' '}
+                on <strong>{pending.nodes.join(', ')}</strong> as {identity.name}.
               </p>
               <TeachLine
                 command={talosctl.serviceAction({ context: identity.name, nodes: pending.nodes }, pending.service, pending.action)}
