@@ -2,9 +2,11 @@ import { useEffect } from 'react';
 import { getApi } from './api';
 import { CommandPalette } from './components/CommandPalette';
 import { Notices } from './components/Notices';
+import { ShortcutList } from './components/ShortcutList';
 import { Sidebar } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { ViewTabs } from './components/ViewTabs';
+import { useGlobalKeys } from './lib/global-keys';
 import { useAudit } from './stores/audit-store';
 import { UnlockDialog } from './identities/ShiftDialogs';
 import { useActiveIdentity, useSession } from './stores/session-store';
@@ -12,38 +14,6 @@ import { useShiftClock } from './stores/shift-store';
 import { useUi } from './stores/ui-store';
 import { VIEWS } from './views/registry';
 import { WelcomeView } from './views/WelcomeView';
-
-function useGlobalKeys() {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const ui = useUi.getState();
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
-        e.preventDefault();
-        ui.setPaletteOpen(!ui.paletteOpen);
-        return;
-      }
-      const inField = e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
-      if (inField || ui.paletteOpen) return;
-      if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
-        const { nodes, selected, setSelected } = useSession.getState();
-        if (nodes.length === 0) return;
-        const at = nodes.findIndex((n) => n.address === selected[0]);
-        const step = e.key === 'ArrowDown' ? 1 : -1;
-        const next = nodes[(at + step + nodes.length) % nodes.length];
-        if (next) setSelected([next.address]);
-        e.preventDefault();
-      } else if (e.key === '/') {
-        const filter = document.querySelector<HTMLInputElement>('[data-filter]');
-        if (filter) {
-          e.preventDefault();
-          filter.focus();
-        }
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-}
 
 function MainView() {
   const view = useUi((s) => s.view);
@@ -90,6 +60,7 @@ export function App() {
       </main>
       <StatusBar />
       <CommandPalette />
+      <ShortcutList />
       <Notices />
       <UnlockDialog />
     </div>

@@ -97,4 +97,50 @@ describe('tables and filters an operator can read at 3 a.m.', () => {
     expect(copy.width).toBeGreaterThan(10);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
+
+  it('lists every shortcut on ?, traps the focus in that dialog, and gives each view a mnemonic', async () => {
+    await page.getByRole('tab', { name: 'Services' }).click();
+    await page.locator('body').press('?');
+    const list = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await list.waitFor();
+    const text = (await list.textContent()) ?? '';
+    for (const shortcut of ['Ctrl+K', 'Alt+↓', '/', 'Esc']) expect(text).toContain(shortcut);
+    const tabs = await page.getByRole('tablist', { name: 'Views' }).getByRole('tab').allTextContents();
+    const mnemonics = await list.getByRole('region', { name: 'Go to a screen' }).locator('dd').allTextContents();
+    expect(mnemonics).toEqual(tabs);
+    // Tab and Shift+Tab never leave the dialog.
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press(i % 2 ? 'Shift+Tab' : 'Tab');
+      expect(await page.evaluate(() => Boolean(document.activeElement?.closest('[aria-modal="true"]')))).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    expect(await list.count()).toBe(0);
+
+    // g, then the view's letter, as listed for each tab.
+    for (const [letter, tab] of [
+      ['l', 'Logs'],
+      ['a', 'Audit'],
+      ['o', 'Overview'],
+    ]) {
+      await page.locator('body').press('g');
+      await page.locator('body').press(letter!);
+      await expect.poll(() => page.getByRole('tab', { name: tab }).getAttribute('aria-selected')).toBe('true');
+      expect(await page.getByRole('tab', { name: tab }).getAttribute('aria-keyshortcuts')).toBe(`g ${letter}`);
+    }
+  });
+
+  it('focuses the filter or search box with / on every view, Audit included', async () => {
+    const tabs = await page.getByRole('tablist', { name: 'Views' }).getByRole('tab').allTextContents();
+    for (const tab of tabs) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      await page.locator('[data-filter]').first().waitFor({ timeout: 8000 });
+      await page.locator('body').press('/');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.hasAttribute('data-filter') ? (el.getAttribute('aria-label') ?? 'unnamed') : null;
+      });
+      expect(focused, `/ on ${tab}`).not.toBeNull();
+      await page.keyboard.press('Escape');
+    }
+  });
 });

@@ -1,11 +1,13 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import type { IdentitySummary } from '../../../shared/domain/identity';
 import { useActiveIdentity } from '../stores/session-store';
 import { IdentityMark } from './IdentityMark';
+import { Modal } from './Modal';
 
 type Acting = Pick<IdentitySummary, 'name' | 'label' | 'colour' | 'readOnly'>;
 
 /**
+ * Asks before anything that changes a node or shows a secret; Cancel has the focus, Escape cancels.
  * Every confirmation names the identity that will act, with its production mark (a red "prod" cannot be missed):
  * the active identity unless the dialog is about another one (`identity`), or none (`identity={null}`).
  */
@@ -22,31 +24,29 @@ export function ConfirmDialog(props: {
   const cancel = useRef<HTMLButtonElement>(null);
   const active = useActiveIdentity();
   const who = props.identity === undefined ? active : props.identity;
-  useEffect(() => cancel.current?.focus(), []);
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && props.onCancel()}>
-      <div
-        className={who?.colour ? `dialog dialog-marked mark-edge-${who.colour}` : 'dialog'}
-        role="alertdialog"
-        aria-modal="true"
-        aria-label={props.title}
-      >
-        {who && (
-          <div className="dialog-identity" data-testid="dialog-identity">
-            <span className="muted">As</span> <IdentityMark identity={who} withName />
-          </div>
-        )}
-        <h2>{props.title}</h2>
-        <div>{props.body}</div>
-        <div className="actions">
-          <button ref={cancel} onClick={props.onCancel}>
-            Cancel
-          </button>
-          <button className={props.danger ? 'danger' : 'primary'} onClick={props.onConfirm} disabled={props.confirmDisabled}>
-            {props.confirmLabel}
-          </button>
+    <Modal
+      label={props.title}
+      role="alertdialog"
+      onClose={props.onCancel}
+      initialFocus={cancel}
+      className={who?.colour ? `dialog dialog-marked mark-edge-${who.colour}` : 'dialog'}
+    >
+      {who && (
+        <div className="dialog-identity" data-testid="dialog-identity">
+          <span className="muted">As</span> <IdentityMark identity={who} withName />
         </div>
+      )}
+      <h2>{props.title}</h2>
+      <div>{props.body}</div>
+      <div className="actions">
+        <button ref={cancel} onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button className={props.danger ? 'danger' : 'primary'} onClick={props.onConfirm} disabled={props.confirmDisabled}>
+          {props.confirmLabel}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -14,13 +14,24 @@ export interface FilterBoxProps {
   primary?: boolean;
   className?: string;
   invalid?: boolean;
+  /** Enter, after applying the value: "find next" where the box searches rather than filters. */
+  onEnter?(value: string): void;
 }
 
 /**
  * The one filter box of the app: it applies as you type, clearing it clears the filter, Escape leaves it,
  * and `/` (see the global keys) comes back to it.
  */
-export function FilterBox({ label, value, onChange, placeholder = 'Filter (/)', primary = true, className, invalid }: FilterBoxProps) {
+export function FilterBox({
+  label,
+  value,
+  onChange,
+  placeholder = 'Filter (/)',
+  primary = true,
+  className,
+  invalid,
+  onEnter,
+}: FilterBoxProps) {
   const [text, setText] = useState(value);
   const [committed, setCommitted] = useState(value);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -62,8 +73,10 @@ export function FilterBox({ label, value, onChange, placeholder = 'Filter (/)', 
           apply(e.target.value, e.target.value === '' ? 0 : FILTER_DEBOUNCE_MS);
         }}
         onKeyDown={(e) => {
-          if (e.key === 'Enter') apply(text, 0);
-          else if (e.key === 'Escape') {
+          if (e.key === 'Enter') {
+            apply(text, 0);
+            onEnter?.(text);
+          } else if (e.key === 'Escape') {
             e.preventDefault();
             e.stopPropagation();
             if (timer.current) apply(text, 0);

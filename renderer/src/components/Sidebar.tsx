@@ -3,6 +3,7 @@ import type { NodeRef } from '../../../shared/domain/node';
 import { useSession } from '../stores/session-store';
 import { useShift } from '../stores/shift-store';
 import { IdentityMark } from './IdentityMark';
+import { ROLE_GROUPS, roleGroup } from '../lib/node-roles';
 import { FilterBox } from './FilterBox';
 import { useUi } from '../stores/ui-store';
 import { RoleBadges } from './RoleBadges';
@@ -64,17 +65,6 @@ export function expiryLabel(state: string, daysLeft: number): string {
 
 /** Above this many nodes the list gets a filter box. */
 const FILTER_FROM = 6;
-
-export const ROLE_GROUPS = [
-  { id: 'controlplane', title: 'Control planes', noun: 'control planes' },
-  { id: 'worker', title: 'Workers', noun: 'workers' },
-  { id: 'other', title: 'Role unknown', noun: 'nodes of unknown role' },
-] as const;
-
-export function roleGroup(machineType: string | null): (typeof ROLE_GROUPS)[number]['id'] {
-  if (machineType === 'controlplane' || machineType === 'init') return 'controlplane';
-  return machineType === 'worker' ? 'worker' : 'other';
-}
 
 function NodeList() {
   const nodes = useSession((s) => s.nodes);

@@ -67,7 +67,9 @@ export function StatusBar() {
         </button>
       )}
       <span className="spacer" />
-      <span className="muted">Ctrl+K commands · {theme}</span>
+      <span className="muted">
+        <kbd>Ctrl+K</kbd> commands · <kbd>?</kbd> shortcuts · {theme}
+      </span>
     </footer>
   );
 }

@@ -18,7 +18,7 @@ export function TeachLine({ command, method }: { command: string; method: string
     }
   };
   return (
-    <div className="teach" aria-label="Equivalent talosctl command">
+    <div className="teach" role="group" aria-label="Equivalent talosctl command">
       <code data-testid="talosctl-line">
         <Visible text={command} />
       </code>

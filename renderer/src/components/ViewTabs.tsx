@@ -2,6 +2,7 @@ import { useActiveIdentity } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 import { VIEWS } from '../views/registry';
 import { IdentityMark } from './IdentityMark';
+import { GO_PREFIX } from '../lib/shortcuts';
 import { RoleBadges } from './RoleBadges';
 
 export function ViewTabs() {
@@ -18,6 +19,8 @@ export function ViewTabs() {
             role="tab"
             aria-selected={view === t.id}
             className={view === t.id ? 'tab active' : 'tab'}
+            title={`${t.label} (${GO_PREFIX} then ${t.key})`}
+            aria-keyshortcuts={`${GO_PREFIX} ${t.key}`}
             onClick={() => setView(t.id)}
           >
             {t.label}
@@ -28,12 +31,20 @@ export function ViewTabs() {
       {identity && (
         <span className="header-identity" aria-label="Active identity">
           <IdentityMark identity={identity} />
-          <span className="identity-roles" aria-label="Roles of the active identity">
+          <span className="identity-roles" role="group" aria-label="Roles of the active identity">
             <RoleBadges roles={identity.roles} />
           </span>
         </span>
       )}
-      <button className="link" onClick={toggleTheme} aria-label="Toggle theme">
+      <button
+        className="link"
+        onClick={() => useUi.getState().setShortcutsOpen(true)}
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+      >
+        ?
+      </button>
+      <button className="link" onClick={toggleTheme} aria-label="Toggle theme" title="Toggle theme">
         ◐
       </button>
     </header>

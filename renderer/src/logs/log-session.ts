@@ -18,7 +18,8 @@ export interface LogSourceInfo {
   color: string;
 }
 
-const COLORS = ['#5aa9ff', '#3ecf8e', '#f2b84b', '#ff6b6b', '#c38cff', '#4dd6d6', '#ff9f5a', '#a3c95a'];
+/** One color per node, from a palette each theme defines with enough contrast (styles.css: --source-N). */
+const COLORS = Array.from({ length: 8 }, (_, i) => `var(--source-${i})`);
 
 /** Everything a log session shows; it outlives the Logs view, so leaving and coming back finds it as it was. */
 export interface LogSessionState extends StoreState {

@@ -13,12 +13,14 @@ interface UiState {
   theme: Theme;
   view: ViewId;
   paletteOpen: boolean;
+  shortcutsOpen: boolean;
   teach: boolean;
   notices: Notice[];
   setTheme(theme: Theme): void;
   toggleTheme(): void;
   setView(view: ViewId): void;
   setPaletteOpen(open: boolean): void;
+  setShortcutsOpen(open: boolean): void;
   setTeach(teach: boolean): void;
   notify(kind: Notice['kind'], text: string): void;
   dismiss(id: number): void;
@@ -32,6 +34,7 @@ export const useUi = create<UiState>((set, get) => ({
   theme: storedTheme(),
   view: 'welcome',
   paletteOpen: false,
+  shortcutsOpen: false,
   teach: true,
   notices: [],
   setTheme(theme) {
@@ -43,6 +46,7 @@ export const useUi = create<UiState>((set, get) => ({
   },
   setView: (view) => set({ view }),
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+  setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   setTeach: (teach) => set({ teach }),
   notify(kind, text) {
     const id = ++noticeId;

@@ -4,6 +4,7 @@ import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { ApplyConfigPanel } from '../components/ApplyConfigPanel';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { FilterBox } from '../components/FilterBox';
 import { TeachLine } from '../components/TeachLine';
 import { YamlViewer } from '../components/YamlViewer';
 import { useActiveIdentity, useSession } from '../stores/session-store';
@@ -68,7 +69,7 @@ function DiffPanel({ identityId, context, blocked }: { identityId: string; conte
       )}
       {diff && (
         <div>
-          <p aria-label="Diff summary" className={diff.identical || diff.identicalExceptPerNode ? 'ok-text' : 'warn-text'}>
+          <p role="status" aria-label="Diff summary" className={diff.identical || diff.identicalExceptPerNode ? 'ok-text' : 'warn-text'}>
             {diff.summary}
           </p>
           {diff.changes.length > 0 && (
@@ -110,6 +111,8 @@ export function ConfigsView() {
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [find, setFind] = useState({ text: '', seq: 0 });
+  const [matches, setMatches] = useState(0);
   const isAdmin = identity?.roles.includes('os:admin') ?? false;
 
   const load = useCallback(async () => {
@@ -188,11 +191,21 @@ export function ConfigsView() {
       )}
       {config && (
         <>
-          <p className="muted" aria-label="Config summary">
+          <p className="muted" role="status" aria-label="Config summary">
             {plural(config.documents, 'document')}, version {config.version}
             {config.redacted ? `, ${plural(config.redactedPaths.length, 'secret value')} redacted` : ', secrets shown'}
           </p>
-          <YamlViewer text={config.yaml} label="Machine config" />
+          <div className="toolbar">
+            <FilterBox
+              label="Find in config"
+              placeholder="Find in config (/), Enter for next"
+              value={find.text}
+              onChange={(text) => setFind({ text, seq: 0 })}
+              onEnter={(text) => setFind((f) => ({ text, seq: f.seq + 1 }))}
+            />
+            {find.text && <span className="muted">{plural(matches, 'match', 'matches')}</span>}
+          </div>
+          <YamlViewer text={config.yaml} label="Machine config" find={find} onMatches={setMatches} />
         </>
       )}
       {editing && config && !config.redacted && (

@@ -1,11 +1,23 @@
+import type { TalosEtcd } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
 import { CallFailures } from '../components/CallFailures';
 import { NodeErrors } from '../components/NodeErrors';
 import { TeachLine } from '../components/TeachLine';
+import { DataTable, type Column } from '../components/DataTable';
 import { LoadingState } from '../components/States';
 import { Size } from '../components/Values';
 import { usePerNode } from '../lib/use-per-node';
 import { useActiveIdentity, useSession } from '../stores/session-store';
+
+type Member = NonNullable<TalosEtcd['members']>[number];
+
+const memberColumns: Column<Member>[] = [
+  { key: 'id', label: 'ID', value: (m) => m.id, render: (m) => <span className="mono">{m.id}</span> },
+  { key: 'hostname', label: 'Hostname', value: (m) => m.hostname },
+  { key: 'peer', label: 'Peer URLs', value: (m) => m.peerUrls.join(', '), wide: true },
+  { key: 'client', label: 'Client URLs', value: (m) => m.clientUrls.join(', '), wide: true },
+  { key: 'learner', label: 'Learner', value: (m) => (m.isLearner ? 'yes' : 'no') },
+];
 
 /** etcd on control planes: members, status (DB size, in use, leader, raft) and alarms. */
 export function EtcdView() {
@@ -87,30 +99,23 @@ export function EtcdView() {
       {pending && <LoadingState what="etcd status" />}
       {results.length > 0 && !ok.some((r) => r.status) && <p className="warn-text">Status unknown: no node answered EtcdStatus.</p>}
       <h3>Members</h3>
-      {members === null && results.length > 0 && <p className="warn-text">Members unknown: no node answered EtcdMemberList.</p>}
       <TeachLine command={talosctl.etcdMembers(t)} method="/machine.MachineService/EtcdMemberList" />
-      <table className="grid" aria-label="etcd members">
-        <thead>
-          <tr>
-            <th>ID</th>
-            <th>Hostname</th>
-            <th>Peer URLs</th>
-            <th>Client URLs</th>
-            <th>Learner</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(members ?? []).map((m) => (
-            <tr key={m.id}>
-              <td className="mono">{m.id}</td>
-              <td>{m.hostname}</td>
-              <td>{m.peerUrls.join(', ')}</td>
-              <td>{m.clientUrls.join(', ')}</td>
-              <td>{String(m.isLearner)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="etcd members"
+        rows={members ?? []}
+        columns={memberColumns}
+        rowKey={(m) => m.id}
+        noun={['member', 'members']}
+        loading={pending}
+        empty={
+          controlPlanes.length === 0
+            ? 'No control plane selected.'
+            : members === null
+              ? 'Members unknown: no node answered EtcdMemberList.'
+              : 'No members listed.'
+        }
+        filterPlaceholder="Filter members (/)"
+      />
       <h3>Alarms</h3>
       <TeachLine command={talosctl.etcdAlarms(t)} method="/machine.MachineService/EtcdAlarmList" />
       <div aria-label="etcd alarms">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DiscoveredConfig, ImportPreview } from '../../../shared/domain/identity';
 import { call, errorText } from '../api/call';
+import { FilterBox } from '../components/FilterBox';
 import { IdentityCard } from '../components/IdentityCard';
 import { RoleBadges } from '../components/RoleBadges';
 import { useSession } from '../stores/session-store';
@@ -38,13 +39,15 @@ function VaultPanel() {
           void submit();
         }}
       >
-        <input
-          type="password"
-          aria-label="Passphrase"
-          autoComplete="new-password"
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.target.value)}
-        />{' '}
+        <label>
+          Passphrase{' '}
+          <input
+            type="password"
+            autoComplete={vault.state === 'uninitialized' ? 'new-password' : 'current-password'}
+            value={passphrase}
+            onChange={(e) => setPassphrase(e.target.value)}
+          />
+        </label>{' '}
         <button className="primary" type="submit">
           {vault.state === 'uninitialized' ? 'Create vault' : 'Unlock'}
         </button>
@@ -154,7 +157,6 @@ function ImportPanel() {
         Choose a file:{' '}
         <input
           type="file"
-          aria-label="talosconfig file"
           disabled={locked}
           onChange={(e) => {
             const file = e.target.files?.[0];
@@ -164,15 +166,10 @@ function ImportPanel() {
           }}
         />
       </label>
-      <p className="muted">or paste it:</p>
-      <textarea
-        aria-label="talosconfig YAML"
-        rows={6}
-        value={yaml}
-        disabled={locked}
-        onChange={(e) => void check(e.target.value)}
-        spellCheck={false}
-      />
+      <label className="block">
+        <span className="muted">or paste the talosconfig YAML:</span>
+        <textarea rows={6} value={yaml} disabled={locked} onChange={(e) => void check(e.target.value)} spellCheck={false} />
+      </label>
       {error && (
         <p className="error-text" role="alert">
           {error}
@@ -217,13 +214,28 @@ function ImportPanel() {
 
 export function IdentitiesView() {
   const identities = useSession((s) => s.identities);
+  const [filter, setFilter] = useState('');
+  const q = filter.toLowerCase();
+  const shown = q
+    ? identities.filter((i) => `${i.name} ${i.cluster} ${i.roles.join(' ')} ${i.endpoints.join(' ')}`.toLowerCase().includes(q))
+    : identities;
   return (
-    <div className="cards">
-      <VaultPanel />
-      <ImportPanel />
-      {identities.map((i) => (
-        <IdentityCard key={i.id} identity={i} />
-      ))}
+    <div>
+      <div className="toolbar">
+        <FilterBox label="Filter identities" placeholder="Filter identities (/)" value={filter} onChange={setFilter} />
+        <span className="muted">
+          {q
+            ? `${shown.length} of ${plural(identities.length, 'identity', 'identities')}`
+            : plural(identities.length, 'identity', 'identities')}
+        </span>
+      </div>
+      <div className="cards">
+        <VaultPanel />
+        <ImportPanel />
+        {shown.map((i) => (
+          <IdentityCard key={i.id} identity={i} />
+        ))}
+      </div>
     </div>
   );
 }

@@ -240,7 +240,7 @@ function LogSessionView({ tab }: { tab: LogTab }) {
             {e.call} failed ({e.message}){e.call === 'LogsContainers' ? '; showing the services from ServiceList instead.' : '.'}
           </p>
         ))}
-        <div className="toolbar" aria-label="Log sources">
+        <div className="toolbar" role="group" aria-label="Log sources">
           {available.services.map((id) => {
             const s: Source = id === 'kernel' ? { kind: 'kernel', id: 'kernel' } : { kind: 'service', id };
             return (
@@ -355,7 +355,7 @@ function LogSessionView({ tab }: { tab: LogTab }) {
           <option value="filter">filter</option>
           <option value="highlight">highlight</option>
         </select>
-        <span aria-label="Match count" className="muted">
+        <span role="status" aria-label="Match count" className="muted">
           {view.filter.text ? plural(view.matches, 'match', 'matches') : ''}
         </span>
         <button aria-label="Previous match" onClick={() => void jump(-1)} disabled={!view.filter.text}>
@@ -393,13 +393,13 @@ function LogSessionView({ tab }: { tab: LogTab }) {
           Invalid regular expression: {view.filterError}
         </p>
       )}
-      <div className="toolbar" aria-label="Legend">
+      <div className="toolbar" role="group" aria-label="Legend">
         {view.sources.map((s) => (
           <span key={s.key} className="badge" style={{ color: s.color, borderColor: s.color }}>
             {s.label} {view.streamStates[s.key] && view.streamStates[s.key] !== 'open' ? `(${view.streamStates[s.key]})` : ''}
           </span>
         ))}
-        <span className="muted" aria-label="Buffer status">
+        <span className="muted" role="status" aria-label="Buffer status">
           {view.view.toLocaleString()} shown · {view.total.toLocaleString()} buffered
           {view.dropped ? ` · ${view.dropped.toLocaleString()} oldest dropped` : ''} · {view.received.toLocaleString()} received
           {view.filterMs !== null ? ` · filtered in ${view.filterMs.toFixed(0)} ms` : ''}
@@ -408,6 +408,7 @@ function LogSessionView({ tab }: { tab: LogTab }) {
       <div
         ref={parent}
         className="log-scroll mono"
+        tabIndex={0}
         role="log"
         aria-label="Log lines"
         onScroll={(e) => {

@@ -1,34 +1,38 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PerNode } from '../../../shared/domain/node';
 import type { NodeOverview } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { LifecycleActions } from '../components/LifecycleActions';
-import { CallFailures } from '../components/CallFailures';
+import { Drawer, WithDrawer } from '../components/Drawer';
 import { NodeErrors } from '../components/NodeErrors';
-import { Sparkline } from '../components/Sparkline';
+import { LoadingState } from '../components/States';
 import { TeachLine } from '../components/TeachLine';
-import { duration } from '../lib/time';
+import { useNow } from '../lib/use-now';
+import { FilterBox } from '../components/FilterBox';
+import { FleetTable, matchesFleetFilter } from './overview/FleetTable';
+import { NodeCard, NodeFacts, type Series } from './overview/NodeCard';
+import { fleetRow, healthSummary } from './overview/node-health';
 import { plural } from '../lib/format';
-import { isUnreachable } from '../lib/unreachable';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
 const REFRESH_MS = 3000;
 const HISTORY = 40;
 
-interface Series {
-  cpu: number[];
-  mem: number[];
-  load: number[];
-  last: { busy: number; total: number } | null;
-}
+/** Above this many nodes the Overview is a table (one row per node) rather than cards. */
+export const FLEET_FROM = 5;
 
 export function OverviewView() {
   const identity = useActiveIdentity();
   const nodes = useSession((s) => s.selected);
   const [results, setResults] = useState<PerNode<NodeOverview>[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const known = useSession((s) => s.nodes);
   const series = useRef(new Map<string, Series>());
+  const [layout, setLayout] = useState<'auto' | 'table' | 'cards'>('auto');
+  const [openNode, setOpenNode] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  const now = useNow();
 
   useEffect(() => {
     if (!identity || nodes.length === 0) return;
@@ -66,122 +70,85 @@ export function OverviewView() {
     };
   }, [identity, nodes]);
 
+  const rows = useMemo(
+    () =>
+      results.map((r) =>
+        fleetRow(
+          r,
+          known.find((n) => n.address === r.node),
+          series.current.get(r.node)?.cpu.at(-1) ?? null,
+          now / 1000,
+        ),
+      ),
+    [results, known, now],
+  );
+
   if (!identity) return null;
-  const summary = healthSummary(results);
+  const shown = filter ? rows.filter((r) => matchesFleetFilter(r, filter.toLowerCase())) : rows;
+  const table = layout === 'table' || (layout === 'auto' && results.length >= FLEET_FROM);
+  const opened = table ? results.find((r) => r.node === openNode) : undefined;
+  const summary = healthSummary(rows);
 
   return (
     <div>
-      <p aria-label="Health summary" className={summary.healthy ? 'ok-text' : 'warn-text'}>
-        {summary.text}
-      </p>
+      <div className="toolbar overview-head">
+        <p role="status" aria-label="Health summary" className={summary.healthy ? 'ok-text' : 'warn-text'}>
+          {results.length ? summary.text : ''}
+        </p>
+        <span className="spacer" />
+        {results.length > 1 && (
+          <>
+            <FilterBox label="Filter nodes" placeholder="Filter nodes (/)" value={filter} onChange={setFilter} />
+            <span className="muted">{filter ? `${shown.length} of ${plural(rows.length, 'node')}` : plural(rows.length, 'node')}</span>
+          </>
+        )}
+        <span role="group" aria-label="Layout" className="segmented">
+          <button aria-pressed={table} onClick={() => setLayout('table')}>
+            Table
+          </button>
+          <button aria-pressed={!table} onClick={() => setLayout('cards')}>
+            Cards
+          </button>
+        </span>
+      </div>
       <TeachLine
         command={talosctl.dashboard({ context: identity.name, nodes })}
         method="/machine.MachineService/{Version,Memory,LoadAvg,SystemStat,ServiceList} + COSI Get"
       />
       <LifecycleActions />
       {error && <p className="error-text">{error}</p>}
-      <NodeErrors results={results} />
-      <div className="cards">
-        {results.map((r) => {
-          if (!r.ok) return null;
-          const o = r.value;
-          const s = series.current.get(r.node);
-          return (
-            <section key={r.node} className="card" aria-label={`Node ${r.node}`} data-node={r.node}>
-              <h3>
-                {o.hostname ?? <span className="muted">hostname unknown</span>} <span className="muted">{r.node}</span>
-              </h3>
-              <dl className="kv">
-                <dt>Talos</dt>
-                <dd>{o.version ? o.version.tag : UNKNOWN}</dd>
-                <dt>Platform</dt>
-                <dd>{o.version ? `${o.version.platform} (${o.version.platformMode})` : UNKNOWN}</dd>
-                <dt>Machine type</dt>
-                <dd>{o.machineType ?? UNKNOWN}</dd>
-                <dt>Stage</dt>
-                <dd>
-                  {o.status ? `${o.status.stage}, ${o.status.ready ? 'ready' : 'not ready'}` : 'unknown'}
-                  {o.status?.unmetConditions.map((c) => (
-                    <div key={c.name} className="warn-text">
-                      {c.name}: {c.reason}
-                    </div>
-                  ))}
-                </dd>
-                <dt>Uptime</dt>
-                <dd>{o.bootTime !== null ? duration(Date.now() / 1000 - o.bootTime) : UNKNOWN}</dd>
-                <dt>CPU</dt>
-                <dd>
-                  {o.cpuSeconds ? (
-                    <>
-                      {(s?.cpu.at(-1) ?? 0).toFixed(0)}% <Sparkline values={s?.cpu ?? []} max={100} label="CPU use" />
-                    </>
-                  ) : (
-                    UNKNOWN
-                  )}
-                </dd>
-                <dt>Memory</dt>
-                <dd>
-                  {o.memory ? (
-                    <>
-                      {o.memory.usedMb} / {o.memory.totalMb} MB <Sparkline values={s?.mem ?? []} max={100} label="Memory use" />
-                    </>
-                  ) : (
-                    UNKNOWN
-                  )}
-                </dd>
-                <dt>Load</dt>
-                <dd>
-                  {o.load ? (
-                    <>
-                      {o.load.load1} {o.load.load5} {o.load.load15} <Sparkline values={s?.load ?? []} label="Load average" />
-                    </>
-                  ) : (
-                    UNKNOWN
-                  )}
-                </dd>
-                <dt>Security</dt>
-                <dd>
-                  {o.security
-                    ? `SecureBoot ${o.security.secureBoot ? 'on' : 'off'} · SELinux ${o.security.selinuxState} · FIPS ${o.security.fipsState}`
-                    : 'unknown'}
-                </dd>
-                <dt>Addresses</dt>
-                <dd>{o.addresses ? o.addresses.join(', ') : UNKNOWN}</dd>
-                <dt>Services</dt>
-                {o.failingServices ? (
-                  <dd className={o.failingServices.length ? 'error-text' : 'ok-text'}>
-                    {o.failingServices.length ? `failing: ${o.failingServices.join(', ')}` : 'all running'}
-                  </dd>
+      {results.length === 0 && !error && <LoadingState what={`the status of ${plural(nodes.length, 'node')}`} />}
+      {table ? (
+        <WithDrawer
+          drawer={
+            opened && (
+              <Drawer
+                title={opened.ok ? `${opened.value.hostname ?? ''} ${opened.node}`.trim() : opened.node}
+                onClose={() => setOpenNode(null)}
+              >
+                {opened.ok ? (
+                  <NodeFacts node={opened.node} o={opened.value} series={series.current.get(opened.node)} now={now} />
                 ) : (
-                  <dd>{UNKNOWN}</dd>
+                  <NodeErrors results={[opened]} />
                 )}
-              </dl>
-              <CallFailures node={r.node} failures={o.failures} />
-            </section>
-          );
-        })}
-      </div>
+              </Drawer>
+            )
+          }
+        >
+          <FleetTable rows={rows} filter={filter} openNode={openNode} onOpen={(n) => setOpenNode(n === openNode ? null : n)} />
+        </WithDrawer>
+      ) : (
+        <>
+          <NodeErrors results={results} />
+          <div className="cards">
+            {results.map((r) =>
+              r.ok && shown.some((s) => s.node === r.node) ? (
+                <NodeCard key={r.node} node={r.node} o={r.value} series={series.current.get(r.node)} />
+              ) : null,
+            )}
+          </div>
+        </>
+      )}
     </div>
   );
-}
-
-const UNKNOWN = <span className="muted">unknown</span>;
-
-/**
- * One line over all nodes. "Healthy" only when every node sent its service list and none is failing;
- * "not answering" only for nodes that could not be reached; other failures are named as such.
- */
-function healthSummary(results: PerNode<NodeOverview>[]): { healthy: boolean; text: string } {
-  const parts: string[] = [];
-  for (const r of results)
-    if (r.ok && r.value.failingServices?.length) parts.push(`${r.value.failingServices.length} service(s) failing on ${r.node}`);
-  const unreachable = results.filter((r) => !r.ok && isUnreachable(r.error.code)).length;
-  const refused = results.filter((r) => !r.ok && !isUnreachable(r.error.code)).length;
-  const unknown = results.filter((r) => r.ok && r.value.failingServices === null).map((r) => r.node);
-  if (unreachable) parts.push(`${plural(unreachable, 'node')} not answering`);
-  if (refused) parts.push(`${plural(refused, 'node')} answered with an error`);
-  if (unknown.length) parts.push(`service health unknown on ${unknown.join(', ')}`);
-  if (parts.length) return { healthy: false, text: parts.join('; ') };
-  if (results.length === 0) return { healthy: false, text: 'Waiting for the first answer…' };
-  return { healthy: true, text: results.length === 1 ? 'The node is healthy' : `All ${results.length} nodes healthy` };
 }

@@ -152,7 +152,7 @@ export function ServicesView() {
     <div>
       <TeachLine command={talosctl.services(target)} method="/machine.MachineService/ServiceList" />
       {actionBlock(identity, SERVICE_ACTION_METHOD.restart) && (
-        <p className="reason" aria-label="Why actions are disabled">
+        <p className="reason" role="note" aria-label="Why actions are disabled">
           Service actions: {actionBlock(identity, SERVICE_ACTION_METHOD.restart)}.
         </p>
       )}

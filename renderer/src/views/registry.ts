@@ -11,8 +11,9 @@ import { OverviewView } from './OverviewView';
 import { ResourcesView } from './ResourcesView';
 import { ServicesView } from './ServicesView';
 import { SystemView } from './SystemView';
+import type { Shortcut } from '../lib/shortcuts';
 
-interface ViewSpec {
+export interface ViewSpec {
   id: string;
   /** The tab's label. */
   label: string;
@@ -21,28 +22,47 @@ interface ViewSpec {
   component: ComponentType;
   /** Views about nodes need an identity; without one the welcome screen shows instead. */
   needsIdentity: boolean;
+  /** The mnemonic: `g` then this letter opens the view (see lib/shortcuts.ts). */
+  key: string;
+  /** Keys that work on this view only, for the shortcut list. */
+  shortcuts?: readonly Shortcut[];
 }
 
 /** Every view, in tab order: the tabs, the command palette and the main area all read this one list. */
 export const VIEWS = [
-  { id: 'overview', label: 'Overview', command: 'Go to Overview', component: OverviewView, needsIdentity: true },
-  { id: 'services', label: 'Services', command: 'Go to Services', component: ServicesView, needsIdentity: true },
-  { id: 'logs', label: 'Logs', command: 'Go to Logs (merged, searchable)', component: LogsView, needsIdentity: true },
+  { id: 'overview', label: 'Overview', command: 'Go to Overview', component: OverviewView, needsIdentity: true, key: 'o' },
+  { id: 'services', label: 'Services', command: 'Go to Services', component: ServicesView, needsIdentity: true, key: 's' },
+  { id: 'logs', label: 'Logs', command: 'Go to Logs (merged, searchable)', component: LogsView, needsIdentity: true, key: 'l' },
   {
     id: 'system',
     label: 'System',
     command: 'Go to System (processes, memory, mounts, containers)',
     component: SystemView,
     needsIdentity: true,
+    key: 'y',
   },
-  { id: 'events', label: 'Events', command: 'Go to Events timeline', component: EventsView, needsIdentity: true },
-  { id: 'kernel', label: 'Kernel', command: 'Go to Kernel log (dmesg)', component: KernelView, needsIdentity: true },
-  { id: 'etcd', label: 'etcd', command: 'Go to etcd', component: EtcdView, needsIdentity: true },
-  { id: 'configs', label: 'Config', command: 'Go to machine config (view, reveal, diff)', component: ConfigsView, needsIdentity: true },
-  { id: 'resources', label: 'Resources', command: 'Go to resources (talosctl get)', component: ResourcesView, needsIdentity: true },
-  { id: 'files', label: 'Files', command: 'Go to files (talosctl ls, read)', component: FilesView, needsIdentity: true },
-  { id: 'audit', label: 'Audit', command: 'Go to Audit trail', component: AuditView, needsIdentity: false },
-  { id: 'identities', label: 'Identities', command: 'Go to Identities', component: IdentitiesView, needsIdentity: false },
+  { id: 'events', label: 'Events', command: 'Go to Events timeline', component: EventsView, needsIdentity: true, key: 'e' },
+  { id: 'kernel', label: 'Kernel', command: 'Go to Kernel log (dmesg)', component: KernelView, needsIdentity: true, key: 'k' },
+  { id: 'etcd', label: 'etcd', command: 'Go to etcd', component: EtcdView, needsIdentity: true, key: 'd' },
+  {
+    id: 'configs',
+    label: 'Config',
+    command: 'Go to machine config (view, reveal, diff)',
+    component: ConfigsView,
+    needsIdentity: true,
+    key: 'c',
+  },
+  {
+    id: 'resources',
+    label: 'Resources',
+    command: 'Go to resources (talosctl get)',
+    component: ResourcesView,
+    needsIdentity: true,
+    key: 'r',
+  },
+  { id: 'files', label: 'Files', command: 'Go to files (talosctl ls, read)', component: FilesView, needsIdentity: true, key: 'f' },
+  { id: 'audit', label: 'Audit', command: 'Go to Audit trail', component: AuditView, needsIdentity: false, key: 'a' },
+  { id: 'identities', label: 'Identities', command: 'Go to Identities', component: IdentitiesView, needsIdentity: false, key: 'i' },
 ] as const satisfies readonly ViewSpec[];
 
 /** A registered view, or the welcome screen shown before there is an identity. */
