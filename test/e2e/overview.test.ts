@@ -39,7 +39,8 @@ describe('the Overview of a fleet', () => {
       expect(await down.getAttribute('data-health')).toBe('down');
       expect(await down.textContent()).toContain('unreachable');
       const failing = fleet().locator('tr[data-node-row="10.5.0.11"]');
-      expect(await failing.getAttribute('data-health')).toBe('degraded');
+      // A failed kubelet also makes the node not ready (MachineStatus), which ranks above a failing service.
+      expect(await failing.getAttribute('data-health')).toBe('not-ready');
       expect(await failing.textContent()).toContain('kubelet');
       expect(await fleet().locator('tbody[data-group="worker"] .group-row').textContent()).toContain('2 need attention');
       expect(await page.getByLabel('Health summary').textContent()).toContain('1 node not answering');
