@@ -63,6 +63,35 @@ describe('the Overview of a fleet', () => {
     }
   });
 
+  it('shows what a node did answer when some calls fail, and gives no verdict without the data', async () => {
+    // 10.5.0.12 behaves like an older Talos without ServiceList and LoadAvg: everything else still shows.
+    app.lab().setMissingMethod('10.5.0.12', 'ServiceList', true);
+    app.lab().setMissingMethod('10.5.0.12', 'LoadAvg', true);
+    try {
+      const row = fleet().locator('tr[data-node-row="10.5.0.12"]');
+      await expect.poll(() => row.getAttribute('data-partial'), { timeout: 10_000 }).toBe('ServiceList LoadAvg');
+      expect(await row.getAttribute('data-health')).toBe('unknown');
+      const cells = await row.locator('td').allTextContents();
+      expect(cells[0]).toBe('unknown'); // health: no verdict without the services
+      expect(cells[2]).toMatch(/^v1\./); // Version answered
+      expect(cells[7]).toBe('unknown'); // load: not received
+      expect(cells[8]).toBe('unknown'); // failing services: not received, not "none"
+      expect(cells[9]).toContain('Not received: ServiceList');
+      expect(await page.getByLabel('Health summary').textContent()).toContain('health unknown on lab-worker-8');
+      await row.click();
+      const details = page.getByRole('complementary', { name: 'Details' });
+      const failed = details.getByLabel('Calls that failed on 10.5.0.12');
+      await expect.poll(() => failed.textContent()).toContain('LoadAvg');
+      expect(await failed.textContent()).toContain('ServiceList');
+      expect(await details.textContent()).toContain('SecureBoot'); // the parts that answered
+      await page.keyboard.press('Escape');
+    } finally {
+      app.lab().setMissingMethod('10.5.0.12', 'ServiceList', false);
+      app.lab().setMissingMethod('10.5.0.12', 'LoadAvg', false);
+    }
+    await expect.poll(() => fleet().locator('tr[data-node-row="10.5.0.12"]').getAttribute('data-health'), { timeout: 10_000 }).toBe('ok');
+  });
+
   it('filters the fleet as you type, and the cards are one click away', async () => {
     const box = page.getByLabel('Filter nodes', { exact: true }).and(page.locator('[data-filter]'));
     await box.fill('worker-3');
