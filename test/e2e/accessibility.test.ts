@@ -121,6 +121,14 @@ describe('accessibility of every screen in both themes (axe-core)', () => {
         await shoot(slug(tab), theme);
       }
       await page.getByRole('tablist', { name: 'Views' }).getByRole('tab', { name: 'Overview' }).click();
+      // The fleet layout (a table from 5 nodes) with a node's card open in the drawer beside it.
+      await page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: 'Table' }).click();
+      await page.locator('tr[data-node-row]').first().click();
+      await page.getByRole('complementary', { name: 'Details' }).waitFor();
+      findings.push(...(await audit('overview-fleet', theme)));
+      await shoot('overview-fleet', theme);
+      await page.keyboard.press('Escape');
+      await page.getByRole('group', { name: 'Layout' }).getByRole('button', { name: 'Cards' }).click();
       await page.keyboard.press('?');
       await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
       findings.push(...(await audit('shortcuts', theme)));
