@@ -52,22 +52,6 @@ export const talosChannels = {
     response: z.array(perNode(z.array(containerSchema))),
   },
   'talos.etcd': { request: z.strictObject(target), response: z.array(perNode(etcdSchema)) },
-  'talos.lifecycle': {
-    request: z.strictObject({
-      ...target,
-      action: z.enum(['reboot', 'shutdown', 'upgrade']),
-      image: z
-        .string()
-        .max(500)
-        .regex(
-          /^[\w./-]+(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/,
-          'Give an installer image reference like ghcr.io/siderolabs/installer:v1.13.10.',
-        )
-        .nullable(),
-    }),
-    response: z.array(perNode(z.object({ actorId: z.string(), message: z.string() }))),
-    mutating: true,
-  },
   'configs.apply': {
     request: z.strictObject({
       identityId,

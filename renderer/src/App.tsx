@@ -7,6 +7,8 @@ import { Sidebar } from './components/Sidebar';
 import { StatusBar } from './components/StatusBar';
 import { ViewTabs } from './components/ViewTabs';
 import { useGlobalKeys } from './lib/global-keys';
+import { followOperations } from './operations/operation-store';
+import { PlanDialog } from './operations/PlanDialog';
 import { useAudit } from './stores/audit-store';
 import { UnlockDialog } from './identities/ShiftDialogs';
 import { useActiveIdentity, useSession } from './stores/session-store';
@@ -42,9 +44,11 @@ export function App() {
       .catch(() => undefined);
     const offLab = getApi().on('lab.changed', (lab) => useSession.getState().setLab(lab));
     const offAudit = getApi().on('audit.changed', (verification) => useAudit.getState().set(verification));
+    const offOperations = followOperations();
     return () => {
       offLab();
       offAudit();
+      offOperations();
     };
   }, []);
   useEffect(() => {
@@ -61,6 +65,7 @@ export function App() {
       <StatusBar />
       <CommandPalette />
       <ShortcutList />
+      <PlanDialog />
       <Notices />
       <UnlockDialog />
     </div>

@@ -103,47 +103,39 @@ describe('the console in Chromium through browser mode', () => {
     const kubelet = lab().node('10.5.0.2').services.get('kubelet')!;
     const eventsBefore = kubelet.events.length;
     await page.getByRole('button', { name: 'restart kubelet on 10.5.0.2' }).click();
-    await page
-      .getByRole('alertdialog')
-      .getByRole('button', { name: /Restart on 1 node/ })
-      .click();
+    const plan = page.getByRole('dialog');
+    await plan.getByRole('button', { name: 'Make the plan' }).click();
+    await plan.getByRole('button', { name: 'Start: Restart kubelet on 1 node' }).click();
     await expect
-      .poll(() => page.getByRole('alert').last().textContent(), { timeout: 10_000 })
+      .poll(() => plan.getByRole('alert').last().textContent(), { timeout: 10_000 })
       .toContain('sealed audit trail whose key is kept in the vault');
     expect(kubelet.events.length).toBe(eventsBefore);
-    await page.getByRole('button', { name: 'Dismiss' }).last().click();
+    await plan.getByRole('button', { name: 'Cancel' }).click();
     await page.getByRole('tab', { name: 'Identities' }).click();
     await page.getByLabel('Passphrase').fill('a long test passphrase');
     await page.getByRole('button', { name: 'Create vault' }).click();
     await expect.poll(() => page.getByRole('status', { name: 'Status' }).textContent(), { timeout: 20_000 }).toContain('Vault: unlocked');
   });
 
-  it('restarts kubelet as operator: confirmation, Stopping then Running, per-node result, events timeline', async () => {
+  it('restarts kubelet as operator through a plan: confirmation, Stopping then Running, the gate, events timeline', async () => {
     await useIdentity('practice operator@lab');
     await page.getByRole('tab', { name: 'Services' }).click();
     const row = page.locator('tr[data-row="10.5.0.2/kubelet"] [data-state]');
     await expect.poll(() => row.textContent()).toBe('Running');
     await page.getByRole('button', { name: 'restart kubelet on 10.5.0.2' }).click();
-    const dialog = page.getByRole('alertdialog');
-    expect(await dialog.textContent()).toContain('10.5.0.2');
-    expect(await dialog.getByTestId('talosctl-line').textContent()).toBe(
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.getByLabel('Target 10.5.0.2').isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: 'Make the plan' }).click();
+    expect(await dialog.getByTestId('talosctl-line').first().textContent()).toBe(
       "talosctl --context 'practice operator@lab' -n 10.5.0.2 service kubelet restart",
     );
-    const seen = new Set<string>();
-    const watch = setInterval(
-      () =>
-        void row
-          .textContent()
-          .then((t) => t && seen.add(t))
-          .catch(() => undefined),
-      25,
-    );
-    await dialog.getByRole('button', { name: /Restart on 1 node/ }).click();
-    await expect
-      .poll(() => page.getByRole('status', { name: 'Action result' }).textContent(), { timeout: 10_000 })
-      .toContain('Service "kubelet" restarted');
-    await expect.poll(() => seen.has('Stopping') && row.textContent().then((t) => t === 'Running'), { timeout: 15_000 }).toBe(true);
-    clearInterval(watch);
+    const kubelet = lab().node('10.5.0.2').services.get('kubelet')!;
+    const before = kubelet.events.length;
+    await dialog.getByRole('button', { name: 'Start: Restart kubelet on 1 node' }).click();
+    const operation = page.locator('section.operation');
+    await expect.poll(() => operation.getAttribute('data-state'), { timeout: 15_000 }).toBe('succeeded');
+    expect(await operation.locator('[data-gate="service"]').getAttribute('data-status')).toBe('passed');
+    expect(kubelet.events.slice(before).map((e) => e.state)).toEqual(expect.arrayContaining(['Stopping', 'Running']));
 
     await page.getByRole('tab', { name: 'Events' }).click();
     await expect.poll(() => page.getByRole('table', { name: 'Events' }).textContent(), { timeout: 10_000 }).toContain('kubelet: Stopping');
@@ -156,7 +148,7 @@ describe('the console in Chromium through browser mode', () => {
       .poll(() => row.textContent(), { timeout: 5000 })
       .toContain("talosctl --context 'practice operator@lab' -n 10.5.0.2 service kubelet restart");
     expect(await row.textContent()).toContain('/machine.MachineService/ServiceRestart');
-    expect(await page.getByRole('status', { name: 'Audit verification' }).textContent()).toContain('Chain intact: 2 entries');
+    expect(await page.getByRole('status', { name: 'Audit verification' }).textContent()).toContain('Chain intact: 4 entries');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON lines' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^nodeglass-audit-.*\.jsonl$/);
     const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');

@@ -56,16 +56,26 @@ describe('configs, resources and files in Chromium', () => {
     expect(await dry.textContent()).toContain('+debug: true');
     await page.getByLabel('Apply mode').selectOption('staged');
     await page.getByRole('button', { name: 'Apply…' }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Apply (staged)' }).click();
-    await expect
-      .poll(() => page.getByRole('status', { name: 'Apply result' }).textContent(), { timeout: 8000 })
-      .toContain('Staged configuration to be applied after the next reboot');
-    const entry = (await mode.services.audit.entries()).at(-1)!;
-    expect(entry).toMatchObject({
+    // Applying is an operation: the plan carries the mode and shows the node's own dry run.
+    const plan = page.getByRole('dialog');
+    expect(await plan.getByLabel('Apply mode').inputValue()).toBe('staged');
+    await plan.getByRole('button', { name: 'Make the plan' }).click();
+    await expect.poll(() => plan.locator('.dry-run').textContent(), { timeout: 8000 }).toContain('+debug: true');
+    expect(await plan.locator('.dry-run').textContent()).toContain('Staged configuration to be applied after the next reboot');
+    await plan.getByRole('button', { name: /^Start: Apply config \(staged\) to 1 node/ }).click();
+    const operation = page.locator('section.operation');
+    await expect.poll(() => operation.getAttribute('data-state'), { timeout: 15_000 }).toBe('succeeded');
+    const entries = await mode.services.audit.entries();
+    const final = entries.at(-1)!;
+    expect(final).toMatchObject({
       method: '/machine.MachineService/ApplyConfiguration',
-      args: { mode: 'staged', dryRun: false, data: expect.stringMatching(/^\[config, \d+ bytes\]$/) },
+      args: {
+        action: { kind: 'apply-config', mode: 'staged', config: expect.stringMatching(/^\[config, \d+ bytes, sha256 [0-9a-f]{16}…\]$/) },
+      },
     });
-    await page.getByRole('button', { name: 'Close' }).click();
+    const sent = entries.find((e) => e.operation === final.operation && e.step?.endsWith('apply-config sent'))!;
+    expect(sent.outcomes[0]!.message).toContain('Staged configuration to be applied after the next reboot');
+    await page.getByRole('tab', { name: 'Config' }).click();
   });
 
   it('diffs two workers (identical except per-node fields) and a worker against a control plane', async () => {
@@ -156,19 +166,17 @@ describe('configs, resources and files in Chromium', () => {
     expect(await upgrade.isDisabled()).toBe(true);
     expect(await upgrade.getAttribute('data-reason')).toBe('needs os:admin; this identity has os:operator');
     await page.getByRole('button', { name: 'Reboot…' }).click();
-    expect(await page.getByRole('alertdialog').textContent()).toContain('10.5.0.4');
-    await page.getByRole('alertdialog').getByRole('button', { name: 'Reboot 10.5.0.4' }).click();
-    await expect
-      .poll(() => page.getByRole('status', { name: 'Node action result' }).textContent(), { timeout: 8000 })
-      .toMatch(/10\.5\.0\.4: Reboot requested \(actor [0-9a-f-]{36}\)/);
-    const actor = /actor ([0-9a-f-]{36})/.exec((await page.getByRole('status', { name: 'Node action result' }).textContent())!)![1];
-    await expect.poll(() => page.locator('[data-tracking]').getAttribute('data-tracking'), { timeout: 15_000 }).toBe('back');
-    const entry = (await mode.services.audit.entries()).at(-1)!;
-    expect(entry).toMatchObject({
-      method: '/machine.MachineService/Reboot',
-      nodes: ['10.5.0.4'],
-      outcomes: [{ node: '10.5.0.4', ok: true, actorId: actor }],
-    });
+    const plan = page.getByRole('dialog');
+    expect(await plan.getByLabel('Target 10.5.0.4').isChecked()).toBe(true);
+    await plan.getByRole('button', { name: 'Make the plan' }).click();
+    await plan.getByRole('button', { name: 'Start: Rolling reboot of 1 node' }).click();
+    const operation = page.locator('section.operation');
+    await expect.poll(() => operation.getAttribute('data-state'), { timeout: 20_000 }).toBe('succeeded');
+    const actor = /actor ([0-9a-f-]{36})/.exec((await operation.locator('tr[data-node="10.5.0.4"]').textContent())!)![1];
+    const entries = await mode.services.audit.entries();
+    const sent = entries.find((e) => e.step === '10.5.0.4: reboot sent' && e.outcomes[0]?.actorId === actor);
+    expect(sent).toMatchObject({ method: '/machine.MachineService/Reboot', nodes: ['10.5.0.4'] });
+    expect(entries.at(-1)).toMatchObject({ operation: sent!.operation, outcomes: [{ node: '10.5.0.4', ok: true, actorId: actor }] });
   });
 
   it('disables reading files for a reader, with the reason', async () => {

@@ -133,7 +133,6 @@ describe('the audit trail', () => {
     const samples: Partial<Record<Channel, unknown>> = {
       'operations.start': { planId: blockedPlan.id, clusterName: null, quorumOverride: null },
       'talos.serviceAction': { identityId: ids.operator, nodes: ['10.5.0.2'], service: 'kubelet', action: 'start' },
-      'talos.lifecycle': { identityId: ids.reader, nodes: ['10.5.0.3'], action: 'reboot', image: null },
       'configs.apply': {
         identityId: 'practice:admin@lab',
         node: '10.5.0.2',

@@ -50,11 +50,18 @@ describe('the events stream of the console', () => {
     });
     expect(opened.ok).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
-    const reboot = await dispatch('talos.lifecycle', {
+    const plan = await dispatch('operations.plan', {
       identityId: 'practice:admin@lab',
       nodes: ['10.5.0.3'],
-      action: 'reboot',
-      image: null,
+      action: { kind: 'reboot', mode: 'default' },
+      workerBatchSize: 1,
+      gateTimeoutSeconds: 60,
+    });
+    expect(plan.ok).toBe(true);
+    const reboot = await dispatch('operations.start', {
+      planId: (plan as { value: { id: string } }).value.id,
+      clusterName: null,
+      quorumOverride: null,
     });
     expect(reboot.ok).toBe(true);
     const running = () =>

@@ -1,38 +1,31 @@
 import { useState } from 'react';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
-import { ConfirmDialog } from './ConfirmDialog';
+import { useOperations } from '../operations/operation-store';
 import { TeachLine } from './TeachLine';
 import { YamlViewer } from './YamlViewer';
 
 type Mode = 'auto' | 'no-reboot' | 'staged' | 'try';
 
 /** `talosctl edit mc`: edit the revealed config, see the node's dry-run diff, then apply in a chosen mode. */
-export function ApplyConfigPanel(props: {
-  identityId: string;
-  context: string;
-  node: string;
-  initial: string;
-  onApplied(): void;
-  onClose(): void;
-}) {
+export function ApplyConfigPanel(props: { identityId: string; context: string; node: string; initial: string; onClose(): void }) {
   const [text, setText] = useState(props.initial);
   const [mode, setMode] = useState<Mode>('auto');
-  const [result, setResult] = useState<{ dryRun: boolean; details: string; warnings: string[] } | null>(null);
+  const [result, setResult] = useState<{ details: string; warnings: string[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [confirm, setConfirm] = useState(false);
-  const submit = async (dryRun: boolean) => {
+  const dryRun = async () => {
     setError(null);
-    setConfirm(false);
     try {
-      const r = await call('configs.apply', { identityId: props.identityId, node: props.node, yaml: text, mode, dryRun });
-      setResult({ dryRun, details: r.modeDetails, warnings: r.warnings });
-      if (!dryRun) props.onApplied();
+      const r = await call('configs.apply', { identityId: props.identityId, node: props.node, yaml: text, mode, dryRun: true });
+      setResult({ details: r.modeDetails, warnings: r.warnings });
     } catch (e) {
       setResult(null);
       setError(errorText(e));
     }
   };
+  // Applying is an operation: its plan shows each target's own dry run and runs with health gates.
+  const plan = () =>
+    useOperations.getState().openPlan({ action: { kind: 'apply-config', yaml: text, mode, tryTimeoutSeconds: 60 }, nodes: [props.node] });
   return (
     <section className="card" aria-label="Edit and apply config">
       <div className="toolbar">
@@ -43,8 +36,8 @@ export function ApplyConfigPanel(props: {
           <option value="staged">staged (after next reboot)</option>
           <option value="try">try (reverts after 1m)</option>
         </select>
-        <button onClick={() => void submit(true)}>Dry run</button>
-        <button className="danger" onClick={() => setConfirm(true)}>
+        <button onClick={() => void dryRun()}>Dry run</button>
+        <button className="danger" onClick={plan} title="Opens the plan: targets, each node's dry run, health gates">
           Apply…
         </button>
         <button onClick={props.onClose}>Close</button>
@@ -60,7 +53,7 @@ export function ApplyConfigPanel(props: {
         </p>
       )}
       {result && (
-        <div role="status" aria-label={result.dryRun ? 'Dry run result' : 'Apply result'}>
+        <div role="status" aria-label="Dry run result">
           {result.warnings.map((w) => (
             <p key={w} className="warn-text">
               {w}
@@ -68,16 +61,6 @@ export function ApplyConfigPanel(props: {
           ))}
           <pre className="mono">{result.details}</pre>
         </div>
-      )}
-      {confirm && (
-        <ConfirmDialog
-          title={`Apply this config to ${props.node}?`}
-          confirmLabel={`Apply (${mode})`}
-          danger
-          body={<p>Run a dry run first to see the diff. The apply is recorded in the audit trail (without the config's content).</p>}
-          onConfirm={() => void submit(false)}
-          onCancel={() => setConfirm(false)}
-        />
       )}
     </section>
   );

@@ -214,7 +214,6 @@ export function ConfigsView() {
           context={identity.name}
           node={node}
           initial={config.yaml}
-          onApplied={() => undefined}
           onClose={() => setEditing(false)}
         />
       )}

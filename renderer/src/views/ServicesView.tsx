@@ -5,7 +5,6 @@ import { SERVICE_ACTION_METHOD } from '../../../shared/talos-rbac';
 import { actionBlock, serviceBlock } from '../lib/action-gate';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
-import { ConfirmDialog } from '../components/ConfirmDialog';
 import { DataTable, type Column } from '../components/DataTable';
 import { Drawer, WithDrawer } from '../components/Drawer';
 import { NodeErrors } from '../components/NodeErrors';
@@ -14,6 +13,7 @@ import { Visible, visibleText } from '../components/Visible';
 import { Ago } from '../components/Values';
 import { plural } from '../lib/format';
 import { useNodeStream } from '../lib/use-node-stream';
+import { useOperations } from '../operations/operation-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 
@@ -28,8 +28,6 @@ export function ServicesView() {
   const nodes = useSession((s) => s.selected);
   const [results, setResults] = useState<PerNode<TalosService[]>[]>([]);
   const [expanded, setExpanded] = useState<string | null>(null);
-  const [pending, setPending] = useState<{ service: string; action: ServiceAction; nodes: string[] } | null>(null);
-  const [outcome, setOutcome] = useState<PerNode<{ message: string }>[] | null>(null);
   const [loading, setLoading] = useState(false);
   const [answered, setAnswered] = useState(false);
 
@@ -94,7 +92,7 @@ export function ServicesView() {
             data-reason={reason ?? ''}
             onClick={(e) => {
               e.stopPropagation();
-              setPending({ service: row.id, action, nodes: [row.node] });
+              useOperations.getState().openPlan({ action: { kind: 'service', service: row.id, action }, nodes: [row.node] });
             }}
           >
             {action}
@@ -136,18 +134,6 @@ export function ServicesView() {
   const target = { context: identity.name, nodes };
   const open = rows.find((r) => `${r.node}/${r.id}` === expanded) ?? null;
 
-  const run = async () => {
-    if (!pending) return;
-    const request = { identityId: identity.id, nodes: pending.nodes, service: pending.service, action: pending.action };
-    setPending(null);
-    setOutcome(null);
-    try {
-      setOutcome(await call('talos.serviceAction', request));
-    } catch (error) {
-      useUi.getState().notify('error', errorText(error));
-    }
-  };
-
   return (
     <div>
       <TeachLine command={talosctl.services(target)} method="/machine.MachineService/ServiceList" />
@@ -161,24 +147,6 @@ export function ServicesView() {
         controlled through the API.
       </p>
       <NodeErrors results={results} />
-      {outcome && (
-        <div className="card" role="status" aria-label="Action result">
-          {outcome.map((o) => (
-            <div key={o.node}>
-              <strong>{o.node}</strong>:{' '}
-              {o.ok ? (
-                <span className="ok-text">
-                  <Visible text={o.value.message} />
-                </span>
-              ) : (
-                <span className="error-text">
-                  <Visible text={o.error.message} />
-                </span>
-              )}
-            </div>
-          ))}
-        </div>
-      )}
       <WithDrawer
         drawer={
           open && (
@@ -227,30 +195,6 @@ export function ServicesView() {
           }
         />
       </WithDrawer>
-      {pending && (
-        <ConfirmDialog
-          title={`${pending.action[0]!.toUpperCase()}${pending.action.slice(1)} ${visibleText(pending.service)}?`}
-          confirmLabel={`${pending.action[0]!.toUpperCase()}${pending.action.slice(1)} on ${plural(pending.nodes.length, 'node')}`}
-          danger={pending.action !== 'start'}
-          body={
-            <>
-              <p>
-                This will {pending.action}{' '}
-                <strong>
-                  <Visible text={pending.service} />
-                </strong>{' '}
-                on <strong>{pending.nodes.join(', ')}</strong> as {identity.name}.
-              </p>
-              <TeachLine
-                command={talosctl.serviceAction({ context: identity.name, nodes: pending.nodes }, pending.service, pending.action)}
-                method={`/machine.MachineService/Service${pending.action[0]!.toUpperCase()}${pending.action.slice(1)}`}
-              />
-            </>
-          }
-          onConfirm={() => void run()}
-          onCancel={() => setPending(null)}
-        />
-      )}
     </div>
   );
 }

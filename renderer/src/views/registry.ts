@@ -8,6 +8,7 @@ import { IdentitiesView } from './IdentitiesView';
 import { KernelView } from './KernelView';
 import { LogsView } from './LogsView';
 import { OverviewView } from './OverviewView';
+import { OperationsView } from '../operations/OperationsView';
 import { ResourcesView } from './ResourcesView';
 import { ServicesView } from './ServicesView';
 import { SystemView } from './SystemView';
@@ -61,6 +62,14 @@ export const VIEWS = [
     key: 'r',
   },
   { id: 'files', label: 'Files', command: 'Go to files (talosctl ls, read)', component: FilesView, needsIdentity: true, key: 'f' },
+  {
+    id: 'operations',
+    label: 'Operations',
+    command: 'Go to Operations (plans and rolling progress)',
+    component: OperationsView,
+    needsIdentity: false,
+    key: 'p',
+  },
   { id: 'audit', label: 'Audit', command: 'Go to Audit trail', component: AuditView, needsIdentity: false, key: 'a' },
   { id: 'identities', label: 'Identities', command: 'Go to Identities', component: IdentitiesView, needsIdentity: false, key: 'i' },
 ] as const satisfies readonly ViewSpec[];
