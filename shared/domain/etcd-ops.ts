@@ -12,13 +12,6 @@ export const etcdSnapshotResultSchema = z.object({
 });
 export type EtcdSnapshotResult = z.infer<typeof etcdSnapshotResultSchema>;
 
-export const etcdAlarmSchema = z.object({
-  /** `%016x`, as talosctl prints member IDs. */
-  memberId: z.string(),
-  alarm: z.enum(['NONE', 'NOSPACE', 'CORRUPT']),
-});
-export type EtcdAlarmEntry = z.infer<typeof etcdAlarmSchema>;
-
 /** A member ID as talosctl prints it (hex, up to 16 digits); `0x` prefixes are accepted. */
 export const etcdMemberIdSchema = z
   .string()

@@ -138,9 +138,15 @@ describe('accessibility of every screen in both themes (axe-core)', () => {
       findings.push(...(await audit('palette', theme)));
       await page.keyboard.press('Escape');
       await page.getByRole('button', { name: 'Reboot…' }).click();
-      findings.push(...(await audit('confirm', theme)));
-      await shoot('confirm', theme);
-      await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+      // The plan dialog's name becomes the plan's title once made, so find it as the open modal.
+      const plan = page.locator('[aria-modal="true"]');
+      await page.getByRole('dialog', { name: 'Plan an operation' }).waitFor();
+      findings.push(...(await audit('plan', theme)));
+      await plan.getByRole('button', { name: 'Make the plan' }).click();
+      await plan.getByTestId('talosctl-line').first().waitFor();
+      findings.push(...(await audit('plan-review', theme)));
+      await shoot('plan-review', theme);
+      await page.locator('[aria-modal="true"]').getByRole('button', { name: 'Cancel' }).click();
     }
     expect(findings).toEqual([]);
   }, 240_000);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../../electron/browser/server';
 import { startApp, type App } from './app-fixture';
 
 let app: App;
@@ -42,7 +43,9 @@ const sidebarIdentity = (name: string) =>
 
 /** One call through the browser-mode host as the page makes it, to show what the host itself refuses. */
 async function hostCall(channel: string, request: unknown): Promise<{ ok: boolean; error?: { code: string; message: string } }> {
-  const ws = new WebSocket(`ws://127.0.0.1:${app.mode.host.port}/ws?token=${app.mode.host.token}`, { origin: app.mode.host.origin });
+  const ws = new WebSocket(`ws://127.0.0.1:${app.mode.host.port}/ws`, [WS_PROTOCOL, `${TOKEN_PROTOCOL_PREFIX}${app.mode.host.token}`], {
+    origin: app.mode.host.origin,
+  });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   try {
     return await new Promise((resolve) => {
@@ -180,13 +183,16 @@ describe('least privilege in Chromium', () => {
     const row = page.locator('tr[data-row="10.5.0.2/kubelet"] [data-state]');
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toBe('Running');
     await page.getByRole('button', { name: 'restart kubelet on 10.5.0.2' }).click();
-    expect(await dialog().getByTestId('dialog-identity').textContent()).toContain('shift operator@lab');
-    await dialog()
-      .getByRole('button', { name: /Restart on 1 node/ })
+    // Service actions go through an operation plan, which names the identity that will act.
+    const plan = page.getByRole('dialog', { name: 'Plan an operation' });
+    expect(await plan.getByTestId('dialog-identity').textContent()).toContain('shift operator@lab');
+    await plan.getByRole('button', { name: 'Make the plan' }).click();
+    await page.getByRole('table', { name: 'Plan steps' }).waitFor({ timeout: 15_000 });
+    await page
+      .locator('[aria-modal="true"]')
+      .getByRole('button', { name: /^Start:/ })
       .click();
-    await expect
-      .poll(() => page.getByRole('status', { name: 'Action result' }).textContent(), { timeout: 10_000 })
-      .toContain('Service "kubelet" restarted');
+    await expect.poll(() => page.locator('section.operation').getAttribute('data-state'), { timeout: 30_000 }).toBe('succeeded');
 
     const locked = await hostCall('talos.version', { identityId: 'practice:admin@lab', nodes: ['10.5.0.2'] });
     expect(locked).toMatchObject({ ok: false, error: { code: 'IDENTITY_LOCKED' } });

@@ -107,6 +107,8 @@ describe('operations in Chromium', () => {
     await dialog().getByRole('button', { name: 'Make the plan' }).click();
     await dialog().getByRole('table', { name: 'Plan steps' }).waitFor({ timeout: 15_000 });
     const untouched = app.lab().node('10.5.0.4').bootId;
+    // Long enough that the node is still down when the test cuts it off, however loaded the machine is.
+    timings.rebootDowntimeMs = 60_000;
     await dialog()
       .getByRole('button', { name: /^Start:/ })
       .click();

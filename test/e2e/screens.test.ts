@@ -86,16 +86,19 @@ describe('tables and filters an operator can read at 3 a.m.', () => {
   it('never cuts the talosctl line: it wraps inside a dialog and keeps its copy button', async () => {
     await page.getByRole('tab', { name: 'Overview' }).click();
     await page.getByRole('button', { name: 'Upgrade…' }).click();
-    const dialog = page.getByRole('alertdialog');
-    const line = dialog.getByTestId('talosctl-line');
+    const dialog = page.locator('[aria-modal="true"]');
+    await dialog.getByRole('button', { name: 'Make the plan' }).click();
+    const line = dialog.getByTestId('talosctl-line').first();
+    await line.waitFor();
     const fit = await line.evaluate((code) => ({ scroll: code.scrollWidth, client: code.clientWidth, text: code.textContent }));
     expect(fit.text).toContain('upgrade --image');
     expect(fit.scroll).toBeLessThanOrEqual(fit.client);
     const box = (await dialog.boundingBox())!;
-    const copy = (await dialog.getByRole('button', { name: 'Copy' }).boundingBox())!;
+    const copy = (await dialog.getByRole('button', { name: 'Copy' }).first().boundingBox())!;
     expect(copy.x + copy.width).toBeLessThanOrEqual(box.x + box.width);
     expect(copy.width).toBeGreaterThan(10);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await dialog.count()).toBe(0);
   });
 
   it('lists every shortcut on ?, traps the focus in that dialog, and gives each view a mnemonic', async () => {

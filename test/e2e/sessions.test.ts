@@ -16,7 +16,7 @@ afterAll(async () => app?.stop());
 const CP = '10.5.0.2';
 const W = '10.5.0.3';
 const view = (name: string) => page.getByRole('tablist', { name: 'Views' }).getByRole('tab', { name, exact: true });
-const logTabs = () => page.getByRole('tablist', { name: 'Log sessions' }).getByRole('tab');
+const logTabs = () => page.getByRole('group', { name: 'Log sessions' }).locator('button[data-log-tab]');
 const status = () => page.getByLabel('Buffer status').textContent();
 const count = (label: 'buffered' | 'received') => async () =>
   Number(new RegExp(`([\\d,]+) ${label}`).exec((await status()) ?? '')?.[1]?.replace(/,/g, '') ?? -1);

@@ -142,6 +142,7 @@ describe('the audit trail', () => {
       },
       'configs.reveal': { identityId: 'practice:admin@lab', node: '10.5.0.2', which: 'v1alpha1' },
       'identities.export': { id: ids.reader, path: path.join(dir, 'exported-talosconfig'), acknowledgePlaintextKey: true },
+      'identities.exportBundle': { id: ids.reader, passphrase: 'a bundle passphrase for the audit test' },
       'identities.setReadOnly': { id: ids.reader, readOnly: false },
       'identities.mint': {
         identityId: 'practice:admin@lab',

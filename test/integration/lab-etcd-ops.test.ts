@@ -119,7 +119,7 @@ describe('etcd maintenance', () => {
   it('disarms every alarm and returns the ones it disarmed', async () => {
     const member = lab.etcd.members[1]!.id;
     lab.etcd.raiseAlarm(member, 'NOSPACE');
-    expect(await reader.etcdAlarms(CP1)).toEqual([{ memberId: member, alarm: 1 }]);
+    expect(await reader.etcdAlarms(CP1)).toEqual([{ memberId: formatMemberId(member), alarm: 'NOSPACE' }]);
     await expect(reader.etcdOps.alarmDisarm(CP1)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     expect(await operator.etcdOps.alarmDisarm(CP1)).toEqual([{ memberId: formatMemberId(member), alarm: 'NOSPACE' }]);
     expect(await reader.etcdAlarms(CP1)).toEqual([]);
@@ -135,7 +135,7 @@ describe('etcd maintenance', () => {
     expect(next).not.toBeNull();
     expect(next).not.toBe(leader.id.hostname);
     const status = (await reader.etcdStatus(CP1))!;
-    expect(lab.nodes.find((n) => n.etcdMemberId === status.leader)!.id.hostname).toBe(next);
+    expect(lab.nodes.find((n) => formatMemberId(n.etcdMemberId) === status.leader)!.id.hostname).toBe(next);
   });
 
   it('removes a member by the hex ID talosctl prints; unknown IDs are NotFound, bad ones never leave the client', async () => {

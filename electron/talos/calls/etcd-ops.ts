@@ -1,19 +1,14 @@
 import { createHash } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { Empty } from '../../../proto/gen/google/protobuf/empty';
-import { EtcdMemberAlarm_AlarmType as AlarmType, MachineServiceService as M } from '../../../proto/gen/machine/machine';
+import { MachineServiceService as M } from '../../../proto/gen/machine/machine';
 import { AppError } from '../../../shared/errors';
-import { etcdMemberIdSchema, type EtcdAlarmEntry, type EtcdSnapshotResult } from '../../../shared/domain/etcd-ops';
+import { etcdMemberIdSchema, type EtcdSnapshotResult } from '../../../shared/domain/etcd-ops';
+import type { TalosEtcd } from '../../../shared/domain/talos';
+import { toEtcdAlarm } from '../to-domain';
 import type { TalosClient } from '../client';
 
 const empty = Empty.fromPartial({});
-const hex16 = (id: string) => BigInt(id).toString(16).padStart(16, '0');
-const ALARM: Record<number, EtcdAlarmEntry['alarm']> = {
-  [AlarmType.NONE]: 'NONE',
-  [AlarmType.NOSPACE]: 'NOSPACE',
-  [AlarmType.CORRUPT]: 'CORRUPT',
-};
-
 /** etcd maintenance (control planes only): snapshot, defragment, alarms, leadership and membership, bootstrap. */
 export class EtcdOpsCalls {
   constructor(private readonly client: TalosClient) {}
@@ -94,9 +89,9 @@ export class EtcdOpsCalls {
   }
 
   /** `talosctl etcd alarm disarm`: disarms every alarm in the cluster and returns those it disarmed. */
-  async alarmDisarm(node: string): Promise<EtcdAlarmEntry[]> {
+  async alarmDisarm(node: string): Promise<NonNullable<TalosEtcd['alarms']>> {
     const response = await this.client.connection.unary(M.etcdAlarmDisarm, empty, node);
-    return (response.messages[0]?.memberAlarms ?? []).map((a) => ({ memberId: hex16(a.memberId), alarm: ALARM[a.alarm] ?? 'NONE' }));
+    return (response.messages[0]?.memberAlarms ?? []).map(toEtcdAlarm);
   }
 
   /** `talosctl etcd forfeit-leadership`: the new leader's name, or null when this member was not the leader. */

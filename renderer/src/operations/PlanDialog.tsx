@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { OperationAction, Plan } from '../../../shared/domain/operation';
 import { call, errorText } from '../api/call';
+import { IdentityMark } from '../components/IdentityMark';
+import { Modal } from '../components/Modal';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 import { ActionOptions } from './ActionOptions';
@@ -88,70 +90,76 @@ export function PlanDialog() {
   };
 
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && close()}>
-      <div className="dialog dialog-wide" role="dialog" aria-modal="true" aria-label={plan ? plan.title : 'Plan an operation'}>
-        <h2 ref={top} tabIndex={-1}>
-          {plan ? plan.title : `${VERBS[action.kind]} nodes: plan`}
-        </h2>
-        {!plan ? (
-          <div className="plan-setup">
-            <ActionOptions action={action} onChange={setAction} />
-            <TargetPicker nodes={nodes} chosen={targets} onChange={setTargets} />
-            <div className="toolbar">
-              <label className="option">
-                Workers per batch{' '}
-                <input
-                  aria-label="Workers per batch"
-                  type="number"
-                  min={1}
-                  max={100}
-                  value={batch}
-                  onChange={(e) => setBatch(Number(e.target.value) || 1)}
-                />
-              </label>
-              <label className="option">
-                Gate timeout{' '}
-                <input
-                  aria-label="Gate timeout in seconds"
-                  type="number"
-                  min={10}
-                  max={3600}
-                  value={timeout}
-                  onChange={(e) => setTimeoutSeconds(Number(e.target.value) || 600)}
-                />{' '}
-                s
-              </label>
-            </div>
-            <p className="muted">
-              Making the plan reads the nodes{action.kind === 'apply-config' ? ' and asks each for a dry run' : ''}; nothing is changed yet.
-            </p>
-          </div>
-        ) : (
-          <PlanReview plan={plan} confirmation={confirmation} onConfirm={setConfirmation} />
-        )}
-        {error && (
-          <p className="node-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button onClick={close}>Cancel</button>
-          {plan ? (
-            <>
-              <button onClick={() => setPlan(null)} disabled={busy}>
-                Change the plan
-              </button>
-              <button className="danger" onClick={() => void start()} disabled={busy || !confirmed(plan, confirmation)}>
-                {busy ? 'Starting…' : `Start: ${plan.title}`}
-              </button>
-            </>
-          ) : (
-            <button className="primary" onClick={() => void makePlan()} disabled={busy || targets.length === 0}>
-              {busy ? 'Reading the nodes…' : 'Make the plan'}
-            </button>
-          )}
-        </div>
+    <Modal
+      className={identity.colour ? `dialog dialog-wide dialog-marked mark-edge-${identity.colour}` : 'dialog dialog-wide'}
+      label={plan ? plan.title : 'Plan an operation'}
+      onClose={close}
+      initialFocus={top}
+    >
+      <div className="dialog-identity" data-testid="dialog-identity">
+        <span className="muted">As</span> <IdentityMark identity={identity} withName />
       </div>
-    </div>
+      <h2 ref={top} tabIndex={-1}>
+        {plan ? plan.title : `${VERBS[action.kind]} nodes: plan`}
+      </h2>
+      {!plan ? (
+        <div className="plan-setup">
+          <ActionOptions action={action} onChange={setAction} />
+          <TargetPicker nodes={nodes} chosen={targets} onChange={setTargets} />
+          <div className="toolbar">
+            <label className="option">
+              Workers per batch{' '}
+              <input
+                aria-label="Workers per batch"
+                type="number"
+                min={1}
+                max={100}
+                value={batch}
+                onChange={(e) => setBatch(Number(e.target.value) || 1)}
+              />
+            </label>
+            <label className="option">
+              Gate timeout{' '}
+              <input
+                aria-label="Gate timeout in seconds"
+                type="number"
+                min={10}
+                max={3600}
+                value={timeout}
+                onChange={(e) => setTimeoutSeconds(Number(e.target.value) || 600)}
+              />{' '}
+              s
+            </label>
+          </div>
+          <p className="muted">
+            Making the plan reads the nodes{action.kind === 'apply-config' ? ' and asks each for a dry run' : ''}; nothing is changed yet.
+          </p>
+        </div>
+      ) : (
+        <PlanReview plan={plan} confirmation={confirmation} onConfirm={setConfirmation} />
+      )}
+      {error && (
+        <p className="node-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="actions">
+        <button onClick={close}>Cancel</button>
+        {plan ? (
+          <>
+            <button onClick={() => setPlan(null)} disabled={busy}>
+              Change the plan
+            </button>
+            <button className="danger" onClick={() => void start()} disabled={busy || !confirmed(plan, confirmation)}>
+              {busy ? 'Starting…' : `Start: ${plan.title}`}
+            </button>
+          </>
+        ) : (
+          <button className="primary" onClick={() => void makePlan()} disabled={busy || targets.length === 0}>
+            {busy ? 'Reading the nodes…' : 'Make the plan'}
+          </button>
+        )}
+      </div>
+    </Modal>
   );
 }

@@ -3,6 +3,9 @@ import type { ViewId } from '../views/registry';
 
 export type Theme = 'dark' | 'light';
 
+/** How the Overview shows nodes: a preference of the operator, kept across sessions (auto: table from a handful). */
+export type OverviewLayout = 'auto' | 'table' | 'cards';
+
 export interface Notice {
   id: number;
   kind: 'info' | 'error' | 'warning';
@@ -15,6 +18,7 @@ interface UiState {
   paletteOpen: boolean;
   shortcutsOpen: boolean;
   teach: boolean;
+  overviewLayout: OverviewLayout;
   notices: Notice[];
   setTheme(theme: Theme): void;
   toggleTheme(): void;
@@ -22,6 +26,7 @@ interface UiState {
   setPaletteOpen(open: boolean): void;
   setShortcutsOpen(open: boolean): void;
   setTeach(teach: boolean): void;
+  setOverviewLayout(layout: OverviewLayout): void;
   notify(kind: Notice['kind'], text: string): void;
   dismiss(id: number): void;
 }
@@ -36,6 +41,7 @@ export const useUi = create<UiState>((set, get) => ({
   paletteOpen: false,
   shortcutsOpen: false,
   teach: true,
+  overviewLayout: 'auto',
   notices: [],
   setTheme(theme) {
     localStorage.setItem('nodeglass.theme', theme);
@@ -48,6 +54,7 @@ export const useUi = create<UiState>((set, get) => ({
   setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
   setShortcutsOpen: (shortcutsOpen) => set({ shortcutsOpen }),
   setTeach: (teach) => set({ teach }),
+  setOverviewLayout: (overviewLayout) => set({ overviewLayout }),
   notify(kind, text) {
     const id = ++noticeId;
     set((s) => ({ notices: [...s.notices.slice(-4), { id, kind, text }] }));

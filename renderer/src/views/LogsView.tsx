@@ -90,12 +90,12 @@ export function LogsView() {
   };
   return (
     <div style={{ display: 'flex', flexDirection: 'column', height: '100%' }}>
-      <div className="toolbar log-tabs" role="tablist" aria-label="Log sessions">
+      <div className="toolbar log-tabs" role="group" aria-label="Log sessions">
         {mine.map((t) => (
           <span key={t.id} className={t.id === tab?.id ? 'tab active' : 'tab'}>
             <button
-              role="tab"
-              aria-selected={t.id === tab?.id}
+              data-log-tab
+              aria-pressed={t.id === tab?.id}
               className="link"
               onClick={() => useLogTabs.getState().select(identity.id, t.id)}
             >
@@ -111,8 +111,8 @@ export function LogsView() {
             </button>
           </span>
         ))}
-        <button onClick={add} aria-label="New log session" title="Another log session with its own buffer and sources">
-          + New session
+        <button onClick={add} title="Another log session with its own buffer and sources">
+          + New log session
         </button>
         {others > 0 && (
           <span className="muted" aria-label="Background log sessions">

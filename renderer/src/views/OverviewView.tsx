@@ -14,6 +14,7 @@ import { FleetTable, matchesFleetFilter } from './overview/FleetTable';
 import { NodeCard, NodeFacts, type Series } from './overview/NodeCard';
 import { fleetRow, healthSummary } from './overview/node-health';
 import { plural } from '../lib/format';
+import { useUi } from '../stores/ui-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 
 const REFRESH_MS = 3000;
@@ -29,7 +30,8 @@ export function OverviewView() {
   const [error, setError] = useState<string | null>(null);
   const known = useSession((s) => s.nodes);
   const series = useRef(new Map<string, Series>());
-  const [layout, setLayout] = useState<'auto' | 'table' | 'cards'>('auto');
+  const layout = useUi((s) => s.overviewLayout);
+  const setLayout = useUi((s) => s.setOverviewLayout);
   const [openNode, setOpenNode] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const now = useNow();
