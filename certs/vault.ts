@@ -1,4 +1,4 @@
-import { hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { IdentityColour, MintRecord } from '../shared/domain/identity';
@@ -52,7 +52,12 @@ interface VaultFile {
   version: 1 | 2;
   wrapping: { kind: KeyWrapper['kind']; wrapped: unknown };
   identities: StoredIdentity[];
+  /** Ed25519 keys the vault signs with (evidence packs), by purpose: the public key readable, the private key sealed. */
+  signingKeys?: Record<string, { publicPem: string; createdAt: string; key: Sealed }>;
 }
+
+/** The associated data of a sealed signing key: its purpose and public key, so it cannot be swapped. */
+const signingBinding = (purpose: string, publicPem: string) => Buffer.from(`nodeglass-signing-key\n${purpose}\n${publicPem}`);
 
 /**
  * The associated data of a sealed key: the identity's id and every metadata field, in a fixed order. Moving a
@@ -246,6 +251,45 @@ export class Vault {
   /** A key for another purpose (the audit seal), derived from the data key; null while locked. */
   deriveSecret(label: string): Buffer | null {
     return this.dataKey ? Buffer.from(hkdfSync('sha256', this.dataKey, Buffer.alloc(0), `nodeglass:${label}`, 32)) : null;
+  }
+
+  /** The public key of a signing key, or null before it is first used (readable while locked). */
+  signingPublicKey(purpose: string): string | null {
+    return this.file?.signingKeys?.[purpose]?.publicPem ?? null;
+  }
+
+  /**
+   * The vault's Ed25519 signing key for a purpose: generated once, on first use, and kept sealed under the
+   * data key. The private key object lives only as long as the caller holds it.
+   */
+  async signingKey(purpose: string): Promise<{ privateKey: KeyObject; publicPem: string }> {
+    const key = this.requireKey();
+    const open = (stored: { publicPem: string; key: Sealed }) => {
+      let der: Buffer;
+      try {
+        der = unseal(key, stored.key, signingBinding(purpose, stored.publicPem));
+      } catch {
+        throw new AppError('VAULT_CORRUPT', `The ${purpose} signing key in the vault was changed outside Nodeglass and cannot be used.`);
+      }
+      try {
+        return { privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), publicPem: stored.publicPem };
+      } finally {
+        der.fill(0);
+      }
+    };
+    const existing = this.file?.signingKeys?.[purpose];
+    if (existing) return open(existing);
+    return this.change((file) => {
+      const present = file.signingKeys?.[purpose];
+      if (present) return { next: file, value: open(present) };
+      const pair = generateKeyPairSync('ed25519');
+      const publicPem = createPublicKey(pair.privateKey).export({ format: 'pem', type: 'spki' }).toString();
+      const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+      const sealed = seal(key, der, signingBinding(purpose, publicPem));
+      der.fill(0);
+      const entry = { publicPem, createdAt: new Date().toISOString(), key: sealed };
+      return { next: { ...file, signingKeys: { ...file.signingKeys, [purpose]: entry } }, value: { privateKey: pair.privateKey, publicPem } };
+    });
   }
 
   list(): StoredIdentity[] {

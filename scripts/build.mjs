@@ -24,7 +24,8 @@ await esbuild({
   define: cjsImportMeta,
   banner: cjsBanner,
   outExtension: { '.js': '.cjs' },
-  external: ['electron'],
+  // The CycloneDX library reads its bundled JSON schemas from its own folder at run time.
+  external: ['electron', '@cyclonedx/cyclonedx-library', 'playwright-core', '@sparticuz/chromium'],
 });
 await esbuild({
   ...common,

@@ -14,6 +14,7 @@ import { nodeRefSchema } from './domain/node';
 import { shiftSchema } from './domain/shift';
 import { talosChannels, talosEvents } from './contract-talos';
 import { operationChannels, operationEvents } from './contract-operations';
+import { evidenceChannels, evidenceEvents } from './contract-evidence';
 
 const empty = z.strictObject({});
 const identityId = z.string().min(1).max(200);
@@ -178,6 +179,7 @@ export const channels = {
 
   ...talosChannels,
   ...operationChannels,
+  ...evidenceChannels,
 } as const;
 
 export const events = {
@@ -186,6 +188,7 @@ export const events = {
   'audit.changed': auditVerificationSchema,
   ...talosEvents,
   ...operationEvents,
+  ...evidenceEvents,
 } as const;
 
 export type Channels = typeof channels;

@@ -2,6 +2,7 @@ import { createDispatcher } from '../host/dispatch';
 import { createEventBus } from '../host/event-bus';
 import { lockProfile } from '../host/profile-lock';
 import { createServices, type Services } from '../services';
+import { chromiumPdfPrinter } from './chromium-pdf';
 import { startBrowserHost, type BrowserHost } from './server';
 
 export interface BrowserModeOptions {
@@ -20,7 +21,13 @@ export async function startBrowserMode(
   // One host per profile: a second one would write the same vault and audit trail.
   const lock = await lockProfile(options.dataDir, 'browser');
   const bus = createEventBus();
-  const services = createServices({ host: 'browser', version: options.version, dataDir: options.dataDir, emit: bus.emit });
+  const services = createServices({
+    host: 'browser',
+    version: options.version,
+    dataDir: options.dataDir,
+    emit: bus.emit,
+    pdfPrinter: chromiumPdfPrinter(),
+  });
   let host: BrowserHost;
   try {
     host = await startBrowserHost({

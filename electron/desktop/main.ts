@@ -7,6 +7,7 @@ import { lockProfile } from '../host/profile-lock';
 import { isTrustedSender } from '../host/trusted-sender';
 import { createServices } from '../services';
 import { serveAppRequest } from './app-protocol';
+import { electronPdfPrinter } from './print-pdf';
 import { safeStorageWrapper } from './safe-storage-wrapper';
 import { externalUrlToOpen, RENDERER_URL, windowOptions } from './window-policy';
 
@@ -77,8 +78,9 @@ void app.whenReady().then(async () => {
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    pdfPrinter: electronPdfPrinter(),
     saveFile: async (suggestedName) => {
-      const options = { title: 'Save file from node', defaultPath: path.join(app.getPath('downloads'), suggestedName) };
+      const options = { title: suggestedName.startsWith('nodeglass-evidence-') ? 'Save evidence pack' : 'Save file from node', defaultPath: path.join(app.getPath('downloads'), suggestedName) };
       const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
       return result.canceled ? null : (result.filePath ?? null);
     },

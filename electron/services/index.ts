@@ -7,6 +7,9 @@ import { appHandlers } from './handlers/app';
 import { auditHandlers } from './handlers/audit';
 import { configHandlers } from './handlers/configs';
 import type { HandlerDeps } from './handlers/deps';
+import { EvidenceService } from './evidence/evidence-service';
+import type { PdfPrinter } from './evidence/pdf-printer';
+import { evidenceHandlers } from './handlers/evidence';
 import { fileHandlers } from './handlers/files';
 import { identityHandlers } from './handlers/identities';
 import { labHandlers } from './handlers/lab';
@@ -42,6 +45,8 @@ export interface ServiceDeps {
   pickFile?: () => Promise<string | null>;
   /** The desktop host's save dialog; browser mode has none (the page saves downloads itself). */
   saveFile?: (suggestedName: string) => Promise<string | null>;
+  /** Prints evidence reports to PDF: Electron on desktop, a headless Chromium in browser mode. */
+  pdfPrinter?: PdfPrinter;
   env?: NodeJS.ProcessEnv;
   home?: string;
 }
@@ -99,6 +104,15 @@ export function createServices(deps: ServiceDeps): Services {
     minting: new IdentityMinting(identities.store, sessions),
     shift,
   };
+  const evidence = new EvidenceService({
+    dir: path.join(deps.dataDir, 'evidence'),
+    version: deps.version,
+    identities,
+    sessions,
+    audit,
+    printer: deps.pdfPrinter,
+    onProgress: (progress) => deps.emit('evidence.progress', progress),
+  });
 
   const handlers: Handlers = {
     ...appHandlers(shared),
@@ -115,6 +129,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...streamHandlers(shared),
     ...operationHandlers(shared),
     ...shiftHandlers(shared),
+    ...evidenceHandlers(shared, evidence),
   };
 
   return {

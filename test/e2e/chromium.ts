@@ -1,64 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, chooseChromium } from '../../electron/host/chromium-path';
 
-export interface ChromiumChoice {
-  path: string;
-  source: 'CHROMIUM_PATH' | 'system' | '@sparticuz/chromium';
-}
-
-function systemChromium(): string | null {
-  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (existsSync(candidate)) return candidate;
-  for (const name of ['chromium', 'chromium-browser']) {
-    try {
-      const found = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-      if (found) return found;
-    } catch {
-      // not on PATH
-    }
-  }
-  return null;
-}
-
-let chosen: Promise<ChromiumChoice> | null = null;
-
-/**
- * The browser the end-to-end tests drive, in order: `CHROMIUM_PATH`, a system Chromium, else the headless
- * Chromium shipped inside the npm package `@sparticuz/chromium` (it installs offline from the registry), so
- * `npm install && npm test` works on a machine with only Node.
- */
-export function chooseChromium(): Promise<ChromiumChoice> {
-  chosen ??= (async () => {
-    const fromEnv = process.env.CHROMIUM_PATH;
-    if (fromEnv) {
-      if (!existsSync(fromEnv)) throw new Error(`CHROMIUM_PATH points at ${fromEnv}, which does not exist.`);
-      return { path: fromEnv, source: 'CHROMIUM_PATH' };
-    }
-    const system = systemChromium();
-    if (system) return { path: system, source: 'system' };
-    const { default: packaged } = await import('@sparticuz/chromium');
-    return { path: await packaged.executablePath(), source: '@sparticuz/chromium' };
-  })();
-  return chosen;
-}
+export { chooseChromium, type ChromiumChoice } from '../../electron/host/chromium-path';
 
 let announced = false;
 
 export async function launchChromium(): Promise<Browser> {
   const choice = await chooseChromium();
-  const browser = await chromium.launch({
-    executablePath: choice.path,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--no-zygote',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: choice.path, headless: true, args: CHROMIUM_ARGS });
   if (!announced) {
     announced = true;
     console.info(`[e2e] Chromium ${browser.version()} from ${choice.source} (${choice.path})`);

@@ -1,3 +1,4 @@
+import { MachineServiceService as M } from '../../../proto/gen/machine/machine';
 import { AppError } from '../../../shared/errors';
 import type { Extension, KernelParam, SbomItem, SecurityState } from '../../../shared/domain/compliance';
 import type { ResourceItem, TalosClient } from '../client';
@@ -114,6 +115,13 @@ export class ComplianceCalls {
   /** `talosctl get sbom`: the node's software bill of materials. */
   async sbom(node: string): Promise<SbomItem[]> {
     return (await this.list(node, 'SBOMItems.talos.dev', 'v1.11')).map(toSbomItem);
+  }
+
+  /** Whether the node enforces API RBAC: `Version.features.rbac` (true once a config with RBAC is loaded); null if not reported. */
+  async rbacEnabled(node: string): Promise<boolean | null> {
+    const response = await this.client.connection.unary(M.version, {}, node);
+    const features = response.messages[0]?.features;
+    return features ? features.rbac : null;
   }
 
   /** `talosctl get version`: the installed Talos tag from the Versions resource (v1.10+), or null. */
