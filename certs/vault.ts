@@ -288,7 +288,10 @@ export class Vault {
       const sealed = seal(key, der, signingBinding(purpose, publicPem));
       der.fill(0);
       const entry = { publicPem, createdAt: new Date().toISOString(), key: sealed };
-      return { next: { ...file, signingKeys: { ...file.signingKeys, [purpose]: entry } }, value: { privateKey: pair.privateKey, publicPem } };
+      return {
+        next: { ...file, signingKeys: { ...file.signingKeys, [purpose]: entry } },
+        value: { privateKey: pair.privateKey, publicPem },
+      };
     });
   }
 

@@ -7,7 +7,10 @@ import {
   storedPackSchema,
 } from './domain/evidence';
 
-const folder = z.string().regex(/^nodeglass-evidence-[A-Za-z0-9._-]+$/, 'Not an evidence pack name.').max(300);
+const folder = z
+  .string()
+  .regex(/^nodeglass-evidence-[A-Za-z0-9._-]+$/, 'Not an evidence pack name.')
+  .max(300);
 
 /**
  * Compliance evidence packs: generate one for a cluster (signed, verifiable without Nodeglass), list and

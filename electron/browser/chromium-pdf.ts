@@ -17,7 +17,9 @@ export function chromiumPdfPrinter(): PdfPrinter {
         const context = await browser.newContext({ javaScriptEnabled: false, offline: true });
         const page = await context.newPage();
         await page.setContent(html, { waitUntil: 'load' });
-        return new Uint8Array(await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } }));
+        return new Uint8Array(
+          await page.pdf({ format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } }),
+        );
       } finally {
         await browser.close();
       }

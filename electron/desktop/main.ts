@@ -80,7 +80,10 @@ void app.whenReady().then(async () => {
     },
     pdfPrinter: electronPdfPrinter(),
     saveFile: async (suggestedName) => {
-      const options = { title: suggestedName.startsWith('nodeglass-evidence-') ? 'Save evidence pack' : 'Save file from node', defaultPath: path.join(app.getPath('downloads'), suggestedName) };
+      const options = {
+        title: suggestedName.startsWith('nodeglass-evidence-') ? 'Save evidence pack' : 'Save file from node',
+        defaultPath: path.join(app.getPath('downloads'), suggestedName),
+      };
       const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
       return result.canceled ? null : (result.filePath ?? null);
     },

@@ -15,7 +15,9 @@ export function electronPdfPrinter(): PdfPrinter {
       });
       try {
         window.webContents.on('will-navigate', (event) => event.preventDefault());
-        window.webContents.session.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*'] }, (_details, callback) => callback({ cancel: true }));
+        window.webContents.session.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*'] }, (_details, callback) =>
+          callback({ cancel: true }),
+        );
         await window.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`);
         const pdf = await window.webContents.printToPDF({ pageSize: 'A4', printBackground: true });
         return new Uint8Array(pdf);

@@ -43,7 +43,13 @@ export const nodeEvidenceSchema = z.object({
   /** False when the node answered nothing at all. */
   reachable: z.boolean(),
   talos: z
-    .object({ tag: z.string(), installed: z.string().nullable(), platform: z.string(), arch: z.string(), installImage: z.string().nullable() })
+    .object({
+      tag: z.string(),
+      installed: z.string().nullable(),
+      platform: z.string(),
+      arch: z.string(),
+      installImage: z.string().nullable(),
+    })
     .nullable(),
   security: securityStateSchema.nullable(),
   extensions: z.array(extensionSchema).nullable(),
@@ -75,7 +81,9 @@ export const driftSchema = z.object({
   role: z.string(),
   nodes: z.array(z.string()),
   /** Structural differences of the redacted configs, per-node fields (hostname, addresses…) aside. */
-  changes: z.array(z.object({ node: z.string(), path: z.string(), kind: z.string(), reference: z.string().nullable(), value: z.string().nullable() })),
+  changes: z.array(
+    z.object({ node: z.string(), path: z.string(), kind: z.string(), reference: z.string().nullable(), value: z.string().nullable() }),
+  ),
   inSync: z.boolean().nullable(),
 });
 export type Drift = z.infer<typeof driftSchema>;
@@ -100,7 +108,13 @@ export const evidenceSchema = z.object({
   cluster: z.string(),
   collectedAt: z.string(),
   period: z.object({ from: z.string().nullable(), to: z.string() }),
-  collector: z.object({ identity: z.string(), subject: z.string(), roles: z.array(z.string()), fingerprint: z.string(), osUser: z.string() }),
+  collector: z.object({
+    identity: z.string(),
+    subject: z.string(),
+    roles: z.array(z.string()),
+    fingerprint: z.string(),
+    osUser: z.string(),
+  }),
   signingKeyFingerprint: z.string(),
   nodes: z.array(nodeEvidenceSchema),
   drift: z.array(driftSchema),

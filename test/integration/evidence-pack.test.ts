@@ -101,7 +101,15 @@ describe('evidence pack contents', () => {
     expect(e.controls.find((c) => c.id === 'CC6.6')!.iso27001).toContain('A.8.20');
     expect(e.items.find((i) => i.id === 'no-shell-listeners')!.verdict).toBe('pass');
     const html = await readFile(path.join(adminPack.path, 'report.html'), 'utf8');
-    for (const heading of ['Summary', 'Controls', 'Nodes', 'Configuration drift', 'Access', 'Change history', 'What could not be collected'])
+    for (const heading of [
+      'Summary',
+      'Controls',
+      'Nodes',
+      'Configuration drift',
+      'Access',
+      'Change history',
+      'What could not be collected',
+    ])
       expect(html).toContain(`<h2>${heading}</h2>`);
     expect(html).not.toMatch(/<script|src="http|href="http/);
     const pdf = await readFile(path.join(adminPack.path, 'report.pdf'));
@@ -131,12 +139,20 @@ describe('evidence pack contents', () => {
         expect(await validateSbom(text)).toBeNull();
         const bom = JSON.parse(text) as {
           specVersion: string;
-          components: { name: string; version?: string; type: string; properties?: { name: string; value: string }[]; hashes?: { content: string }[] }[];
+          components: {
+            name: string;
+            version?: string;
+            type: string;
+            properties?: { name: string; value: string }[];
+            hashes?: { content: string }[];
+          }[];
         };
         expect(bom.specVersion).toBe('1.6');
         const items = await client.compliance.sbom(node);
         for (const item of items) expect(bom.components.some((c) => c.name === item.name && (c.version ?? '') === item.version)).toBe(true);
-        const ext = bom.components.filter((c) => c.properties?.some((p) => p.name === 'talos:extension' && p.value === 'true')).map((c) => c.name);
+        const ext = bom.components
+          .filter((c) => c.properties?.some((p) => p.name === 'talos:extension' && p.value === 'true'))
+          .map((c) => c.name);
         expect(ext.sort()).toEqual([...new Set(items.filter((i) => i.extension).map((i) => i.name))].sort());
         const images = await client.images.list(node, 'cri');
         const containers = bom.components.filter((c) => c.type === 'container');

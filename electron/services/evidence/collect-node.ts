@@ -51,7 +51,8 @@ export interface CollectedNode {
   unavailable: Unavailable[];
 }
 
-const reason = (error: unknown) => (error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error));
+const reason = (error: unknown) =>
+  error instanceof AppError ? `${error.code}: ${error.message}` : String((error as Error)?.message ?? error);
 
 /** Collects one node's evidence; each read that fails is listed with its reason and the rest still collected. */
 export async function collectNode(client: TalosClient, node: string, isAdmin: boolean): Promise<CollectedNode> {
@@ -123,9 +124,7 @@ export async function collectNode(client: TalosClient, node: string, isAdmin: bo
     hostname,
     machineType: machineType?.trim() ?? null,
     reachable: answered > 0,
-    talos: version
-      ? { tag: version.tag, installed, platform: version.platform, arch: version.arch, installImage }
-      : null,
+    talos: version ? { tag: version.tag, installed, platform: version.platform, arch: version.arch, installImage } : null,
     security,
     extensions,
     kspp: params
@@ -141,7 +140,9 @@ export async function collectNode(client: TalosClient, node: string, isAdmin: bo
     listening: listeners ? { sockets: listeners, shellListeners: listeners.filter(isShellListener) } : null,
     services: services?.map((s) => ({ id: s.id, state: s.state, health: s.health })) ?? null,
     time,
-    config: config ? { file: `nodes/${node}/machine-config.redacted.yaml`, sha256: config.sha256, redactedFields: config.redactedFields } : null,
+    config: config
+      ? { file: `nodes/${node}/machine-config.redacted.yaml`, sha256: config.sha256, redactedFields: config.redactedFields }
+      : null,
     images: images?.map((i) => ({ name: i.name, digest: i.digest })) ?? null,
     sbom: null,
   };

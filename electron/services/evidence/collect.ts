@@ -52,7 +52,11 @@ async function sbomsOf(perNode: CollectedNode[], now: Date, unavailable: Unavail
     );
     const invalid = await validateSbom(text);
     if (invalid) {
-      unavailable.push({ node: n.evidence.node, item: 'SBOM', reason: `The SBOM built from the node's data does not validate against CycloneDX 1.6: ${invalid}` });
+      unavailable.push({
+        node: n.evidence.node,
+        item: 'SBOM',
+        reason: `The SBOM built from the node's data does not validate against CycloneDX 1.6: ${invalid}`,
+      });
       continue;
     }
     const file = `nodes/${n.evidence.node}/sbom.cdx.json`;
@@ -100,7 +104,8 @@ async function rbacState(input: CollectInput): Promise<Evidence['access']['rbac'
   } catch (error) {
     return { state: 'unknown', basis: `could not ask ${node}: ${(error as Error).message}` };
   }
-  const basis = reported === null ? `${node} does not report features.rbac in Version` : `${node} reports features.rbac=${reported} in Version`;
+  const basis =
+    reported === null ? `${node} does not report features.rbac in Version` : `${node} reports features.rbac=${reported} in Version`;
   if (input.collector.roles.includes('os:admin') || reported === false)
     return { state: reported === null ? 'unknown' : reported ? 'enabled' : 'disabled', basis };
   try {
@@ -108,7 +113,10 @@ async function rbacState(input: CollectInput): Promise<Evidence['access']['rbac'
     return { state: 'disabled', basis: `${basis}, yet this ${roles} identity could read the sensitive MachineConfig` };
   } catch (error) {
     if (error instanceof AppError && error.code === 'PERMISSION_DENIED')
-      return { state: 'enabled', basis: `${basis}; ${node} refused the sensitive MachineConfig to this ${roles} identity (PermissionDenied)` };
+      return {
+        state: 'enabled',
+        basis: `${basis}; ${node} refused the sensitive MachineConfig to this ${roles} identity (PermissionDenied)`,
+      };
     return { state: reported ? 'enabled' : 'unknown', basis };
   }
 }
@@ -116,7 +124,11 @@ async function rbacState(input: CollectInput): Promise<Evidence['access']['rbac'
 function clusterCa(pem: string, now: Date): Evidence['access']['clusterCa'] {
   try {
     const cert = new x509.X509Certificate(pem);
-    return { subject: cert.subject, notAfter: cert.notAfter.toISOString(), daysLeft: Math.floor((cert.notAfter.getTime() - now.getTime()) / DAY) };
+    return {
+      subject: cert.subject,
+      notAfter: cert.notAfter.toISOString(),
+      daysLeft: Math.floor((cert.notAfter.getTime() - now.getTime()) / DAY),
+    };
   } catch {
     return null;
   }

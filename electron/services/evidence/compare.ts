@@ -49,7 +49,8 @@ export function comparePacks(before: Evidence, after: Evidence): PackComparison 
       if (b.daysLeft >= 0 !== i.daysLeft >= 0) add('identities', null, `identity ${i.name} expired`, b.daysLeft < 0, i.daysLeft < 0);
     }
   }
-  for (const [fp, b] of ib) if (!ia.has(fp)) add('identities', null, `identity ${b.name}`, `${b.subject}, ${b.roles.join(', ')}, until ${b.notAfter}`, null);
+  for (const [fp, b] of ib)
+    if (!ia.has(fp)) add('identities', null, `identity ${b.name}`, `${b.subject}, ${b.roles.join(', ')}, until ${b.notAfter}`, null);
   add('identities', null, 'cluster CA', before.access.clusterCa?.notAfter, after.access.clusterCa?.notAfter);
   add('identities', null, 'RBAC', before.access.rbac.state, after.access.rbac.state);
   return {
@@ -78,7 +79,8 @@ function compareNode(b: NodeEvidence, a: NodeEvidence, add: (area: Area, what: s
     for (const p of a.kspp.sysctls) add('kspp', p.sysctl, kb.get(p.sysctl) ?? null, p.actual);
     add('kspp', 'kernel command line', b.kspp.cmdline, a.kspp.cmdline);
   }
-  if (b.config || a.config) add('config', 'machine config SHA-256 (redacted, canonical)', b.config?.sha256 ?? null, a.config?.sha256 ?? null);
+  if (b.config || a.config)
+    add('config', 'machine config SHA-256 (redacted, canonical)', b.config?.sha256 ?? null, a.config?.sha256 ?? null);
   if (b.listening && a.listening) {
     const key = (l: { proto: string; address: string; port: number }) => `${l.proto} ${l.address}:${l.port}`;
     const lb = new Set(b.listening.sockets.map(key));

@@ -1,7 +1,13 @@
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEntry } from '../../../shared/domain/audit';
-import { evidenceSchema, type Evidence, type EvidenceProgress, type EvidenceStatus, type StoredPack } from '../../../shared/domain/evidence';
+import {
+  evidenceSchema,
+  type Evidence,
+  type EvidenceProgress,
+  type EvidenceStatus,
+  type StoredPack,
+} from '../../../shared/domain/evidence';
 import { AppError } from '../../../shared/errors';
 import type { AuditLog } from '../audit/audit-log';
 import { osUser } from '../audit/os-user';
@@ -35,7 +41,13 @@ export interface GenerateRequest {
 }
 
 /** Entries about this cluster: on its nodes or by one of its identities; breaks of the trail always. */
-function clusterEntries(entries: AuditEntry[], nodes: Set<string>, fingerprints: Set<string>, from: string | null, to: string): AuditEntry[] {
+function clusterEntries(
+  entries: AuditEntry[],
+  nodes: Set<string>,
+  fingerprints: Set<string>,
+  from: string | null,
+  to: string,
+): AuditEntry[] {
   return entries.filter(
     (e) =>
       (e.kind === 'break' || e.nodes.some((n) => nodes.has(n)) || fingerprints.has(e.identity.fingerprint)) &&
@@ -55,7 +67,11 @@ export class EvidenceService {
   async status(): Promise<EvidenceStatus> {
     await this.deps.identities.vault.ready().catch(() => undefined);
     const pem = this.deps.identities.vault.vault.signingPublicKey(SIGNING_PURPOSE);
-    return { signingKeyFingerprint: pem ? publicKeyFingerprint(pem) : null, pdfPrinter: this.deps.printer?.name ?? null, packs: await this.list() };
+    return {
+      signingKeyFingerprint: pem ? publicKeyFingerprint(pem) : null,
+      pdfPrinter: this.deps.printer?.name ?? null,
+      packs: await this.list(),
+    };
   }
 
   async generate(request: GenerateRequest): Promise<StoredPack> {
@@ -155,7 +171,11 @@ export class EvidenceService {
       throw new AppError('NOT_FOUND', `The evidence pack ${folder} is no longer in ${this.deps.dir}.`);
     }
     const parsed = evidenceSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new AppError('INVALID_ARGUMENT', `${folder}/evidence.json does not match the evidence schema: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new AppError(
+        'INVALID_ARGUMENT',
+        `${folder}/evidence.json does not match the evidence schema: ${parsed.error.issues[0]?.message}`,
+      );
     return parsed.data;
   }
 

@@ -7,7 +7,10 @@ type Inputs = Pick<Evidence, 'nodes' | 'drift' | 'access' | 'changeHistory'>;
  * One verdict per node from data that arrived: a node that did not report the item makes the item
  * `unknown` unless another node already fails it. Never `pass` on missing data.
  */
-function perNode(nodes: NodeEvidence[], judge: (n: NodeEvidence) => { verdict: Verdict; note: string } | null): { verdict: Verdict; detail: string } {
+function perNode(
+  nodes: NodeEvidence[],
+  judge: (n: NodeEvidence) => { verdict: Verdict; note: string } | null,
+): { verdict: Verdict; detail: string } {
   const notes: string[] = [];
   let fail = false;
   let unknown = nodes.length === 0;
@@ -63,13 +66,20 @@ export function evaluateItems(e: Inputs): EvidenceItem[] {
     item(
       'secure-boot',
       'Nodes booted with Secure Boot',
-      perNode(nodes, (n) => (n.security ? { verdict: n.security.secureBoot ? 'pass' : 'fail', note: n.security.secureBoot ? '' : 'Secure Boot off' } : null)),
+      perNode(nodes, (n) =>
+        n.security ? { verdict: n.security.secureBoot ? 'pass' : 'fail', note: n.security.secureBoot ? '' : 'Secure Boot off' } : null,
+      ),
     ),
     item(
       'module-signatures',
       'Kernel module signatures are enforced',
       perNode(nodes, (n) =>
-        n.security ? { verdict: n.security.moduleSignatureEnforced ? 'pass' : 'fail', note: n.security.moduleSignatureEnforced ? '' : 'not enforced' } : null,
+        n.security
+          ? {
+              verdict: n.security.moduleSignatureEnforced ? 'pass' : 'fail',
+              note: n.security.moduleSignatureEnforced ? '' : 'not enforced',
+            }
+          : null,
       ),
     ),
     item(
@@ -101,19 +111,24 @@ export function evaluateItems(e: Inputs): EvidenceItem[] {
       'A software bill of materials exists for every node',
       perNode(nodes, (n) => (n.sbom ? { verdict: 'pass', note: '' } : null)),
     ),
-    item('versions-consistent', 'All nodes run the same Talos version', (() => {
-      const tags = new Set(nodes.map((n) => n.talos?.tag).filter(Boolean));
-      const missing = nodes.some((n) => !n.talos);
-      return {
-        verdict: tags.size > 1 ? 'fail' : missing || tags.size === 0 ? 'unknown' : 'pass',
-        detail: [...tags].join(', ') || 'no version collected',
-      };
-    })()),
+    item(
+      'versions-consistent',
+      'All nodes run the same Talos version',
+      (() => {
+        const tags = new Set(nodes.map((n) => n.talos?.tag).filter(Boolean));
+        const missing = nodes.some((n) => !n.talos);
+        return {
+          verdict: tags.size > 1 ? 'fail' : missing || tags.size === 0 ? 'unknown' : 'pass',
+          detail: [...tags].join(', ') || 'no version collected',
+        };
+      })(),
+    ),
     item('config-no-drift', 'Nodes of the same role share one machine config (per-node fields aside)', {
       verdict: drift.length === 0 || drift.some((d) => d.inSync === null) ? 'unknown' : drift.every((d) => d.inSync) ? 'pass' : 'fail',
       detail:
-        drift.map((d) => `${d.role}: ${d.inSync === null ? 'not collected' : d.inSync ? 'in sync' : `${d.changes.length} differences`}`).join('; ') ||
-        'no configs collected',
+        drift
+          .map((d) => `${d.role}: ${d.inSync === null ? 'not collected' : d.inSync ? 'in sync' : `${d.changes.length} differences`}`)
+          .join('; ') || 'no configs collected',
     }),
     item('audit-chain-intact', "This console's audit trail verifies (hash chain and seal)", {
       verdict: chain.state === 'broken' ? 'fail' : chain.state === 'intact' && chain.seal === 'valid' ? 'pass' : 'unknown',

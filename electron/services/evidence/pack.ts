@@ -41,11 +41,7 @@ const text = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
  * lists them in the manifest and signs it. `printPdf` turns report.html into report.pdf (the host's
  * Chromium or Electron); when it fails, the pack says so and is still produced.
  */
-export async function buildPack(
-  collected: Collected,
-  signer: Signer,
-  printPdf?: (html: string) => Promise<Uint8Array>,
-): Promise<Pack> {
+export async function buildPack(collected: Collected, signer: Signer, printPdf?: (html: string) => Promise<Uint8Array>): Promise<Pack> {
   const evidence = structuredClone(collected.evidence);
   const files = new Map<string, Uint8Array>();
   let html = renderReport(evidence);

@@ -5,7 +5,8 @@ const esc = (value: unknown) =>
 
 const VERDICT_TEXT: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' };
 const verdict = (v: Verdict) => `<span class="v ${v}">${VERDICT_TEXT[v]}</span>`;
-const yesNo = (b: boolean | null | undefined) => (b === null || b === undefined ? '<span class="muted">not collected</span>' : b ? 'yes' : 'no');
+const yesNo = (b: boolean | null | undefined) =>
+  b === null || b === undefined ? '<span class="muted">not collected</span>' : b ? 'yes' : 'no';
 const notCollected = '<p class="muted">Not collected (see “What could not be collected”).</p>';
 
 function table(headers: string[], rows: string[][], cls = ''): string {
@@ -25,7 +26,15 @@ ${
   n.talos
     ? table(
         ['Version', 'Installed (Versions)', 'Platform', 'Architecture', 'Install image'],
-        [[esc(n.talos.tag), esc(n.talos.installed ?? '—'), esc(n.talos.platform), esc(n.talos.arch), esc(n.talos.installImage ?? 'needs os:admin')]],
+        [
+          [
+            esc(n.talos.tag),
+            esc(n.talos.installed ?? '—'),
+            esc(n.talos.platform),
+            esc(n.talos.arch),
+            esc(n.talos.installImage ?? 'needs os:admin'),
+          ],
+        ],
       )
     : notCollected
 }
@@ -34,18 +43,43 @@ ${
   s
     ? table(
         ['Secure Boot', 'Booted with UKI', 'FIPS', 'SELinux', 'Module signatures enforced', 'PCR signing key'],
-        [[yesNo(s.secureBoot), yesNo(s.bootedWithUKI), esc(s.fipsState), esc(s.selinuxState), yesNo(s.moduleSignatureEnforced), `<code>${esc(s.pcrSigningKeyFingerprint ?? '—')}</code>`]],
+        [
+          [
+            yesNo(s.secureBoot),
+            yesNo(s.bootedWithUKI),
+            esc(s.fipsState),
+            esc(s.selinuxState),
+            yesNo(s.moduleSignatureEnforced),
+            `<code>${esc(s.pcrSigningKeyFingerprint ?? '—')}</code>`,
+          ],
+        ],
       )
     : notCollected
 }
 <h4>Extensions</h4>
-${n.extensions ? table(['Name', 'Version', 'Image'], n.extensions.map((e) => [esc(e.isSchematic ? 'schematic (Image Factory)' : e.name), `<code>${esc(e.version)}</code>`, esc(e.image)])) : notCollected}
+${
+  n.extensions
+    ? table(
+        ['Name', 'Version', 'Image'],
+        n.extensions.map((e) => [
+          esc(e.isSchematic ? 'schematic (Image Factory)' : e.name),
+          `<code>${esc(e.version)}</code>`,
+          esc(e.image),
+        ]),
+      )
+    : notCollected
+}
 <h4>Kernel hardening (KSPP)</h4>
 ${
   n.kspp
     ? table(
         ['Parameter', 'Expected', 'Actual', ''],
-        n.kspp.sysctls.map((p) => [`<code>${esc(p.sysctl)}</code>`, esc(p.expected), esc(p.actual ?? 'absent'), verdict(p.ok ? 'pass' : 'fail')]),
+        n.kspp.sysctls.map((p) => [
+          `<code>${esc(p.sysctl)}</code>`,
+          esc(p.expected),
+          esc(p.actual ?? 'absent'),
+          verdict(p.ok ? 'pass' : 'fail'),
+        ]),
       ) +
       `<p>Kernel command line: <code>${esc(n.kspp.cmdline ?? 'not reported')}</code>${
         n.kspp.cmdlineMissing.length ? ` — <span class="v fail">missing ${esc(n.kspp.cmdlineMissing.join(', '))}</span>` : ''
@@ -68,7 +102,15 @@ ${
     : notCollected
 }
 <h4>Services</h4>
-${n.services ? table(['Service', 'State', 'Health'], n.services.map((x) => [esc(x.id), esc(x.state), x.health === 'fail' ? verdict('fail') : esc(x.health)]), 'compact') : notCollected}
+${
+  n.services
+    ? table(
+        ['Service', 'State', 'Health'],
+        n.services.map((x) => [esc(x.id), esc(x.state), x.health === 'fail' ? verdict('fail') : esc(x.health)]),
+        'compact',
+      )
+    : notCollected
+}
 <h4>Time</h4>
 ${n.time ? `<p>Synchronized: ${yesNo(n.time.synced)} · epoch ${n.time.epoch} · sync disabled: ${yesNo(n.time.syncDisabled)}</p>` : notCollected}
 <h4>Machine config (redacted)</h4>
@@ -142,8 +184,9 @@ ${table(
     esc(d.role),
     esc(d.nodes.join(', ')),
     d.inSync === null ? verdict('unknown') : verdict(d.inSync ? 'pass' : 'fail'),
-    d.changes.map((c) => `${esc(c.node)}: <code>${esc(c.path)}</code> ${esc(c.kind)} (${esc(c.reference ?? '—')} → ${esc(c.value ?? '—')})`).join('<br>') ||
-      (d.inSync === null ? 'configs not collected' : 'none'),
+    d.changes
+      .map((c) => `${esc(c.node)}: <code>${esc(c.path)}</code> ${esc(c.kind)} (${esc(c.reference ?? '—')} → ${esc(c.value ?? '—')})`)
+      .join('<br>') || (d.inSync === null ? 'configs not collected' : 'none'),
   ]),
 )}
 <h2>Access</h2>
@@ -185,7 +228,10 @@ ${table(
   'compact',
 )}
 <h2>What could not be collected</h2>
-${table(['Node', 'Item', 'Reason'], e.unavailable.map((u) => [esc(u.node ?? 'cluster'), esc(u.item), esc(u.reason)]))}
+${table(
+  ['Node', 'Item', 'Reason'],
+  e.unavailable.map((u) => [esc(u.node ?? 'cluster'), esc(u.item), esc(u.reason)]),
+)}
 </body></html>
 `;
 }

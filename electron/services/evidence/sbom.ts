@@ -85,8 +85,7 @@ export function buildNodeSbom(input: NodeSbomInput): CDX.Models.Bom {
       bomRef: `image:${digest}`,
       purl: imagePurl(primary),
     });
-    if (digest.startsWith('sha256:'))
-      component.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], digest.slice('sha256:'.length));
+    if (digest.startsWith('sha256:')) component.hashes.set(CDX.Enums.HashAlgorithm['SHA-256'], digest.slice('sha256:'.length));
     for (const n of names) component.properties.add(new CDX.Models.Property('talos:image-name', n.name));
     bom.components.add(component);
   }
