@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { startLab } from './cluster';
+import { parseFaultArg, type FaultRequest } from './faults';
 import { parseScenarioArg, type ScenarioRequest } from './scenarios';
 
 const { values } = parseArgs({
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     'latency-ms': { type: 'string', default: '0' },
     seed: { type: 'string', default: '1' },
     scenario: { type: 'string', multiple: true, default: [] },
+    fault: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -26,8 +28,10 @@ function int(name: string, value: string | undefined, min: number, max: number):
 }
 
 let scenarios: ScenarioRequest[];
+let faults: FaultRequest[];
 try {
   scenarios = (values.scenario ?? []).map(parseScenarioArg);
+  faults = (values.fault ?? []).map(parseFaultArg);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
@@ -43,6 +47,7 @@ const lab = await startLab({
   latencyMs: int('latency-ms', values['latency-ms'], 0, 60_000),
   seed: int('seed', values.seed, 0, 2 ** 31),
   scenarios,
+  faults,
 }).catch((error: Error) => {
   console.error(`The practice cluster could not start: ${error.message}`);
   process.exit(2);
@@ -54,6 +59,8 @@ for (const node of lab.nodes) console.log(`  node:        ${node.id.ip.padEnd(12
 console.log(`  talosconfig: ${lab.talosconfigPath} (contexts admin@${lab.cluster}, operator@${lab.cluster}, reader@${lab.cluster})`);
 for (const s of lab.scenarios())
   console.log(`  scenario:    ${s.kind} on ${s.node.hostname} (${s.node.ip}): ${s.summary}; look at: ${s.evidence.join(' · ')}`);
+for (const f of lab.faults())
+  console.log(`  fault:       ${f.node} ${f.kind}${f.kind === 'service-unhealthy' ? `=${f.service}` : ''} (strikes at its next boot)`);
 console.log('');
 console.log(`Try: talosctl --talosconfig ${lab.talosconfigPath} -n ${lab.nodes[0]?.id.ip} version`);
 console.log('Press Ctrl+C to stop.');

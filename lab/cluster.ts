@@ -8,6 +8,8 @@ import { putMembers } from './model/node-resources';
 import { EtcdCluster } from './model/etcd-cluster';
 import { apidRequestLine } from './model/log-formats';
 import { Rng } from './rng';
+import { armedFaults, clearFaults, injectFault, type FaultKind, type FaultRequest, type InjectedFault } from './faults';
+import { powerOn } from './server/sequences';
 import { stageScenario, type ScenarioKind, type ScenarioRequest, type StagedScenario } from './scenarios';
 import { startApid } from './server/apid';
 import type { Router } from './server/call-context';
@@ -28,6 +30,8 @@ export interface LabOptions {
   now?: () => number;
   /** Practice scenarios staged at start, with 10 minutes of history unless a request says otherwise. */
   scenarios?: (ScenarioKind | ScenarioRequest)[];
+  /** Faults armed at start (they strike at each node's next boot unless `now`). */
+  faults?: FaultRequest[];
 }
 
 export interface Lab {
@@ -55,6 +59,14 @@ export interface Lab {
   scenarios(): StagedScenario[];
   /** Heals every staged scenario. */
   clearScenarios(): void;
+  /** Arms a fault for rolling operations (never-returns, service-unhealthy, etcd-no-leader). */
+  injectFault(request: FaultRequest): InjectedFault;
+  /** Disarms and heals the faults of one node (or all): health checks pass again, a node kept dark boots. */
+  clearFaults(target?: string): void;
+  /** Faults armed or struck, per node. */
+  faults(): { node: string; kind: FaultKind; service: string; struck: boolean }[];
+  /** Boots a node that is down after a shutdown. */
+  powerOn(target: string): void;
   refusedConnections: string[];
   stop(): Promise<void>;
 }
@@ -100,9 +112,17 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     staged.push(result);
     return result;
   };
-  // Staged before apid listens, so a scenario that cannot apply fails startLab cleanly.
+  const findNode = (target: string) => {
+    const found = nodes.find((n) => n.id.ip === target || n.id.hostname === target);
+    if (!found) throw new Error(`no lab node "${target}" (nodes: ${nodes.map((n) => n.id.hostname).join(', ')})`);
+    return found;
+  };
+  // Every node lists every member; an upgraded node's Member shows its new version once it has booted.
+  for (const n of nodes) n.bootHooks.add(() => putMembers(nodes));
+  // Staged before apid listens, so a scenario or fault that cannot apply fails startLab cleanly.
   try {
     for (const scenario of options.scenarios ?? []) stage(scenario, 600_000);
+    for (const fault of options.faults ?? []) injectFault(findNode(fault.node), fault);
   } catch (error) {
     for (const n of nodes) n.stop();
     throw error;
@@ -202,6 +222,15 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     scenarios: () => [...staged],
     clearScenarios() {
       for (const s of staged.splice(0)) s.clear();
+    },
+    injectFault: (request) => injectFault(findNode(request.node), request),
+    clearFaults(target) {
+      for (const n of target ? [findNode(target)] : nodes) clearFaults(n);
+    },
+    faults: () => nodes.flatMap((n) => armedFaults(n).map((f) => ({ node: n.id.hostname, ...f }))),
+    powerOn(target) {
+      const n = findNode(target);
+      if (n.down && !n.sequence) powerOn(n);
     },
     async stop() {
       for (const n of nodes) n.stop();

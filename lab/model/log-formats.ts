@@ -10,9 +10,13 @@ const kubeletBootTemplates: Record<string, unknown>[] = readFileSync(new URL('..
   .filter((l) => l.startsWith('{'))
   .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-/** What a healthy, registered kubelet keeps logging: the start-up lines without errors, retries or registration. */
+/**
+ * What a healthy, registered kubelet keeps logging: the start-up lines without errors, retries, registration or the
+ * one-off dumps of its configuration.
+ */
 const kubeletSteadyTemplates = kubeletBootTemplates.filter(
   (t) =>
+    JSON.stringify(t).length <= 400 &&
     !('err' in t) &&
     !/unable|fail|error|not found|orphan|delet|remov|mirror|evict|authoriz|webhook|no need|regist|not ready/i.test(String(t.msg)),
 );

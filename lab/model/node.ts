@@ -25,6 +25,26 @@ import { refreshMachineStatus } from './health-resources';
 import type { EtcdCluster } from './etcd-cluster';
 import { healthyNode, type NodeHealth } from './node-health';
 import { populateFiles } from './node-files';
+import { startService, timings } from './service-runner';
+
+/** Phases (each with its one task) of Talos' `initialize` and `boot` sequences, up to starting the services. */
+const INITIALIZE_PHASES: [string, string][] = [
+  ['systemRequirements', 'setupSystemDirectory'],
+  ['earlyServices', 'startUdevd'],
+  ['usb', 'waitForUSB'],
+  ['meta', 'reloadMeta'],
+  ['config', 'loadConfig'],
+];
+const BOOT_PHASES: [string, string][] = [
+  ['memorySizeCheck', 'memorySizeCheck'],
+  ['diskSizeCheck', 'diskSizeCheck'],
+  ['env', 'setUserEnvVars'],
+  ['dbus', 'startDBus'],
+  ['ephemeral', 'mountEphemeralPartition'],
+  ['promotableVolumes', 'mountPromotableVolumes'],
+  ['userDisks', 'mountUserDisks'],
+  ['userSetup', 'writeUserFiles'],
+];
 
 export type MachineType = 'controlplane' | 'worker';
 
@@ -109,6 +129,10 @@ export class LabNode {
   ready = false;
   down = false;
   talosVersion = 'v1.13.9';
+  /** The version an upgrade installed; it runs from the next boot. */
+  pendingVersion: string | null = null;
+  /** The sequence running now (boot, reboot, shutdown, upgrade…), or null. */
+  sequence: string | null = null;
   config: { active: string; persistent: string };
   applyInProgress = false;
   readonly machineId: string;
@@ -198,97 +222,123 @@ export class LabNode {
     return out;
   }
 
-  /** Boots the node: history as Talos leaves it, with the boot having happened `uptimeMs` ago. */
-  boot(uptimeMs: number): void {
-    const start = this.now() - uptimeMs;
+  /**
+   * Boots the node with the sequences Talos runs (no actor id): `initialize`, `install` (empty when installed), then
+   * `boot`, whose last phase starts every service. Without `live` the whole boot is history that ended `uptimeMs`
+   * ago. A `live` boot (after a reboot) writes what happened while the API was dark, then starts the services in
+   * real time: the node answers once apid runs, and `boot` ends (stage running) when every service has started.
+   */
+  boot(uptimeMs: number, live = false): void {
+    const now = this.now();
+    const start = live ? now - 2500 : now - uptimeMs;
     this.replaying = true;
+    if (live && this.pendingVersion) this.talosVersion = this.pendingVersion;
+    this.pendingVersion = null;
     this.bootId = this.rng.uuid();
     this.bootTime = start;
     this.stage = Stage.BOOTING;
     this.ready = false;
+    this.sequence = 'boot';
     this.events = new EventLog(this.rng, this.now);
-    const at = (offset: number) => start + offset;
-    this.publish(
-      'SequenceEvent',
-      SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.START, error: undefined }).finish(),
-      '',
-      at(100),
-    );
+    let t = start;
+    const next = (ms = 40) => (t += ms);
+    const seq = (sequence: string, action: SequenceEvent_Action) =>
+      this.publish('SequenceEvent', SequenceEvent.encode({ sequence, action, error: undefined }).finish(), '', next(10));
+    const phase = (name: string, action: PhaseEvent_Action) =>
+      this.publish('PhaseEvent', PhaseEvent.encode({ phase: name, action }).finish(), '', next(20));
+    const task = (name: string, action: TaskEvent_Action) =>
+      this.publish('TaskEvent', TaskEvent.encode({ task: name, action }).finish(), '', next(action === TaskEvent_Action.START ? 5 : 40));
+    const runPhases = (phases: [string, string][]) => {
+      for (const [name, taskName] of phases) {
+        phase(name, PhaseEvent_Action.START);
+        task(taskName, TaskEvent_Action.START);
+        task(taskName, TaskEvent_Action.STOP);
+        phase(name, PhaseEvent_Action.STOP);
+      }
+    };
+    seq('initialize', SequenceEvent_Action.START);
     this.publish(
       'MachineStatusEvent',
       MachineStatusEvent.encode({
         stage: Stage.BOOTING,
-        status: { ready: false, unmetConditions: [{ name: 'services', reason: 'some services are not running' }] },
+        status: {
+          ready: false,
+          unmetConditions: [{ name: 'services', reason: 'apid not running, machined not running, kubelet not running' }],
+        },
       }).finish(),
       '',
-      at(150),
+      next(5),
     );
-    let offset = 200;
-    for (const phase of ['memorySizeCheck', 'diskSizeCheck', 'env', 'sharedFilesystems', 'ephemeral', 'userSetup', 'startEverything']) {
-      this.publish('PhaseEvent', PhaseEvent.encode({ phase, action: PhaseEvent_Action.START }).finish(), '', at((offset += 40)));
-      if (phase === 'startEverything')
-        this.publish(
-          'TaskEvent',
-          TaskEvent.encode({ task: 'startAllServices', action: TaskEvent_Action.START }).finish(),
-          '',
-          at((offset += 10)),
-        );
-      this.publish('PhaseEvent', PhaseEvent.encode({ phase, action: PhaseEvent_Action.STOP }).finish(), '', at((offset += 40)));
-    }
+    runPhases(INITIALIZE_PHASES);
+    seq('initialize', SequenceEvent_Action.STOP);
+    seq('install', SequenceEvent_Action.START);
+    seq('install', SequenceEvent_Action.STOP);
+    seq('boot', SequenceEvent_Action.START);
+    runPhases(BOOT_PHASES);
+    phase('startEverything', PhaseEvent_Action.START);
+    task('startAllServices', TaskEvent_Action.START);
+    this.seedKernelLog(start);
+    for (const source of this.logs.values()) source.generatedUntil = Math.max(start, now - 120_000);
+    // A kubelet that just started logs its start-up (retries included); one up for long has scrolled past it.
+    if (uptimeMs < 600_000) this.logs.get('kubelet')?.buffer.append(kubeletBootLines(live ? now : start + 2500));
     this.services.clear();
     for (const def of this.serviceDefs()) {
-      const service: ServiceState = {
+      this.services.set(def.id, {
         def,
         state: 'Initialized',
         healthy: false,
         unknown: true,
         lastMessage: '',
-        lastChange: at(offset),
+        lastChange: t,
         events: [],
         pid: this.rng.int(900, 4000),
-      };
-      this.services.set(def.id, service);
-      let t = offset + this.rng.int(100, 2000);
-      this.setServiceState(def.id, 'Starting', 'Starting service', '', at(t));
-      if (def.waitingFor) this.setServiceState(def.id, 'Waiting', `Waiting for ${def.waitingFor}`, '', at((t += 900)));
-      this.setServiceState(def.id, 'Preparing', 'Running pre state', '', at((t += 50)));
-      this.setServiceState(def.id, 'Preparing', 'Creating service runner', '', at((t += 20)));
-      this.setServiceState(def.id, 'Running', runningMessage(def, service.pid), '', at((t += 600)));
-      if (def.healthCheck) {
-        const failure = this.health.failingHealthChecks.get(def.id);
-        this.setServiceState(
-          def.id,
-          'Running',
-          failure ? `Health check failed: ${failure}` : 'Health check successful',
-          '',
-          at((t += 1500)),
-          {
-            healthy: !failure,
-          },
-        );
-      }
+      });
     }
-    this.publish(
-      'SequenceEvent',
-      SequenceEvent.encode({ sequence: 'boot', action: SequenceEvent_Action.STOP, error: undefined }).finish(),
-      '',
-      at(offset + 6000),
-    );
-    this.stage = Stage.RUNNING;
-    this.ready = true;
-    this.seedKernelLog(start);
-    for (const source of this.logs.values()) source.generatedUntil = Math.max(start, this.now() - 120_000);
-    // A kubelet that just started logs its start-up (retries included); one up for long has scrolled past it.
-    if (uptimeMs < 600_000) this.logs.get('kubelet')?.buffer.append(kubeletBootLines(start + 2500));
     populateResources(this);
     populateFiles(this);
-    const status = refreshMachineStatus(this, false);
-    this.publish(
-      'MachineStatusEvent',
-      MachineStatusEvent.encode({ stage: Stage.RUNNING, status: status.status }).finish(),
-      '',
-      at(offset + 6000),
-    );
+    const finish = (at: number) => {
+      task('startAllServices', TaskEvent_Action.STOP);
+      phase('startEverything', PhaseEvent_Action.STOP);
+      seq('boot', SequenceEvent_Action.STOP);
+      this.stage = Stage.RUNNING;
+      this.ready = true;
+      this.sequence = null;
+      const status = refreshMachineStatus(this, false);
+      this.publish('MachineStatusEvent', MachineStatusEvent.encode({ stage: Stage.RUNNING, status: status.status }).finish(), '', at);
+    };
+    if (live) {
+      this.events.sortByTime();
+      this.replaying = false;
+      refreshMachineStatus(this);
+      this.down = true;
+      let last = 0;
+      for (const def of this.serviceDefs())
+        last = Math.max(last, startService(this, def.id, '', timings.stepMs, def.id === 'apid' ? () => (this.down = false) : undefined));
+      this.after(last + timings.stepMs, () => {
+        t = this.now() - 100;
+        finish(this.now());
+        for (const hook of this.bootHooks) hook();
+      });
+      return;
+    }
+    const servicesAt = t;
+    for (const def of this.serviceDefs()) {
+      let at = servicesAt + this.rng.int(100, 2000);
+      this.setServiceState(def.id, 'Starting', 'Starting service', '', at);
+      if (def.waitingFor) this.setServiceState(def.id, 'Waiting', `Waiting for ${def.waitingFor}`, '', (at += 900));
+      this.setServiceState(def.id, 'Preparing', 'Running pre state', '', (at += 50));
+      this.setServiceState(def.id, 'Preparing', 'Creating service runner', '', (at += 20));
+      const pid = this.services.get(def.id)!.pid;
+      this.setServiceState(def.id, 'Running', runningMessage(def, pid), '', (at += 600));
+      if (def.healthCheck) {
+        const failure = this.health.failingHealthChecks.get(def.id);
+        this.setServiceState(def.id, 'Running', failure ? `Health check failed: ${failure}` : 'Health check successful', '', (at += 1500), {
+          healthy: !failure,
+        });
+      }
+    }
+    t = servicesAt + 6000;
+    finish(t);
     this.events.sortByTime();
     this.replaying = false;
     for (const hook of this.bootHooks) hook();
@@ -398,7 +448,7 @@ export class LabNode {
     this.cutStreams('lab stopped');
   }
 
-  private seedKernelLog(start: number): void {
+  seedKernelLog(start: number): void {
     const records: [string, string, string][] = [
       ['kern', 'info', 'Linux version 6.18.44-talos (@buildkitsandbox) (gcc (GCC) 15.2.0, GNU ld (GNU Binutils) 2.45) #1 SMP'],
       [

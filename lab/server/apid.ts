@@ -8,6 +8,8 @@ import { cosiService } from './cosi-service';
 import { addDayTwoServices } from './day-two-services';
 import type { ApidHooks } from './handler-kit';
 import { machineService } from './machine-service';
+import { LifecycleServiceService } from '../../proto/gen/machine/lifecycle';
+import { lifecycleService } from './lifecycle-service';
 import { timeService } from './time-service';
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -51,6 +53,7 @@ export async function startApid(options: ApidOptions): Promise<{ server: grpc.Se
   server.addService(MachineServiceService, machineService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   server.addService(StateService, cosiService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   server.addService(TimeServiceService, timeService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
+  server.addService(LifecycleServiceService, lifecycleService(options.router, options.hooks) as grpc.UntypedServiceImplementation);
   addDayTwoServices(server, options.router, options.hooks);
   const credentials = grpc.ServerCredentials.createSsl(
     Buffer.from(options.caPem),

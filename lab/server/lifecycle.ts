@@ -4,50 +4,18 @@ import {
   ApplyConfigurationRequest_Mode as Mode,
   type ApplyConfiguration,
   type ApplyConfigurationRequest,
-  MachineStatusEvent,
-  MachineStatusEvent_MachineStage as Stage,
-  SequenceEvent,
-  SequenceEvent_Action,
-  TaskEvent,
-  TaskEvent_Action,
 } from '../../proto/gen/machine/machine';
 import { validateMachineConfig } from '../model/machine-config';
 import type { LabNode } from '../model/node';
-import { putMachineConfig, updateMachineStatus } from '../model/node-resources';
-import { apiActionAllowed, runningMessage } from '../model/service-catalog';
+import { putMachineConfig } from '../model/node-resources';
+import { apiActionAllowed } from '../model/service-catalog';
 import { GrpcError, type CallContext } from './call-context';
 
-/** How long a simulated reboot keeps the node unreachable. */
-export const timings = { stepMs: 250, rebootDowntimeMs: 3000 };
+import { startService, stopService, timings } from '../model/service-runner';
+import { formatMemberId } from '../model/etcd-cluster';
+import { runSequence } from './sequences';
 
-function startSequence(node: LabNode, id: string, actorId: string, at: number): number {
-  const svc = node.services.get(id);
-  if (!svc) return at;
-  node.after(at, () => node.setServiceState(id, 'Starting', 'Starting service', actorId));
-  if (svc.def.waitingFor)
-    node.after((at += timings.stepMs), () => node.setServiceState(id, 'Waiting', `Waiting for ${svc.def.waitingFor}`, actorId));
-  node.after((at += timings.stepMs), () => node.setServiceState(id, 'Preparing', 'Running pre state', actorId));
-  node.after(at, () => node.setServiceState(id, 'Preparing', 'Creating service runner', actorId));
-  node.after((at += timings.stepMs), () => {
-    svc.pid = node.rng.int(4000, 30000);
-    node.setServiceState(id, 'Running', runningMessage(svc.def, svc.pid), actorId);
-    updateMachineStatus(node);
-  });
-  if (svc.def.healthCheck)
-    node.after((at += timings.stepMs * 2), () =>
-      node.setServiceState(id, 'Running', 'Health check successful', actorId, node.now(), { healthy: true }),
-    );
-  return at;
-}
-
-function stopSequence(node: LabNode, id: string, actorId: string, at: number): number {
-  node.after(at, () => {
-    node.setServiceState(id, 'Stopping', 'Service stopping', actorId);
-    updateMachineStatus(node);
-  });
-  node.after((at += timings.stepMs), () => node.setServiceState(id, 'Finished', 'Service finished successfully', actorId));
-  return at;
-}
+export { timings };
 
 /** ServiceStart/Stop/Restart with Talos' rules and messages. */
 export function runServiceAction(node: LabNode, id: string, action: 'start' | 'stop' | 'restart', actorId: string): string {
@@ -58,71 +26,76 @@ export function runServiceAction(node: LabNode, id: string, action: 'start' | 's
   node.logs.get('machined')?.buffer.append([`[talos] service ${action} request received for "${id}". actor id: ${actorId}`]);
   const running = !['Finished', 'Failed', 'Skipped', 'Initialized'].includes(svc.state);
   if (action === 'start') {
-    if (!running) startSequence(node, id, actorId, 0);
+    if (!running) startService(node, id, actorId, 0);
     return `Service "${id}" started`;
   }
   if (action === 'stop') {
-    if (running) stopSequence(node, id, actorId, 0);
+    if (running) stopService(node, id, actorId, 0);
     return `Service "${id}" stopped`;
   }
-  const at = running ? stopSequence(node, id, actorId, 0) + timings.stepMs : 0;
-  startSequence(node, id, actorId, at);
+  const at = running ? stopService(node, id, actorId, 0) + timings.stepMs : 0;
+  startService(node, id, actorId, at);
   return `Service "${id}" restarted`;
 }
 
-function powerCycle(node: LabNode, actorId: string, sequence: 'reboot' | 'upgrade', stage: Stage, afterDown?: () => void): void {
-  node.logs.get('machined')?.buffer.append([`[talos] ${sequence} via API received. actor id: ${actorId}`]);
-  node.publish('SequenceEvent', SequenceEvent.encode({ sequence, action: SequenceEvent_Action.START, error: undefined }).finish(), actorId);
-  node.stage = stage;
-  node.ready = false;
-  node.publish('MachineStatusEvent', MachineStatusEvent.encode({ stage, status: { ready: false, unmetConditions: [] } }).finish(), actorId);
-  updateMachineStatus(node);
-  node.publish('TaskEvent', TaskEvent.encode({ task: 'stopAllServices', action: TaskEvent_Action.START }).finish(), actorId);
-  let at = timings.stepMs;
-  for (const id of node.services.keys()) if (id !== 'machined') at = Math.max(at, stopSequence(node, id, actorId, timings.stepMs));
-  node.after(at + timings.stepMs, () => {
-    node.publish('TaskEvent', TaskEvent.encode({ task: 'stopAllServices', action: TaskEvent_Action.STOP }).finish(), actorId);
-    node.down = true;
-    node.cutStreams(sequence);
-    afterDown?.();
-    node.after(timings.rebootDowntimeMs, () => {
-      node.down = false;
-      node.boot(0);
-      node.addKernelRecord('kern', 'info', `Linux version 6.18.44-talos: booted after ${sequence} (actor ${actorId})`);
-    });
-  });
-}
+export type RebootMode = 'default' | 'powercycle' | 'force';
 
-export function reboot(node: LabNode, actorId: string, reason: 'reboot'): string {
-  powerCycle(node, actorId, reason, Stage.REBOOTING);
-  return actorId;
-}
-
-export function upgrade(node: LabNode, image: string, actorId: string): string {
-  const tag = /:(v[\w.-]+)$/.exec(image)?.[1];
-  if (!image || !tag) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `invalid image reference "${image}"`);
-  powerCycle(node, actorId, 'upgrade', Stage.UPGRADING, () => (node.talosVersion = tag));
+/** Reboot: the `reboot` sequence (FORCE runs only its last phase; POWERCYCLE restarts without kexec). */
+export function reboot(node: LabNode, actorId: string, mode: RebootMode = 'default'): string {
+  runSequence(node, 'reboot', actorId, { force: mode === 'force', powercycle: mode === 'powercycle' });
   return actorId;
 }
 
 export function shutdown(node: LabNode, actorId: string): string {
-  node.publish(
-    'SequenceEvent',
-    SequenceEvent.encode({ sequence: 'shutdown', action: SequenceEvent_Action.START, error: undefined }).finish(),
-    actorId,
+  runSequence(node, 'shutdown', actorId);
+  return actorId;
+}
+
+/** The tag of an installer image reference (`…/installer:v1.14.0`), or InvalidArgument. */
+export function imageTag(image: string): string {
+  const tag = /:(v[\w.+-]+)$/.exec(image)?.[1];
+  if (!image || !tag) throw new GrpcError(grpc.status.INVALID_ARGUMENT, `invalid image reference "${image}"`);
+  return tag;
+}
+
+/** etcd.ValidateForUpgrade on a control plane: every member must be healthy, unless the upgrade is forced. */
+function validateEtcdForUpgrade(node: LabNode): void {
+  const etcd = node.etcd;
+  if (!etcd) return;
+  const unhealthy = etcd.members.find(
+    (m) => !m.node.reachable || m.node.services.get('etcd')?.state !== 'Running' || m.node.faults.etcdNoLeader,
   );
-  node.stage = Stage.SHUTTING_DOWN;
-  node.publish(
-    'MachineStatusEvent',
-    MachineStatusEvent.encode({ stage: Stage.SHUTTING_DOWN, status: { ready: false, unmetConditions: [] } }).finish(),
-    actorId,
-  );
-  let at = 0;
-  for (const id of node.services.keys()) at = Math.max(at, stopSequence(node, id, actorId, timings.stepMs));
-  node.after(at + timings.stepMs, () => {
-    node.down = true;
-    node.cutStreams('shutdown');
-  });
+  if (unhealthy)
+    throw new GrpcError(
+      grpc.status.UNKNOWN,
+      `error validating etcd for upgrade: etcd member ${formatMemberId(unhealthy.id)} is not healthy; all members must be healthy to perform an upgrade`,
+    );
+}
+
+export interface UpgradeOptions {
+  image: string;
+  preserve: boolean;
+  stage: boolean;
+  force: boolean;
+  powercycle: boolean;
+}
+
+/**
+ * Legacy MachineService/Upgrade: the `upgrade` sequence installs the image in its `upgrade` phase and reboots into
+ * it; with `stage` the `stageUpgrade` sequence only reboots and the image is installed as the node boots. Either
+ * way the node runs the new version after the reboot. Control planes check etcd first unless forced.
+ */
+export function upgrade(node: LabNode, options: UpgradeOptions, actorId: string): string {
+  const tag = imageTag(options.image);
+  if (node.id.type === 'controlplane' && !options.force) validateEtcdForUpgrade(node);
+  const install = () => {
+    node.pendingVersion = tag;
+    node.logs.get('machined')?.buffer.append([`[talos] upgrade to ${options.image} installed (preserve: ${options.preserve})`]);
+  };
+  if (options.stage) {
+    node.logs.get('machined')?.buffer.append([`[talos] staged upgrade to ${options.image}; it is installed on the next boot`]);
+    runSequence(node, 'stageUpgrade', actorId, { powercycle: options.powercycle, onTask: { kexecPrepare: install } });
+  } else runSequence(node, 'upgrade', actorId, { powercycle: options.powercycle, onTask: { upgrade: install } });
   return actorId;
 }
 

@@ -1,6 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MachineServiceServer } from '../../proto/gen/machine/machine';
-import { ListRequest_Type, MachineServiceService, type GenerateClientConfigurationRequest } from '../../proto/gen/machine/machine';
+import {
+  ListRequest_Type,
+  MachineServiceService,
+  RebootRequest_Mode,
+  UpgradeRequest_RebootMode,
+  type GenerateClientConfigurationRequest,
+  type RebootRequest,
+  type UpgradeRequest,
+} from '../../proto/gen/machine/machine';
 import type { LabNode } from '../model/node';
 import { toTimestamp } from '../../proto/timestamps';
 import { MODE_DIR, MODE_SYMLINK, normalize } from '../model/files';
@@ -200,12 +208,37 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
       return { messages: [await generateClientConfiguration(node, req, router.osCa)] };
     }),
     applyConfiguration: u('ApplyConfiguration', (node, req, ctx) => ({ messages: [applyConfiguration(node, req, ctx)] })),
-    reboot: u('Reboot', (node, req: { mode: number }, ctx) => ({
-      messages: [{ metadata: undefined, actorId: reboot(node, ctx.actorId(), 'reboot') }],
+    reboot: u('Reboot', (node, req: RebootRequest, ctx) => ({
+      messages: [
+        {
+          metadata: undefined,
+          actorId: reboot(
+            node,
+            ctx.actorId(),
+            req.mode === RebootRequest_Mode.FORCE ? 'force' : req.mode === RebootRequest_Mode.POWERCYCLE ? 'powercycle' : 'default',
+          ),
+        },
+      ],
     })),
     shutdown: u('Shutdown', (node, _req, ctx) => ({ messages: [{ metadata: undefined, actorId: shutdown(node, ctx.actorId()) }] })),
-    upgrade: u('Upgrade', (node, req: { image: string }, ctx) => ({
-      messages: [{ metadata: undefined, ack: 'Upgrade request received', actorId: upgrade(node, req.image, ctx.actorId()) }],
+    upgrade: u('Upgrade', (node, req: UpgradeRequest, ctx) => ({
+      messages: [
+        {
+          metadata: undefined,
+          ack: 'Upgrade request received',
+          actorId: upgrade(
+            node,
+            {
+              image: req.image,
+              preserve: req.preserve,
+              stage: req.stage,
+              force: req.force,
+              powercycle: req.rebootMode === UpgradeRequest_RebootMode.POWERCYCLE,
+            },
+            ctx.actorId(),
+          ),
+        },
+      ],
     })),
   };
 }

@@ -71,6 +71,35 @@ describe('npm run lab', () => {
     }
   });
 
+  it('arms rolling-operation faults from --fault NODE:KIND[=SERVICE] and refuses a bad one', async () => {
+    const child = spawn(process.execPath, [
+      'node_modules/tsx/dist/cli.mjs',
+      'lab/cli.ts',
+      '--port',
+      '0',
+      '--fault',
+      'lab-worker-1:never-returns',
+      '--fault',
+      '10.5.0.4:service-unhealthy=containerd',
+    ]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await expect.poll(() => out, { timeout: 20_000 }).toContain('Press Ctrl+C to stop.');
+      expect(out).toContain('fault:       lab-worker-1 never-returns (strikes at its next boot)');
+      expect(out).toContain('fault:       lab-worker-2 service-unhealthy=containerd (strikes at its next boot)');
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const bad = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'lab/cli.ts', '--port', '0', '--fault', 'lab-worker-1:meteor']);
+    let err = '';
+    bad.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await new Promise<number | null>((resolve) => bad.on('exit', resolve))).toBe(2);
+    expect(err).toContain(
+      '--fault lab-worker-1:meteor: expected NODE:KIND[=SERVICE] with KIND one of never-returns, service-unhealthy, etcd-no-leader',
+    );
+  });
+
   it('refuses an unknown scenario and one that cannot apply, with the reason', async () => {
     const run = async (...args: string[]) => {
       const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'lab/cli.ts', '--port', '0', ...args]);

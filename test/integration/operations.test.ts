@@ -204,8 +204,9 @@ describe('cancel during a roll', () => {
     expect(op.steps.map((s) => s.stage).slice(1)).toEqual(['untouched', 'untouched']);
     // The reboot that was sent still happens...
     const first = lab().node('10.5.0.3');
-    for (let i = 0; i < 200 && first.bootId === before[1]; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 300 && (first.bootId === before[1] || !first.reachable); i++) await new Promise((r) => setTimeout(r, 20));
     expect(first.bootId).not.toBe(before[1]);
+    expect(first.reachable).toBe(true);
     // ...and nothing was sent to the others.
     expect([lab().node('10.5.0.4').bootId, lab().node('10.5.0.5').bootId]).toEqual([before[2], before[3]]);
     const final = (await services.audit.entries()).filter((e) => e.operation === op.id).at(-1)!;
@@ -262,8 +263,8 @@ describe('every kind of operation', () => {
     expect(op.steps[0]!.gates[0]).toMatchObject({ id: 'off', status: 'passed', detail: expect.stringMatching(/no longer answering/) });
     const node = lab().node('10.5.0.5');
     expect(node.reachable).toBe(false);
-    node.down = false;
-    node.boot(0);
+    lab().powerOn('10.5.0.5');
+    await expect.poll(() => node.reachable, { timeout: 10_000 }).toBe(true);
   });
 
   it('applies a config with a dry-run diff per node in the plan', async () => {

@@ -1,6 +1,9 @@
 import { Empty } from '../../../proto/gen/google/protobuf/empty';
 import { MachineServiceService as M, RebootRequest_Mode, UpgradeRequest_RebootMode } from '../../../proto/gen/machine/machine';
 import { AppError } from '../../../shared/errors';
+import type { ImageStoreName } from '../../../shared/domain/compliance';
+import { LifecycleServiceService } from '../../../proto/gen/machine/lifecycle';
+import { containerdInstance } from './images';
 import type { TalosConnection } from '../connection';
 
 export type RebootMode = 'default' | 'powercycle' | 'force';
@@ -51,6 +54,46 @@ export async function upgrade(connection: TalosConnection, node: string, o: Upgr
   return { ack: u.ack, actorId: u.actorId };
 }
 
+/** How an image installation ended: the installer's messages and its exit code (0 = installed). */
+export interface InstallResult {
+  messages: string[];
+  exitCode: number;
+}
+
+/**
+ * `LifecycleService/Upgrade` (os:admin), the upgrade path of talosctl >= v1.13: installs an installer image already
+ * pulled with ImageService/Pull into the given store (talosctl: `system`), streaming the installer's messages. It
+ * runs no sequence and does not reboot: the node runs the new version after a Reboot. Older nodes answer
+ * UNIMPLEMENTED; use `upgrade` (MachineService/Upgrade) then.
+ */
+export async function installUpgrade(
+  connection: TalosConnection,
+  node: string,
+  image: string,
+  options: { store?: ImageStoreName; onMessage?: (message: string) => void; signal?: AbortSignal } = {},
+): Promise<InstallResult> {
+  const result: InstallResult = { messages: [], exitCode: -1 };
+  await connection.stream(
+    LifecycleServiceService.upgrade,
+    { containerd: containerdInstance(options.store ?? 'system'), source: { imageName: image } },
+    node,
+    ({ progress }) => {
+      if (progress?.message !== undefined) {
+        result.messages.push(progress.message);
+        options.onMessage?.(progress.message);
+      }
+      if (progress?.exitCode !== undefined) result.exitCode = progress.exitCode;
+    },
+    options.signal,
+  );
+  if (result.exitCode !== 0)
+    throw new AppError(
+      'INTERNAL',
+      `The installer on ${node} ${result.exitCode < 0 ? 'ended without an exit code' : `exited with code ${result.exitCode}`}: ${result.messages.at(-1) ?? 'no output'}`,
+    );
+  return result;
+}
+
 /** As talosctl's tracker reads it before and after a reboot; without os:admin the boot time stands in for the id. */
 export async function bootMarker(connection: TalosConnection, node: string, timeoutMs = 10_000): Promise<BootMarker> {
   try {
@@ -77,6 +120,8 @@ export function lifecycleCalls(connection: TalosConnection) {
     reboot: (node: string, mode: RebootMode) => reboot(connection, node, mode),
     shutdown: (node: string, force: boolean) => shutdown(connection, node, force),
     upgrade: (node: string, options: UpgradeOptions) => upgrade(connection, node, options),
+    installUpgrade: (node: string, image: string, options?: Parameters<typeof installUpgrade>[3]) =>
+      installUpgrade(connection, node, image, options),
     bootMarker: (node: string, timeoutMs?: number) => bootMarker(connection, node, timeoutMs),
   };
 }
