@@ -67,6 +67,10 @@ describe('npm run lab', () => {
       expect(out).toContain('scenario:    drift on lab-worker-2 (10.5.0.4)');
       expect(out).toContain('look at: service kubelet · events · logs kubelet');
     } finally {
+      // SIGINT, which tsx passes on: a SIGKILL would end tsx and leave the lab it started running.
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGINT');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       child.kill('SIGKILL');
     }
   });
