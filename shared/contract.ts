@@ -15,6 +15,7 @@ import { shiftSchema } from './domain/shift';
 import { talosChannels, talosEvents } from './contract-talos';
 import { operationChannels, operationEvents } from './contract-operations';
 import { evidenceChannels, evidenceEvents } from './contract-evidence';
+import { healthChannels, timelineChannels } from './contract-health';
 
 const empty = z.strictObject({});
 const identityId = z.string().min(1).max(200);
@@ -180,6 +181,8 @@ export const channels = {
   ...talosChannels,
   ...operationChannels,
   ...evidenceChannels,
+  ...healthChannels,
+  ...timelineChannels,
 } as const;
 
 export const events = {

@@ -11,6 +11,8 @@ import { EvidenceService } from './evidence/evidence-service';
 import type { PdfPrinter } from './evidence/pdf-printer';
 import { evidenceHandlers } from './handlers/evidence';
 import { fileHandlers } from './handlers/files';
+import { healthHandlers } from './handlers/health';
+import { timelineHandlers } from './handlers/timeline';
 import { identityHandlers } from './handlers/identities';
 import { labHandlers } from './handlers/lab';
 import { logHandlers } from './handlers/logs';
@@ -130,6 +132,8 @@ export function createServices(deps: ServiceDeps): Services {
     ...operationHandlers(shared),
     ...shiftHandlers(shared),
     ...evidenceHandlers(shared, evidence),
+    ...healthHandlers(shared),
+    ...timelineHandlers(shared),
   };
 
   return {

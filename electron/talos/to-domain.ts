@@ -60,13 +60,15 @@ export function toMemory(m: MemInfo): TalosMemory {
 export interface NodeCpu {
   bootTime: number;
   cpuSeconds: { busy: number; total: number };
+  /** Logical CPUs (one per `cpu` entry), so a load average can be read against them. */
+  cpus: number;
 }
 
 export function toNodeCpu(stat: SystemStat): NodeCpu {
   const cpu = stat.cpuTotal;
   const busy = cpu ? cpu.user + cpu.nice + cpu.system + cpu.irq + cpu.softIrq + cpu.steal : 0;
   const total = cpu ? busy + cpu.idle + cpu.iowait : 0;
-  return { bootTime: Number(stat.bootTime), cpuSeconds: { busy, total } };
+  return { bootTime: Number(stat.bootTime), cpuSeconds: { busy, total }, cpus: stat.cpu.length };
 }
 
 export function toMount(m: MountStat): TalosMount {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseLogLine, SEVERITY } from './parse-line';
+import { parseLogLine, SEVERITY } from './log-line';
 
 const REF = Date.parse('2026-08-21T12:00:00Z');
 const sample = readFileSync('lab/data/kubelet-sample.jsonl', 'utf8').split('\n').filter(Boolean);
