@@ -109,7 +109,7 @@ describe('exporting an identity', () => {
     expect(parseTalosconfig(written).contexts[0]!.problems).toEqual([]);
     await expect(service.files.exportTalosconfig(id, out)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
     const { createDispatcher } = await import('../electron/host/dispatch');
-    const dispatch = createDispatcher({ 'identities.export': async () => ({ path: out }) } as never, () => undefined);
+    const dispatch = createDispatcher({ handlers: { 'identities.export': async () => ({ path: out }) } as never }, () => undefined);
     expect(await dispatch('identities.export', { id, path: out })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });

@@ -32,7 +32,7 @@ export async function startBrowserMode(
   try {
     host = await startBrowserHost({
       staticDir: options.staticDir,
-      dispatch: createDispatcher(services.handlers, options.log, services.guard),
+      dispatch: createDispatcher(services, options.log),
       port: options.port,
       host: options.host,
       log: options.log,

@@ -88,7 +88,7 @@ void app.whenReady().then(async () => {
       return result.canceled ? null : (result.filePath ?? null);
     },
   });
-  const dispatch = createDispatcher(services.handlers, console.error, services.guard);
+  const dispatch = createDispatcher(services);
   for (const channel of channelNames) {
     ipcMain.handle(channel, async (event, request: unknown) => {
       if (!isTrustedSender(event.senderFrame, RENDERER_URL))

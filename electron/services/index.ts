@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Emit, Handlers } from '../../shared/handlers';
+import type { Emit, Handlers, MutationGate } from '../../shared/handlers';
 import { AuditLog } from './audit/audit-log';
 import { createAuditRecorder } from './audit/recorder';
 import { FileDownloads } from './file-downloads';
@@ -29,7 +29,7 @@ import { createAccessPolicy, type AccessPolicy } from './access-policy';
 import { ShiftState } from './shift/shift-state';
 import type { KeyringOptions } from './identities/vault-access';
 import { LabService } from './lab-service';
-import { createMutationGate } from './mutations';
+import { createAuditGate } from './mutations';
 import type { Clock } from './operations/clock';
 import { OperationService } from './operations/operation-service';
 import { StreamHub } from './streams/stream-hub';
@@ -57,6 +57,8 @@ export interface Services {
   handlers: Handlers;
   /** The dispatcher's guard: read-only identities and shift locks, refused by the host. */
   guard: AccessPolicy;
+  /** Every mutating channel goes through it (the dispatcher enforces this): intent before, outcome after. */
+  gate: MutationGate;
   audit: AuditLog;
   identities: Identities;
   lab: LabService;
@@ -86,7 +88,6 @@ export function createServices(deps: ServiceDeps): Services {
   const operations = new OperationService({
     sessions,
     identities: identities.store,
-    record,
     onChange: (operation) => deps.emit('operations.changed', operation),
     ...deps.operations,
   });
@@ -97,7 +98,6 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     lab,
     audit,
-    mutate: createMutationGate(identities.store, record),
     streams: new StreamHub(sessions, deps.emit),
     downloads: new FileDownloads(sessions, identities.store, deps.emit, deps.saveFile),
     operations,
@@ -141,6 +141,7 @@ export function createServices(deps: ServiceDeps): Services {
     guard: createAccessPolicy(identities.store, shift, (channel, request) =>
       channel === 'operations.start' ? operations.identityOfPlan((request as { planId: string }).planId) : null,
     ),
+    gate: createAuditGate(identities.store, record),
     audit,
     identities,
     lab,

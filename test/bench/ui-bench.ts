@@ -279,7 +279,7 @@ export async function consoleBench(figure: (f: FigureInput) => void): Promise<vo
     const overview = await frames(page, 15_000);
     await page.getByRole('tab', { name: 'Services' }).click();
     await page.locator('tr[data-row="10.5.0.11/kubelet"]').waitFor({ timeout: 30_000 });
-    const dispatch = createDispatcher(mode.services.handlers);
+    const dispatch = createDispatcher(mode.services);
     const restarts = setInterval(
       () =>
         void dispatch('talos.serviceAction', {

@@ -114,7 +114,7 @@ describe('configs, resources and files in Chromium', () => {
     const before = Number(await page.locator('tr[data-resource="10.5.0.3/kubelet"] [data-version]').textContent());
     await page.getByLabel('Watch').check();
     await page.waitForTimeout(500);
-    const dispatch = createDispatcher(mode.services.handlers);
+    const dispatch = createDispatcher(mode.services);
     await dispatch('talos.serviceAction', { identityId: 'practice:admin@lab', nodes: ['10.5.0.3'], service: 'kubelet', action: 'restart' });
     await expect
       .poll(() => page.locator('tr[data-resource="10.5.0.3/kubelet"]').getAttribute('data-mark'), { timeout: 8000 })

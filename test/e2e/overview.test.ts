@@ -11,7 +11,7 @@ beforeAll(async () => {
   app = await startApp();
   page = app.page;
   await page.setViewportSize({ width: 1280, height: 720 });
-  const started = await createDispatcher(app.mode.services.handlers)('lab.start', { nodes: 12, controlPlanes: 3 });
+  const started = await createDispatcher(app.mode.services)('lab.start', { nodes: 12, controlPlanes: 3 });
   expect(started.ok).toBe(true);
   await page.goto(app.mode.host.url);
   await page.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').nth(11).waitFor({ timeout: 15_000 });

@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelNames, channels, type Channel } from '../../shared/contract';
 import { createDispatcher } from '../../electron/host/dispatch';
+import type { Handlers, MutatingChannel, MutatingHandler } from '../../shared/handlers';
 import { createServices, type Services } from '../../electron/services';
 import { timings } from '../../lab/server/lifecycle';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
   timings.stepMs = 20;
   dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-audit-'));
   services = createServices({ host: 'browser', version: 'test', dataDir: dir, emit: () => undefined, env: {}, home: dir });
-  dispatch = createDispatcher(services.handlers, () => undefined);
+  dispatch = createDispatcher(services, () => undefined);
   await call('vault.setup', { passphrase: 'audit test passphrase' });
   await call('lab.start', { nodes: 2 });
 });
@@ -122,16 +123,10 @@ describe('the audit trail', () => {
     expect(await call('audit.verify', {})).toMatchObject({ state: 'broken', seal: 'valid', firstBroken: { line: 2, seq: 2 } });
   });
 
-  it('records an entry for every mutating channel of the contract', async () => {
-    const blockedPlan = (await call('operations.plan', {
-      identityId: ids.reader,
-      nodes: ['10.5.0.3'],
-      action: { kind: 'reboot', mode: 'default' },
-      workerBatchSize: 1,
-      gateTimeoutSeconds: 60,
-    })) as { id: string };
-    const samples: Partial<Record<Channel, unknown>> = {
-      'operations.start': { planId: blockedPlan.id, clusterName: null, quorumOverride: null },
+  describe('every channel the contract marks mutating (the dispatcher enforces it, not the handlers)', () => {
+    let planId = '';
+    const samples = (): Partial<Record<Channel, unknown>> => ({
+      'operations.start': { planId, clusterName: null, quorumOverride: null },
       'talos.serviceAction': { identityId: ids.operator, nodes: ['10.5.0.2'], service: 'kubelet', action: 'start' },
       'configs.apply': {
         identityId: 'practice:admin@lab',
@@ -158,19 +153,116 @@ describe('the audit trail', () => {
       'shift.start': { identityId: 'practice:admin@lab', node: null, ttlSeconds: 3600 },
       'shift.unlock': { identityId: 'practice:admin@lab', reason: 'the audit test needs the admin' },
       'shift.end': {},
-    };
+    });
     const mutating = channelNames.filter((c) => (channels[c] as { mutating?: boolean }).mutating);
-    expect(mutating.length).toBeGreaterThan(0);
-    for (const channel of mutating) {
-      expect(samples[channel], `add a sample request for ${channel}`).toBeDefined();
-      const before = (await services.audit.entries()).length;
-      await dispatch(channel, samples[channel]);
-      const written = (await services.audit.entries()).slice(before);
-      expect(
-        written.map((e) => e.kind),
-        channel,
-      ).toEqual(['intent', 'outcome']);
-    }
+    /** The services' handlers, with every mutating handler's action wrapped to note how long the trail was when it ran. */
+    const watched = () => {
+      const runs: { channel: string; entriesWhenRun: number }[] = [];
+      const handlers = { ...services.handlers } as Record<string, unknown>;
+      for (const channel of mutating) {
+        const original = services.handlers[channel] as MutatingHandler<MutatingChannel>;
+        handlers[channel] = {
+          ...original,
+          run: async (request: never, operation: never) => {
+            runs.push({ channel, entriesWhenRun: (await services.audit.entries()).length });
+            return original.run(request, operation);
+          },
+        };
+      }
+      return { runs, dispatch: createDispatcher({ handlers: handlers as Handlers, gate: services.gate }, () => undefined) };
+    };
+
+    /** operations.start needs a stored plan: one the reader may not run, so nothing reboots. */
+    const blockedPlan = async () =>
+      (
+        (await call('operations.plan', {
+          identityId: ids.reader,
+          nodes: ['10.5.0.3'],
+          action: { kind: 'reboot', mode: 'default' },
+          workerBatchSize: 1,
+          gateTimeoutSeconds: 60,
+        })) as { id: string }
+      ).id;
+
+    /** Brings the shift into the state a channel's sample needs (shift.start needs none running; unlock and end need one). */
+    const prepare = async (channel: Channel) => {
+      planId = await blockedPlan();
+      const shift = (await call('shift.status', {})) as { active: boolean } | null;
+      if (channel === 'shift.start' && shift) await call('shift.end', {});
+      if ((channel === 'shift.unlock' || channel === 'shift.end') && !shift?.active)
+        await call('shift.start', { identityId: 'practice:admin@lab', node: null, ttlSeconds: 3600 });
+    };
+
+    it('writes the intent before the action runs and the outcome after', { timeout: 120_000 }, async () => {
+      expect(mutating.length).toBeGreaterThan(0);
+      const { runs, dispatch: audited } = watched();
+      for (const channel of mutating) {
+        await prepare(channel);
+        expect(samples()[channel], `add a sample request for ${channel}`).toBeDefined();
+        const before = (await services.audit.entries()).length;
+        await audited(channel, samples()[channel]);
+        const written = (await services.audit.entries()).slice(before);
+        expect(
+          written.map((e) => e.kind),
+          channel,
+        ).toEqual(['intent', 'outcome']);
+        expect(written[1]!.operation, channel).toBe(written[0]!.operation);
+        expect(runs.at(-1), channel).toEqual({ channel, entriesWhenRun: before + 1 });
+      }
+    });
+
+    it(
+      'refuses with AUDIT_UNAVAILABLE, says how to fix it, and runs nothing, when the trail cannot be written',
+      { timeout: 120_000 },
+      async () => {
+        const { runs, dispatch: audited } = watched();
+        await call('talos.serviceAction', { identityId: ids.operator, nodes: ['10.5.0.2'], service: 'kubelet', action: 'start' });
+        for (const channel of mutating) {
+          await prepare(channel);
+          const before = await services.audit.entries();
+          // The trail's folder replaced by a file: every read and write fails as on a broken or read-only disk.
+          const folder = path.dirname(auditFile());
+          await rename(folder, `${folder}.aside`);
+          await writeFile(folder, '');
+          try {
+            expect(await audited(channel, samples()[channel]), channel).toMatchObject({
+              ok: false,
+              error: { code: 'AUDIT_UNAVAILABLE', message: expect.stringContaining('is writable by you and the disk has space') },
+            });
+          } finally {
+            await rm(folder);
+            await rename(`${folder}.aside`, folder);
+          }
+          expect(await services.audit.entries(), channel).toEqual(before);
+        }
+        expect(runs).toEqual([]);
+      },
+    );
+
+    it('refuses every mutating channel while the vault (the seal key) is locked, and runs nothing', { timeout: 120_000 }, async () => {
+      const { runs, dispatch: audited } = watched();
+      for (const channel of mutating) {
+        await prepare(channel);
+        await call('vault.lock', {});
+        try {
+          const result = await audited(channel, samples()[channel]);
+          // Minting needs the vault itself and says so first; everything else is refused by the trail.
+          const code = ['identities.mint', 'identities.renew', 'shift.start'].includes(channel) ? 'VAULT_LOCKED' : 'AUDIT_UNAVAILABLE';
+          expect(result, channel).toMatchObject({ ok: false, error: { code, message: expect.stringContaining('Unlock the vault') } });
+        } finally {
+          await call('vault.unlock', { passphrase: 'audit test passphrase' });
+        }
+      }
+      expect(runs).toEqual([]);
+    });
+
+    it('refuses every mutating channel on a host without a trail', { timeout: 120_000 }, async () => {
+      const noTrail = createDispatcher({ handlers: services.handlers }, () => undefined);
+      for (const channel of mutating) {
+        await prepare(channel);
+        expect(await noTrail(channel, samples()[channel]), channel).toMatchObject({ ok: false, error: { code: 'AUDIT_UNAVAILABLE' } });
+      }
+    });
   });
 
   describe('after a restart and unlock', () => {
@@ -178,7 +270,7 @@ describe('the audit trail', () => {
       await services.dispose();
       await damage();
       services = createServices({ host: 'browser', version: 'test', dataDir: dir, emit: () => undefined, env: {}, home: dir });
-      dispatch = createDispatcher(services.handlers, () => undefined);
+      dispatch = createDispatcher(services, () => undefined);
       expect(await dispatch('vault.unlock', { passphrase: 'audit test passphrase' })).toMatchObject({ ok: true });
       return (await call('audit.verify', {})) as { state: string; seal: string; problems: object[]; breaks: unknown[] };
     };

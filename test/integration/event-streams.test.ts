@@ -30,8 +30,8 @@ beforeAll(async () => {
     },
   });
   // A reboot is written to the audit trail first, and the trail's seal key lives in the vault.
-  await createDispatcher(services.handlers)('vault.setup', { passphrase: 'events test passphrase' });
-  await createDispatcher(services.handlers)('lab.start', { nodes: 2 });
+  await createDispatcher(services)('vault.setup', { passphrase: 'events test passphrase' });
+  await createDispatcher(services)('lab.start', { nodes: 2 });
 });
 afterAll(async () => {
   await services.dispose();
@@ -40,7 +40,7 @@ afterAll(async () => {
 
 describe('the events stream of the console', () => {
   it('keeps following a node across its reboot and delivers each event once', async () => {
-    const dispatch = createDispatcher(services.handlers);
+    const dispatch = createDispatcher(services);
     const opened = await dispatch('stream.open', {
       streamId: 'events-across-reboot',
       identityId: 'practice:admin@lab',

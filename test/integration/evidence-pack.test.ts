@@ -58,7 +58,7 @@ beforeAll(async () => {
   timings.rebootDowntimeMs = 300;
   dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-evidence-'));
   services = createServices({ host: 'browser', version: 'test', dataDir: dir, emit: () => undefined, pdfPrinter: chromiumPdfPrinter() });
-  dispatch = createDispatcher(services.handlers);
+  dispatch = createDispatcher(services);
   await call('vault.setup', { passphrase: 'evidence test passphrase' });
   await call('lab.start', { nodes: 3, controlPlanes: 1 });
   adminPack = await generate(admin);

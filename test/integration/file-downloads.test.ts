@@ -42,7 +42,7 @@ describe('downloading a file over the read cap', () => {
   it('browser mode: hands the file to the page in chunks that add up to the exact bytes', async () => {
     const services = servicesFor();
     try {
-      const dispatch = createDispatcher(services.handlers);
+      const dispatch = createDispatcher(services);
       expect((await dispatch('lab.start', { nodes: 1 })).ok).toBe(true);
       const read = await dispatch('files.read', { identityId: admin, node: '10.5.0.2', path: BIG });
       expect(read).toMatchObject({ ok: false, error: { code: 'TOO_LARGE' } });
@@ -75,7 +75,7 @@ describe('downloading a file over the read cap', () => {
       return target;
     });
     try {
-      const dispatch = createDispatcher(services.handlers);
+      const dispatch = createDispatcher(services);
       expect((await dispatch('lab.start', { nodes: 1 })).ok).toBe(true);
       chunks.length = 0;
       const result = await dispatch('files.download', { identityId: admin, node: '10.5.0.2', path: BIG, downloadId: 'd1' });
@@ -98,7 +98,7 @@ describe('downloading a file over the read cap', () => {
     let answer: string | null = target;
     const services = servicesFor(async () => answer);
     try {
-      const dispatch = createDispatcher(services.handlers);
+      const dispatch = createDispatcher(services);
       expect((await dispatch('lab.start', { nodes: 1 })).ok).toBe(true);
       const failed = await dispatch('files.download', { identityId: admin, node: '10.5.0.2', path: '/var/log/nope', downloadId: 'f1' });
       expect(failed).toMatchObject({ ok: false });
@@ -114,7 +114,7 @@ describe('downloading a file over the read cap', () => {
   it('stops when cancelled and says so', async () => {
     const services = servicesFor();
     try {
-      const dispatch = createDispatcher(services.handlers);
+      const dispatch = createDispatcher(services);
       expect((await dispatch('lab.start', { nodes: 1 })).ok).toBe(true);
       chunks.length = 0;
       const running = dispatch('files.download', { identityId: admin, node: '10.5.0.2', path: BIG, downloadId: 'c1' });

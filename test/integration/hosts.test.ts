@@ -26,7 +26,7 @@ describe('the contract dispatcher', () => {
       },
     ]),
   ) as unknown as Handlers;
-  const dispatch = createDispatcher(handlers, () => undefined);
+  const dispatch = createDispatcher({ handlers }, () => undefined);
 
   it('rejects a malformed request on every channel with VALIDATION, before any handler runs', async () => {
     for (const channel of channelNames) {

@@ -50,7 +50,7 @@ const kubeletEvents = async (node: string) => {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-least-privilege-'));
   services = createServices({ host: 'browser', version: 'test', dataDir: dir, emit: () => undefined, env: {}, home: dir });
-  dispatch = createDispatcher(services.handlers, () => undefined, services.guard);
+  dispatch = createDispatcher(services, () => undefined);
   await call('vault.setup', { passphrase: 'least privilege passphrase' });
   await call('lab.start', { nodes: 2 });
 });
@@ -256,7 +256,7 @@ describe('read-only identities', () => {
     const { identity } = await mint(ADMIN, { name: 'prod reader', readOnly: true, label: 'prod', colour: 'red' });
     const fresh = createServices({ host: 'browser', version: 'test', dataDir: dir, emit: () => undefined, env: {}, home: dir });
     try {
-      const freshDispatch = createDispatcher(fresh.handlers, () => undefined, fresh.guard);
+      const freshDispatch = createDispatcher(fresh, () => undefined);
       await freshDispatch('vault.unlock', { passphrase: 'least privilege passphrase' });
       const list = await freshDispatch('identities.list', {});
       expect(list.ok && (list.value as Response<'identities.list'>).find((i) => i.id === identity.id)).toMatchObject({
@@ -319,7 +319,7 @@ describe('on-call shifts', () => {
     await call('shift.start', { identityId: ADMIN, node: null, ttlSeconds: HOUR });
     const fresh = createServices({ host: 'browser', version: 'test', dataDir: dir, emit: () => undefined, env: {}, home: dir });
     try {
-      const freshDispatch = createDispatcher(fresh.handlers, () => undefined, fresh.guard);
+      const freshDispatch = createDispatcher(fresh, () => undefined);
       await freshDispatch('lab.start', { nodes: 2 });
       expect(await freshDispatch('talos.version', { identityId: ADMIN, nodes: [W] })).toMatchObject({
         ok: false,
@@ -384,7 +384,7 @@ describe('handing an identity over in an encrypted bundle', () => {
 
     const otherDir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-handover-'));
     const other = createServices({ host: 'browser', version: 'test', dataDir: otherDir, emit: () => undefined, env: {}, home: otherDir });
-    const otherDispatch = createDispatcher(other.handlers, () => undefined, other.guard);
+    const otherDispatch = createDispatcher(other, () => undefined);
     try {
       await otherDispatch('vault.setup', { passphrase: 'the other profile' });
       expect(await otherDispatch('identities.importBundle', { content, passphrase: 'not the passphrase' })).toMatchObject({

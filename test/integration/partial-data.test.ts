@@ -15,7 +15,7 @@ const W = '10.5.0.3';
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-partial-'));
   services = createServices({ host: 'browser', version: 'test', dataDir: dir, env: {}, home: dir, emit: () => undefined });
-  dispatch = createDispatcher(services.handlers);
+  dispatch = createDispatcher(services);
   expect(await dispatch('lab.start', { nodes: 2 })).toMatchObject({ ok: true });
 });
 afterAll(async () => {

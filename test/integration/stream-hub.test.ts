@@ -30,7 +30,7 @@ beforeAll(async () => {
     home: dir,
     emit: (name, payload) => seen.push({ name, payload: payload as Record<string, unknown> }),
   });
-  dispatch = createDispatcher(services.handlers);
+  dispatch = createDispatcher(services);
   expect(await dispatch('lab.start', { nodes: 2 })).toMatchObject({ ok: true });
 });
 afterAll(async () => {

@@ -18,7 +18,7 @@ beforeAll(async () => {
   timings.rebootDowntimeMs = 500;
   dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-timeline-'));
   services = createServices({ host: 'browser', version: 'test', dataDir: dir, env: {}, home: dir, emit: () => undefined });
-  const dispatch = createDispatcher(services.handlers);
+  const dispatch = createDispatcher(services);
   await dispatch('vault.setup', { passphrase: 'timeline test passphrase' });
   await dispatch('lab.start', { nodes: 2 });
 });
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** Calls a channel through the dispatcher (validation, roles, audit) and returns its typed response. */
 async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> {
-  const r = await createDispatcher(services.handlers)(channel, request);
+  const r = await createDispatcher(services)(channel, request);
   if (!r.ok) throw new Error(r.error.message);
   return r.value as Response<C>;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEntry } from '../../../shared/domain/audit';
+import type { AuditedOperation, Intent, Outcome } from '../../../shared/handlers';
 import type { IdentityStore } from '../identities/identity-store';
 import type { AuditLog, NewAuditEntry } from './audit-log';
 import { osUser } from './os-user';
@@ -17,24 +18,14 @@ export function sanitizeArgs(args: Record<string, unknown>): Record<string, unkn
   return out;
 }
 
-/** What an operation is about to do: who (the identity), where, which API method, with what, as talosctl. */
-export interface MutationRequest {
-  identityId: string;
-  nodes: string[];
-  method: string;
-  args: Record<string, unknown>;
-  talosctl: string;
-}
-
-export type AuditOutcome = AuditEntry['outcomes'][number];
+export type MutationRequest = Intent;
+export type AuditOutcome = Outcome;
 
 /** One operation in the trail: its intent is written; outcomes (per step, then final) follow. */
-export interface RecordedOperation {
-  id: string;
+export interface RecordedOperation extends AuditedOperation {
   intent: AuditEntry;
   /** Records how a step (one node of a rolling operation, say) or, without `step`, the whole operation went. */
   outcome(outcomes: AuditOutcome[], step?: string): Promise<AuditEntry>;
-  end(): void;
 }
 
 export type AuditRecorder = (request: MutationRequest) => Promise<RecordedOperation>;
@@ -46,7 +37,7 @@ export function createAuditRecorder(
   now: () => Date = () => new Date(),
 ): AuditRecorder {
   return async (request) => {
-    const meta = await identities.meta(request.identityId);
+    const meta = request.actor ?? (await identities.meta(request.identityId));
     const id = randomUUID();
     const common = {
       operation: id,

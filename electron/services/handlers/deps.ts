@@ -4,7 +4,6 @@ import type { Identities } from '../identities';
 import type { IdentityMinting } from '../identities/identity-minting';
 import type { ShiftState } from '../shift/shift-state';
 import type { LabService } from '../lab-service';
-import type { MutationGate } from '../mutations';
 import type { OperationService } from '../operations/operation-service';
 import type { StreamHub } from '../streams/stream-hub';
 import type { TalosSessions } from '../talos-sessions';
@@ -15,7 +14,6 @@ export interface HandlerDeps {
   version: string;
   identities: Identities;
   sessions: TalosSessions;
-  mutate: MutationGate;
   lab: LabService;
   audit: AuditLog;
   streams: StreamHub;

@@ -3,19 +3,11 @@ import { goDuration, talosctl } from '../../../shared/talosctl';
 import { writeFileAtomic } from '../../../certs/atomic-file';
 import type { HandlersFor } from '../../../shared/handlers';
 import type { HandlerDeps } from './deps';
+import { allOk } from './outcomes';
 
 const GENERATE = '/machine.MachineService/GenerateClientConfiguration';
-const LOCAL = 'this computer';
 
-export function identityHandlers({
-  identities,
-  sessions,
-  streams,
-  mutate,
-  pickFile,
-  saveFile,
-  minting,
-}: HandlerDeps): HandlersFor<'identities'> {
+export function identityHandlers({ identities, sessions, streams, pickFile, saveFile, minting }: HandlerDeps): HandlersFor<'identities'> {
   const { store, files, bundles } = identities;
   /** A changed or removed identity must not keep a channel (or streams) opened with its old endpoints or key. */
   const forgetAfter = async <T>(id: string, p: Promise<T>) => {
@@ -39,93 +31,93 @@ export function identityHandlers({
     'identities.pickFile': async () => (pickFile ? { available: true, path: await pickFile() } : { available: false, path: null }),
     'identities.rename': ({ id, name }) => store.rename(id, name),
     'identities.update': ({ id, endpoints, nodes }) => forgetAfter(id, store.update(id, endpoints, nodes)),
-    'identities.export': async ({ id, path }) => {
-      const request = {
+    'identities.export': {
+      intent: async ({ id, path }) => ({
         identityId: id,
         nodes: [],
         method: 'nodeglass/ExportTalosconfig',
         args: { path },
         talosctl: `talosctl --talosconfig ${path} config info`,
-      };
-      const [result] = await mutate(request, async () => [
-        { node: LOCAL, ok: true, value: { path: await files.exportTalosconfig(id, path) } },
-      ]);
-      return { path: result!.value.path };
+      }),
+      run: async ({ id, path }) => ({ path: await files.exportTalosconfig(id, path) }),
+      outcomes: allOk,
     },
-    'identities.exportBundle': async ({ id, passphrase }) => {
-      const name = (await store.meta(id)).name;
-      const request = {
+    'identities.exportBundle': {
+      intent: async ({ id }) => ({
         identityId: id,
         nodes: [],
         method: 'nodeglass/ExportBundle',
         args: { format: 'scrypt + AES-256-GCM bundle' },
         talosctl: '',
-      };
-      const [result] = await mutate(request, async () => {
+      }),
+      run: async ({ id, passphrase }) => {
+        const name = (await store.meta(id)).name;
         const bundle = await bundles.export(id, passphrase);
         const target = saveFile ? await saveFile(bundle.filename) : null;
         if (saveFile && !target) throw new AppError('CANCELLED', 'The export was cancelled; nothing was written.');
         if (target) await writeFileAtomic(target, bundle.content, 0o600);
-        const where = target ?? 'a download in the browser';
-        return [
-          {
-            node: LOCAL,
-            ok: true,
-            value: {
-              filename: bundle.filename,
-              path: target,
-              content: target ? null : bundle.content,
-              auditNote: `encrypted bundle of "${name}" to ${where}`,
-            },
-          },
-        ];
-      });
-      const { filename, path, content } = result!.value;
-      return { filename, path, content };
+        return {
+          filename: bundle.filename,
+          path: target,
+          content: target ? null : bundle.content,
+          auditNote: `encrypted bundle of "${name}" to ${target ?? 'a download in the browser'}`,
+        };
+      },
+      outcomes: allOk,
     },
     'identities.importBundle': ({ content, passphrase }) => bundles.import(content, passphrase),
     'identities.remove': async ({ id }) => ({ removed: await forgetAfter(id, store.remove(id)) }),
     'identities.mark': ({ id, label, colour }) => store.mark(id, { label: label || null, colour }),
-    'identities.setReadOnly': async ({ id, readOnly }) => {
-      const request = { identityId: id, nodes: [], method: 'nodeglass/SetReadOnly', args: { readOnly }, talosctl: '' };
-      const [result] = await mutate(request, async () => [{ node: LOCAL, ok: true, value: await store.mark(id, { readOnly }) }]);
-      return result!.value;
+    'identities.setReadOnly': {
+      intent: async ({ id, readOnly }) => ({
+        identityId: id,
+        nodes: [],
+        method: 'nodeglass/SetReadOnly',
+        args: { readOnly },
+        talosctl: '',
+      }),
+      run: ({ id, readOnly }) => store.mark(id, { readOnly }),
+      outcomes: allOk,
     },
-    'identities.mint': async ({ identityId, node, roles, ttlSeconds, name, label, colour, readOnly }) => {
-      await store.requireWritable();
-      const command = talosctl.configNew(await target(identityId, node), `${name || 'talosconfig'}.yaml`, roles, ttlSeconds);
-      const at = await where(identityId, node);
-      const request = {
-        identityId,
-        nodes: [at],
-        method: GENERATE,
-        args: { purpose: 'mint', roles, ttl: goDuration(ttlSeconds), ttlSeconds },
-        talosctl: command,
-      };
-      const [result] = await mutate(request, async () => {
+    'identities.mint': {
+      intent: async ({ identityId, node, roles, ttlSeconds, name }) => {
+        await store.requireWritable();
+        return {
+          identityId,
+          nodes: [await where(identityId, node)],
+          method: GENERATE,
+          args: { purpose: 'mint', roles, ttl: goDuration(ttlSeconds), ttlSeconds },
+          talosctl: talosctl.configNew(await target(identityId, node), `${name || 'talosconfig'}.yaml`, roles, ttlSeconds),
+        };
+      },
+      run: async ({ identityId, node, roles, ttlSeconds, name, label, colour, readOnly }) => {
         const minted = await minting.mint({ viaId: identityId, node, roles, ttlSeconds, name, label, colour, readOnly, shift: false });
-        return [{ node: at, ok: true, value: { ...minted, auditNote: minted.note } }];
-      });
-      return { identity: result!.value.summary, talosctl: command };
+        const command = talosctl.configNew(await target(identityId, node), `${name || 'talosconfig'}.yaml`, roles, ttlSeconds);
+        return { identity: minted.summary, talosctl: command, auditNote: minted.note };
+      },
+      outcomes: allOk,
     },
-    'identities.renew': async ({ id, identityId, node }) => {
-      await store.requireWritable();
-      const old = await store.summaryOf(id);
-      const lifetime = old.minted?.ttlSeconds ?? old.lifetimeSeconds;
-      const command = talosctl.configNew(await target(identityId, node), `${old.name}.yaml`, old.roles, lifetime);
-      const at = await where(identityId, node);
-      const request = {
-        identityId,
-        nodes: [at],
-        method: GENERATE,
-        args: { purpose: 'renew', renews: old.name, replacesFingerprint: old.fingerprint, roles: old.roles, ttl: goDuration(lifetime) },
-        talosctl: command,
-      };
-      const [result] = await mutate(request, async () => {
+    'identities.renew': {
+      intent: async ({ id, identityId, node }) => {
+        await store.requireWritable();
+        const old = await store.summaryOf(id);
+        const lifetime = old.minted?.ttlSeconds ?? old.lifetimeSeconds;
+        return {
+          identityId,
+          nodes: [await where(identityId, node)],
+          method: GENERATE,
+          args: { purpose: 'renew', renews: old.name, replacesFingerprint: old.fingerprint, roles: old.roles, ttl: goDuration(lifetime) },
+          talosctl: talosctl.configNew(await target(identityId, node), `${old.name}.yaml`, old.roles, lifetime),
+        };
+      },
+      run: async ({ id, identityId, node }) => {
+        const old = await store.summaryOf(id);
+        const lifetime = old.minted?.ttlSeconds ?? old.lifetimeSeconds;
+        const command = talosctl.configNew(await target(identityId, node), `${old.name}.yaml`, old.roles, lifetime);
         const renewed = await minting.renew(id, identityId, node);
-        return [{ node: at, ok: true, value: { ...renewed, auditNote: renewed.note } }];
-      });
-      return { identity: result!.value.summary, talosctl: command };
+        return { identity: renewed.summary, talosctl: command, auditNote: renewed.note };
+      },
+      outcomes: allOk,
     },
   };
 }

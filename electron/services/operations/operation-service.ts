@@ -10,16 +10,16 @@ import { AppError } from '../../../shared/errors';
 import type { IdentityStore } from '../identities/identity-store';
 import type { TalosSessions } from '../talos-sessions';
 import { systemClock, type Clock } from './clock';
-import type { AuditRecorder } from '../audit/recorder';
-import { trailOn, type OpenTrail } from './operation-trail';
+import type { MutationRequest } from '../audit/recorder';
+import type { OperationTrail } from './operation-trail';
 import { buildPlan, type StoredPlan } from './planner';
 import { OperationRunner } from './runner';
+
+type StartRequest = { planId: string; clusterName: string | null; quorumOverride: string | null };
 
 export interface OperationServiceDeps {
   sessions: Pick<TalosSessions, 'client'>;
   identities: Pick<IdentityStore, 'meta'>;
-  /** The audit recorder: the plan, its steps and gate results are written through it under one operation id. */
-  record: AuditRecorder;
   onChange(operation: Operation): void;
   clock?: Clock;
   /** How often a gate asks the node again. */
@@ -49,11 +49,9 @@ export class OperationService {
   private readonly runners = new Map<string, OperationRunner>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly clock: Clock;
-  private readonly openTrail: OpenTrail;
 
   constructor(private readonly deps: OperationServiceDeps) {
     this.clock = deps.clock ?? systemClock;
-    this.openTrail = trailOn(deps.record);
   }
 
   async plan(request: PlanRequest): Promise<Plan> {
@@ -70,29 +68,34 @@ export class OperationService {
     return this.plans.get(planId)?.plan.identityId ?? null;
   }
 
-  async start(request: { planId: string; clusterName: string | null; quorumOverride: string | null }): Promise<Operation> {
-    const stored = this.plans.get(request.planId);
-    if (!stored)
-      throw new AppError('NOT_FOUND', 'This plan is not known (it already ran, expired, or the app restarted). Make the plan again.');
+  /**
+   * What the trail records before the operation starts: the plan as confirmed, with the confirmations typed.
+   * The dispatcher writes it before `start` runs, so a refused start is on the trail too.
+   */
+  intentFor(request: StartRequest): MutationRequest {
+    const stored = this.stored(request.planId);
+    const intent = this.intent(stored);
+    const override = this.overridden(stored, request);
+    return {
+      ...intent,
+      args: {
+        ...intent.args,
+        clusterNameTyped: stored.plan.typeClusterName,
+        quorumOverride: override,
+        ...(override ? { overridden: stored.plan.refusals } : {}),
+      },
+    };
+  }
+
+  /** Starts a confirmed plan on the trail the dispatcher opened for it; the runner records its steps and its end. */
+  async start(request: StartRequest, trail: OperationTrail): Promise<Operation> {
+    const stored = this.stored(request.planId);
     const { plan } = stored;
-    const override = plan.refusals.length > 0 && request.quorumOverride?.trim() === QUORUM_OVERRIDE_PHRASE;
+    const override = this.overridden(stored, request);
     const refusal = this.refusal(stored, request.clusterName, override);
-    if (refusal) {
-      await this.recordRefusal(stored, refusal);
-      throw refusal;
-    }
+    if (refusal) throw refusal;
     const meta = await this.deps.identities.meta(plan.identityId);
     const client = await this.deps.sessions.client(plan.identityId);
-    // No trail, no action: AUDIT_UNAVAILABLE from the recorder reaches the operator as it is.
-    const trail = await this.openTrail({
-      ...this.intent(stored),
-      args: {
-        ...this.intent(stored).args,
-        clusterNameTyped: plan.typeClusterName,
-        quorumOverride: override,
-        ...(override ? { overridden: plan.refusals } : {}),
-      },
-    });
     this.plans.delete(plan.id);
     const runner = new OperationRunner({
       client,
@@ -107,6 +110,17 @@ export class OperationService {
     this.runners.set(runner.operation.id, runner);
     this.forgetOldOperations();
     return structuredClone(runner.operation);
+  }
+
+  private stored(planId: string): StoredPlan {
+    const stored = this.plans.get(planId);
+    if (!stored)
+      throw new AppError('NOT_FOUND', 'This plan is not known (it already ran, expired, or the app restarted). Make the plan again.');
+    return stored;
+  }
+
+  private overridden(stored: StoredPlan, request: StartRequest): boolean {
+    return stored.plan.refusals.length > 0 && request.quorumOverride?.trim() === QUORUM_OVERRIDE_PHRASE;
   }
 
   /** Why a stored plan may not start (expired, blocked, unconfirmed, overlapping a running operation), or null. */
@@ -152,13 +166,6 @@ export class OperationService {
       } as Record<string, unknown>,
       talosctl: plan.steps.map((s) => s.talosctl).join(' && '),
     };
-  }
-
-  /** A refused start is recorded too (nothing was sent): who tried to run which plan, and why it was refused. */
-  private async recordRefusal(stored: StoredPlan, error: AppError): Promise<void> {
-    const intent = this.intent(stored);
-    const trail = await this.openTrail({ ...intent, args: { ...intent.args, refused: true } });
-    await trail.finish(intent.nodes.map((node) => ({ node, ok: false, code: error.code, message: `not started: ${error.message}` })));
   }
 
   control(operationId: string, action: 'pause' | 'resume' | 'cancel'): Operation {
