@@ -163,6 +163,8 @@ export const stepProgressSchema = z.object({
   stage: stepStageSchema,
   /** What Talos last reported: sequence, phase and task from its events, or the step's own state. */
   detail: z.string(),
+  /** Everything Talos reported during the step, oldest first: the sequence, phases, tasks and services it went through. */
+  reports: z.array(z.string()),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   actorId: z.string().nullable(),

@@ -85,6 +85,9 @@ describe('operations in Chromium', () => {
     await operation().waitFor();
     expect(await operation().locator('h2').textContent()).toBe('Rolling reboot of 2 nodes');
     await expect.poll(() => stepRow('10.5.0.3').getAttribute('data-stage'), { timeout: 10_000 }).not.toBe('waiting');
+    // What Talos reports for the step, in its own words: the reboot sequence's phases and tasks.
+    await expect.poll(() => stepRow('10.5.0.3').locator('.report-cell').textContent(), { timeout: 10_000 }).toMatch(/reboot › \w+/);
+    await screenshots('progress');
     // Leave the screen while the roll runs; the host keeps rolling and the view attaches again.
     await page.getByRole('tab', { name: 'Services' }).click();
     await new Promise((r) => setTimeout(r, 1500));
@@ -93,6 +96,15 @@ describe('operations in Chromium', () => {
     expect(await stepRow('10.5.0.3').getAttribute('data-stage')).toBe('done');
     expect(await stepRow('10.5.0.4').getAttribute('data-stage')).toBe('done');
     expect(await stepRow('10.5.0.4').locator('[data-gate="boot"]').getAttribute('data-status')).toBe('passed');
+    // The trail of each node: the reboot sequence until apid stopped, then the new boot read from its start.
+    await stepRow('10.5.0.4')
+      .getByText(/^Talos reported \d+ events$/)
+      .click();
+    const trail = await stepRow('10.5.0.4').getByRole('list', { name: 'What 10.5.0.4 reported' }).locator('li').allTextContents();
+    expect(trail).toContain('reboot › stopEverything › stopAllServices');
+    expect(trail).toContain('boot › startEverything › startAllServices');
+    expect(trail.indexOf('reboot › stopEverything › stopAllServices')).toBeLessThan(trail.indexOf('sequence boot started'));
+    await screenshots('done-trail');
     expect(['10.5.0.3', '10.5.0.4'].map((n) => app.lab().node(n).bootId)).not.toContain(before[0]);
     await expect
       .poll(() => page.locator('.notices').textContent(), { timeout: 5000 })
@@ -107,15 +119,11 @@ describe('operations in Chromium', () => {
     await dialog().getByRole('button', { name: 'Make the plan' }).click();
     await dialog().getByRole('table', { name: 'Plan steps' }).waitFor({ timeout: 15_000 });
     const untouched = app.lab().node('10.5.0.4').bootId;
-    // Long enough that the node is still down when the test cuts it off, however loaded the machine is.
-    timings.rebootDowntimeMs = 60_000;
+    // The first worker goes down for its reboot and never answers again (the lab's injected fault).
+    app.lab().injectFault({ node: '10.5.0.3', kind: 'never-returns' });
     await dialog()
       .getByRole('button', { name: /^Start:/ })
       .click();
-    // The first worker goes down for its reboot and never answers again.
-    await expect.poll(() => stepRow('10.5.0.3').getAttribute('data-stage'), { timeout: 10_000 }).toBe('rebooting');
-    app.lab().setUnreachable('10.5.0.3', true);
-    timings.rebootDowntimeMs = 800;
     await expect.poll(() => operation().getAttribute('data-state'), { timeout: 30_000 }).toBe('failed');
     const reason = await page.getByLabel('Why it stopped').textContent();
     expect(reason).toMatch(
@@ -127,7 +135,7 @@ describe('operations in Chromium', () => {
     expect(await stepRow('10.5.0.4').getAttribute('data-stage')).toBe('untouched');
     expect(app.lab().node('10.5.0.4').bootId).toBe(untouched);
     await screenshots('stopped');
-    app.lab().setUnreachable('10.5.0.3', false);
+    app.lab().clearFaults('10.5.0.3');
     const id = app.mode.services.operations.list()[0]!.id;
     const entries = (await app.mode.services.audit.entries()).filter((e) => e.operation === id);
     expect(entries.at(-1)!.outcomes).toEqual([

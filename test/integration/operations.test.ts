@@ -86,8 +86,8 @@ describe('a rolling reboot of 1 control plane and 3 workers', () => {
       ['10.5.0.3', 'worker', 3],
       ['10.5.0.5', 'worker', 4],
     ]);
-    expect(plan.steps[0]!.gates.map((g) => g.id)).toEqual(['down', 'boot', 'ready', 'services', 'etcd']);
-    expect(plan.steps[1]!.gates.map((g) => g.id)).toEqual(['down', 'boot', 'ready', 'services']);
+    expect(plan.steps[0]!.gates.map((g) => g.id)).toEqual(['down', 'boot', 'etcd', 'services', 'ready']);
+    expect(plan.steps[1]!.gates.map((g) => g.id)).toEqual(['down', 'boot', 'services', 'ready']);
     expect(plan.steps[0]!.talosctl).toBe("talosctl --context 'practice admin@lab' -n 10.5.0.2 reboot");
     expect(plan.steps[0]!.hostname).toBe('lab-controlplane-1');
     expect(plan.cluster).toBe('lab');
@@ -247,7 +247,7 @@ describe('every kind of operation', () => {
     expect(plan.steps[0]!.talosctl).toBe(
       "talosctl --context 'practice admin@lab' -n 10.5.0.3 upgrade --image ghcr.io/siderolabs/installer:v1.13.10 --stage --preserve",
     );
-    expect(plan.steps[0]!.gates.map((g) => g.id)).toEqual(['down', 'boot', 'version', 'ready', 'services']);
+    expect(plan.steps[0]!.gates.map((g) => g.id)).toEqual(['down', 'boot', 'version', 'services', 'ready']);
     expect(plan.typeClusterName).toBe(false);
     const op = await run(plan.id);
     expect(op.state, op.reason ?? '').toBe('succeeded');

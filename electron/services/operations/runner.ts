@@ -68,6 +68,7 @@ export class OperationRunner {
         talosctl: s.talosctl,
         stage: 'waiting',
         detail: '',
+        reports: [],
         startedAt: null,
         endedAt: null,
         actorId: null,
@@ -241,7 +242,9 @@ export class OperationRunner {
     }
     const tracker = new StepTracker(client, step.node, (detail) => {
       step.detail = detail;
+      step.reports = [...tracker.reports];
       if (step.stage === 'sent') step.stage = 'sequence';
+      if (step.stage === 'booting' && tracker.bootFinished) step.stage = 'checking';
       this.changed();
     });
     await tracker.start();
@@ -308,9 +311,13 @@ export class OperationRunner {
           return this.fail(step, gate.label, result.detail);
         }
         gate.status = 'passed';
-        if (id === 'boot') step.stage = 'booting';
+        if (id === 'boot') {
+          step.stage = 'booting';
+          tracker.followBoot();
+        }
         this.changed();
       }
+      await tracker.settle();
     } finally {
       tracker.stop();
     }

@@ -44,6 +44,12 @@ export interface StepKind<A extends OperationAction = OperationAction> {
 
 const controlPlaneGates = (role: NodeRole): GateId[] => (role === 'worker' ? [] : ['etcd']);
 
+/**
+ * The checks once a node is back, the specific ones first so a failure names its cause (etcd has no leader, kubelet
+ * fails its health check) rather than only MachineStatus' summary of it; MachineStatus ready comes last.
+ */
+const afterBoot = (role: NodeRole): GateId[] => [...controlPlaneGates(role), 'services', 'ready'];
+
 /** The version an installer image installs, from its tag (`…/installer:v1.13.9` → `v1.13.9`), or null. */
 export function imageVersion(image: string): string | null {
   return /:(v\d+\.\d+\.\d+[\w.-]*)(@sha256:[0-9a-f]{64})?$/.exec(image)?.[1] ?? null;
@@ -57,7 +63,7 @@ const reboot: StepKind<Of<'reboot'>> = {
   takesDown: true,
   staysDown: false,
   destructive: true,
-  gates: (role) => gates('down', 'boot', 'ready', 'services', ...controlPlaneGates(role)),
+  gates: (role) => gates('down', 'boot', ...afterBoot(role)),
   talosctl: (t, a) => talosctl.reboot(t, a.mode),
   summary: (a) => `reboot${a.mode === 'default' ? '' : ` (${a.mode})`}`,
   send: async (c, n, a) => ({ actorId: await lifecycleCalls(c.connection).reboot(n, a.mode), message: 'Reboot requested' }),
@@ -81,8 +87,7 @@ const upgrade: StepKind<Of<'upgrade'>> = {
   takesDown: true,
   staysDown: false,
   destructive: true,
-  gates: (role, a) =>
-    gates('down', 'boot', ...(imageVersion(a.image) ? (['version'] as const) : []), 'ready', 'services', ...controlPlaneGates(role)),
+  gates: (role, a) => gates('down', 'boot', ...(imageVersion(a.image) ? (['version'] as const) : []), ...afterBoot(role)),
   talosctl: (t, a) => talosctl.upgrade(t, a.image, a),
   summary: (a) =>
     `upgrade to ${imageVersion(a.image) ?? a.image}${[
@@ -106,7 +111,7 @@ const applyConfig: StepKind<Of<'apply-config'>> = {
   takesDown: false,
   staysDown: false,
   destructive: false,
-  gates: (role) => gates('ready', 'services', ...controlPlaneGates(role)),
+  gates: (role) => gates(...afterBoot(role)),
   talosctl: (t, a) => talosctl.applyConfig(t, 'config.yaml', a.mode, false, a.tryTimeoutSeconds),
   summary: (a) => `apply-config (${a.mode})`,
   send: async (c, n, a) => {

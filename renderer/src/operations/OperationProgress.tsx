@@ -136,6 +136,16 @@ export function OperationProgress({ operation: op, onFollowLogs }: { operation: 
               </td>
               <td className="report-cell">
                 {s.detail}
+                {s.reports.length > 1 && (
+                  <details className="report-trail">
+                    <summary>Talos reported {s.reports.length} events</summary>
+                    <ol className="mono" aria-label={`What ${s.node} reported`}>
+                      {s.reports.map((r, i) => (
+                        <li key={i}>{r}</li>
+                      ))}
+                    </ol>
+                  </details>
+                )}
                 {s.failure && !s.gates.some((g) => g.status === 'failed') && (
                   <div className="error-text">
                     <strong>{s.failure.check}</strong>: {s.failure.message}
