@@ -93,6 +93,10 @@ describe('npm run lab', () => {
       expect(out).toContain('fault:       lab-worker-1 never-returns (strikes at its next boot)');
       expect(out).toContain('fault:       lab-worker-2 service-unhealthy=containerd (strikes at its next boot)');
     } finally {
+      // SIGINT, which tsx passes on: a SIGKILL would end tsx and leave the lab it started running.
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGINT');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
       child.kill('SIGKILL');
     }
     const bad = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'lab/cli.ts', '--port', '0', '--fault', 'lab-worker-1:meteor']);
