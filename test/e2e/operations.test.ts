@@ -96,6 +96,9 @@ describe('operations in Chromium', () => {
     expect(await stepRow('10.5.0.3').getAttribute('data-stage')).toBe('done');
     expect(await stepRow('10.5.0.4').getAttribute('data-stage')).toBe('done');
     expect(await stepRow('10.5.0.4').locator('[data-gate="boot"]').getAttribute('data-status')).toBe('passed');
+    await expect
+      .poll(() => page.locator('.notices').textContent(), { timeout: 5000 })
+      .toContain('Rolling reboot of 2 nodes finished: 2 node(s) done.');
     // The trail of each node: the reboot sequence until apid stopped, then the new boot read from its start.
     await stepRow('10.5.0.4')
       .getByText(/^Talos reported \d+ events$/)
@@ -106,9 +109,6 @@ describe('operations in Chromium', () => {
     expect(trail.indexOf('reboot › stopEverything › stopAllServices')).toBeLessThan(trail.indexOf('sequence boot started'));
     await screenshots('done-trail');
     expect(['10.5.0.3', '10.5.0.4'].map((n) => app.lab().node(n).bootId)).not.toContain(before[0]);
-    await expect
-      .poll(() => page.locator('.notices').textContent(), { timeout: 5000 })
-      .toContain('Rolling reboot of 2 nodes finished: 2 node(s) done.');
   });
 
   it('stops at a node that does not come back, says which check failed and what the node said, and leaves the rest untouched', async () => {
