@@ -119,8 +119,18 @@ export const talosChannels = {
         .max(50),
       tail: z.number().int().min(-1).max(1_000_000),
       follow: z.boolean(),
+      /** The viewer's buffer in lines: the host holds at most this many back for a viewer that fell behind. */
+      capLines: z.number().int().min(1000).max(5_000_000).default(1_000_000),
     }),
     response: z.object({ streams: z.array(z.object({ key: z.string(), node: z.string(), kind: z.string(), id: z.string() })) }),
+  },
+  /**
+   * The viewer's log worker took in `frames` more binary log frames of a stream (shared/log-frame.ts), so the
+   * host may send more. Lines reach the viewer only as those frames, never as JSON events.
+   */
+  'logs.ack': {
+    request: z.strictObject({ streamId, frames: z.number().int().min(1).max(1000) }),
+    response: z.object({ open: z.boolean() }),
   },
   'stream.open': {
     request: z.strictObject({
@@ -145,8 +155,8 @@ export const talosEvents = {
   'stream.events': z.object({ streamId: z.string(), key: z.string(), events: z.array(talosEventSchema) }),
   'stream.kernel': z.object({ streamId: z.string(), key: z.string(), records: z.array(kernelRecordSchema) }),
   'stream.resources': z.object({ streamId: z.string(), key: z.string(), events: z.array(resourceEventSchema) }),
-  /** `text` is the batch's lines joined with "\n": one string crosses cheaper than thousands. */
-  'stream.logs': z.object({ streamId: z.string(), key: z.string(), text: z.string(), count: z.number(), arrivedAt: z.number() }),
+  /** Lines of a log stream the viewer has not taken in yet (held by the host or on their way). */
+  'stream.behind': z.object({ streamId: z.string(), lines: z.number().int().min(0) }),
   /** Where a part reconnected; `lost` when data between the drop and the reconnect may be missing. */
   'stream.mark': z.object({ streamId: z.string(), key: z.string(), lost: z.boolean(), message: z.string() }),
   'stream.state': z.object({

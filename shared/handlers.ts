@@ -75,3 +75,14 @@ export interface MutationGate {
   admit?(channel: MutatingChannel, intent: Intent): Promise<void> | void;
   begin(channel: MutatingChannel, intent: Intent): Promise<AuditedOperation>;
 }
+
+/**
+ * How log frames (shared/log-frame.ts) reach the renderer's log worker: binary, never through the JSON event
+ * path. `send` returns false while the stream has no way there yet (its port is not attached); the sender
+ * then holds the lines, as it does when the viewer falls behind.
+ */
+export interface LogFrameSink {
+  send(streamId: string, frame: ArrayBuffer): boolean;
+  /** The stream ended: let go of whatever carried its frames. */
+  close(streamId: string): void;
+}

@@ -23,6 +23,8 @@ export interface BrowserHost {
   port: number;
   token: string;
   emit: Emit;
+  /** Sends a binary frame (a log frame) to every connected page; false when none is connected. */
+  sendBinary(data: ArrayBuffer): boolean;
   close(): Promise<void>;
 }
 
@@ -172,12 +174,23 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   };
 
+  const sendBinary = (data: ArrayBuffer) => {
+    let sent = false;
+    for (const ws of sockets) {
+      if (ws.readyState !== ws.OPEN) continue;
+      ws.send(data, { binary: true });
+      sent = true;
+    }
+    return sent;
+  };
+
   return {
     url: `${origin}/#token=${token}`,
     origin,
     port,
     token,
     emit,
+    sendBinary,
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of sockets) ws.terminate();

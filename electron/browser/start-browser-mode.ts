@@ -21,36 +21,40 @@ export async function startBrowserMode(
   // One host per profile: a second one would write the same vault and audit trail.
   const lock = await lockProfile(options.dataDir, 'browser');
   const bus = createEventBus();
+  let host: BrowserHost | null = null;
   const services = createServices({
     host: 'browser',
     version: options.version,
     dataDir: options.dataDir,
     emit: bus.emit,
     pdfPrinter: chromiumPdfPrinter(),
+    // Log frames go over the same WebSocket as binary messages; the page hands each to its stream's worker.
+    logFrames: { send: (_streamId, frame) => host?.sendBinary(frame) ?? false, close: () => undefined },
   });
-  let host: BrowserHost;
+  let started: BrowserHost;
   try {
-    host = await startBrowserHost({
+    started = await startBrowserHost({
       staticDir: options.staticDir,
       dispatch: createDispatcher(services, options.log),
       port: options.port,
       host: options.host,
       log: options.log,
     });
-    await lock.describe(host.origin);
+    await lock.describe(started.origin);
   } catch (error) {
     await services.dispose();
     await lock.release();
     throw error;
   }
-  const unsubscribe = bus.subscribe((name, payload) => host.emit(name, payload as never));
+  host = started;
+  const unsubscribe = bus.subscribe((name, payload) => started.emit(name, payload as never));
   return {
-    host,
+    host: started,
     services,
     async stop() {
       unsubscribe();
       await services.dispose();
-      await host.close();
+      await started.close();
       await lock.release();
     },
   };

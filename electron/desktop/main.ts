@@ -7,6 +7,7 @@ import { lockProfile } from '../host/profile-lock';
 import { isTrustedSender } from '../host/trusted-sender';
 import { createServices } from '../services';
 import { serveAppRequest } from './app-protocol';
+import { LogPorts } from './log-ports';
 import { electronPdfPrinter } from './print-pdf';
 import { safeStorageWrapper } from './safe-storage-wrapper';
 import { externalUrlToOpen, RENDERER_URL, windowOptions } from './window-policy';
@@ -67,8 +68,10 @@ void app.whenReady().then(async () => {
 
   const bus = createEventBus();
   const keyring = safeStorageWrapper();
+  const logPorts = new LogPorts();
   const services = createServices({
     host: 'desktop',
+    logFrames: logPorts,
     version: app.getVersion(),
     dataDir: app.getPath('userData'),
     emit: bus.emit,
@@ -97,6 +100,14 @@ void app.whenReady().then(async () => {
     });
   }
   bus.subscribe((name, payload) => window?.webContents.send(`event:${name}`, payload));
+  // The log viewer's end of a stream's MessageChannel (see preload): log frames go straight to its worker.
+  ipcMain.on('logs:port', (event, message: unknown) => {
+    const port = event.ports[0];
+    if (!port) return;
+    const streamId = (message as { streamId?: unknown } | null)?.streamId;
+    if (!isTrustedSender(event.senderFrame, RENDERER_URL) || typeof streamId !== 'string') return port.close();
+    logPorts.attach(streamId, port);
+  });
   app.on('before-quit', () => void services.dispose());
   await createWindow();
 });

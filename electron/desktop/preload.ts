@@ -17,3 +17,16 @@ const api: NodeglassApi = {
 };
 
 contextBridge.exposeInMainWorld('nodeglass', api);
+
+// A log viewer hands the main process one end of a MessageChannel per stream (its worker holds the other),
+// so log frames go straight to the worker. Ports cannot cross contextBridge; they come by window message.
+type Port = NonNullable<Parameters<typeof ipcRenderer.postMessage>[2]>[number];
+type PortMessage = { source: unknown; data: unknown; ports: readonly Port[] };
+const page = globalThis as unknown as { addEventListener(type: 'message', listener: (event: PortMessage) => void): void };
+page.addEventListener('message', (event) => {
+  const data = event.data as { type?: unknown; streamId?: unknown } | null;
+  const port = event.ports[0];
+  if (event.source !== globalThis || data?.type !== 'nodeglass:log-port' || !port) return;
+  if (typeof data.streamId !== 'string' || !/^[A-Za-z0-9_-]{8,100}$/.test(data.streamId)) return;
+  ipcRenderer.postMessage('logs:port', { streamId: data.streamId }, [port]);
+});

@@ -27,9 +27,9 @@ describe('event bus', () => {
     const bus = createEventBus((m) => logs.push(m));
     const seen: unknown[] = [];
     bus.subscribe((_name, payload) => seen.push(payload));
-    bus.emit('stream.logs', { streamId: 's', key: 'k', text: 'a', count: 1, arrivedAt: 1, secret: 'x' } as never);
-    bus.emit('stream.logs', { streamId: 's', key: 'k', text: ['not a string'], count: 1, arrivedAt: 1 } as never);
-    expect(seen).toEqual([{ streamId: 's', key: 'k', text: 'a', count: 1, arrivedAt: 1 }]);
-    expect(logs[0]).toContain('dropped a stream.logs event');
+    bus.emit('stream.mark', { streamId: 's', key: 'k', lost: false, message: 'a', secret: 'x' } as never);
+    bus.emit('stream.mark', { streamId: 's', key: 'k', lost: false, message: ['not a string'] } as never);
+    expect(seen).toEqual([{ streamId: 's', key: 'k', lost: false, message: 'a' }]);
+    expect(logs[0]).toContain('dropped a stream.mark event');
   });
 });

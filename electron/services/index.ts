@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Emit, Handlers, MutationGate } from '../../shared/handlers';
+import type { Emit, Handlers, LogFrameSink, MutationGate } from '../../shared/handlers';
 import { AuditLog } from './audit/audit-log';
 import { createAuditRecorder } from './audit/recorder';
 import { FileDownloads } from './file-downloads';
@@ -40,6 +40,11 @@ export interface ServiceDeps {
   version: string;
   dataDir: string;
   emit: Emit;
+  /**
+   * How log frames reach the renderer's log worker (a MessagePort on desktop, the WebSocket in browser mode);
+   * without it, log streams cannot open.
+   */
+  logFrames?: LogFrameSink;
   keyring?: KeyringOptions;
   /** Tests run rolls with a faster gate poll. */
   operations?: { clock?: Clock; pollMs?: number };
@@ -98,7 +103,7 @@ export function createServices(deps: ServiceDeps): Services {
     sessions,
     lab,
     audit,
-    streams: new StreamHub(sessions, deps.emit),
+    streams: new StreamHub(sessions, deps.emit, { logFrames: deps.logFrames }),
     downloads: new FileDownloads(sessions, identities.store, deps.emit, deps.saveFile),
     operations,
     pickFile: deps.pickFile,

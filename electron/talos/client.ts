@@ -17,7 +17,7 @@ import type {
   TalosService,
   TalosVersion,
 } from '../../shared/domain/talos';
-import { TalosConnection, type CallOptions, type ConnectionMaterial } from './connection';
+import { TalosConnection, type CallOptions, type ConnectionMaterial, type MethodDef } from './connection';
 import { generateClientConfiguration, type ClientConfigurationRequest, type MintedClientConfiguration } from './calls/client-configuration';
 import { evidenceCalls, type EvidenceCalls } from './calls/health-evidence';
 import { CgroupCalls } from './calls/cgroups';
@@ -31,6 +31,7 @@ import { StorageCalls } from './calls/storage';
 import { SupportCalls } from './calls/support';
 import { decodeEvent } from './decode-event';
 import { LineAssembler } from './line-assembler';
+import { LineBytes, type LineBytesChunk } from './line-bytes';
 import {
   toApplyResult,
   toContainer,
@@ -252,6 +253,62 @@ export class TalosClient {
         // fragment that a follower would otherwise deliver as a line (and then never find again on resume).
         const rest = assembler.flush();
         if (rest.length) onLines(rest);
+      });
+  }
+
+  /**
+   * A log as whole lines in the bytes that came off the wire, never decoded: what the log viewer's transport
+   * passes on. `tailLines` as in `logs`.
+   */
+  logBytes(
+    node: string,
+    request: { namespace: 'system' | 'k8s.io'; id: string; follow: boolean; tailLines: number },
+    onChunk: (chunk: LineBytesChunk) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const req = {
+      namespace: request.namespace,
+      id: request.id,
+      driver: request.namespace === 'k8s.io' ? 1 : 0,
+      follow: request.follow,
+      tailLines: request.tailLines,
+    };
+    return this.lineBytes(M.logs, req, node, onChunk, signal);
+  }
+
+  /** The kernel ring as whole lines in bytes, like `logBytes`; `tail` true means only records from now on. */
+  dmesgBytes(
+    node: string,
+    request: { follow: boolean; tail: boolean },
+    onChunk: (chunk: LineBytesChunk) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return this.lineBytes(M.dmesg, request, node, onChunk, signal);
+  }
+
+  private lineBytes<Req>(
+    def: MethodDef<Req, { bytes: Buffer }>,
+    request: Req,
+    node: string,
+    onChunk: (chunk: LineBytesChunk) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const lines = new LineBytes();
+    return this.connection
+      .stream(
+        def,
+        request,
+        node,
+        (data) => {
+          const chunk = lines.push(data.bytes);
+          if (chunk) onChunk(chunk);
+        },
+        signal,
+      )
+      .then(() => {
+        // As in `logs`: only a stream that ended cleanly has a last line without "\n".
+        const rest = lines.flush();
+        if (rest) onChunk(rest);
       });
   }
 

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../shared/contract';
+import type { LogFrameSink } from '../../shared/handlers';
+import { decodeLogFrame, type LogBatch } from '../../shared/log-frame';
 import { logStreamKey } from '../../shared/stream-keys';
 import { createDispatcher, type Dispatch } from '../../electron/host/dispatch';
 import { createServices, type Services } from '../../electron/services';
@@ -18,7 +20,18 @@ const CP = '10.5.0.2';
 const W = '10.5.0.3';
 
 const of = (streamId: string, name?: EventName) => seen.filter((e) => e.payload.streamId === streamId && (!name || e.name === name));
-const lines = (streamId: string) => of(streamId, 'stream.logs').reduce((n, e) => n + (e.payload as { count: number }).count, 0);
+// Log lines arrive as binary frames; this stands in for a viewer that takes each one in and acknowledges it.
+const batches: (LogBatch & { streamId: string })[] = [];
+const logBatches = (streamId: string) => batches.filter((b) => b.streamId === streamId && b.lines > 0);
+const lines = (streamId: string) => logBatches(streamId).reduce((n, b) => n + b.lines, 0);
+const viewer: LogFrameSink = {
+  send(streamId, frame) {
+    for (const b of decodeLogFrame(frame).batches) batches.push({ ...b, streamId });
+    setImmediate(() => void dispatch('logs.ack', { streamId, frames: 1 }));
+    return true;
+  },
+  close: () => undefined,
+};
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-hub-'));
@@ -29,6 +42,7 @@ beforeAll(async () => {
     env: {},
     home: dir,
     emit: (name, payload) => seen.push({ name, payload: payload as Record<string, unknown> }),
+    logFrames: viewer,
   });
   dispatch = createDispatcher(services);
   expect(await dispatch('lab.start', { nodes: 2 })).toMatchObject({ ok: true });
@@ -55,8 +69,9 @@ describe('the stream hub', () => {
     expect(opened).toMatchObject({ ok: true });
     const keys = [CP, W].flatMap((node) => sources.map((s) => logStreamKey(node, s)));
     expect((opened as { value: { streams: { key: string }[] } }).value.streams.map((s) => s.key)).toEqual(keys);
-    await expect.poll(() => new Set(of('logs-chosen-1', 'stream.logs').map((e) => e.payload.key)).size, { timeout: 5000 }).toBe(4);
-    for (const e of of('logs-chosen-1')) expect(keys).toContain(e.payload.key);
+    await expect.poll(() => new Set(logBatches('logs-chosen-1').map((b) => b.key)).size, { timeout: 5000 }).toBe(4);
+    for (const e of of('logs-chosen-1').filter((e) => 'key' in e.payload)) expect(keys).toContain(e.payload.key);
+    for (const b of logBatches('logs-chosen-1')) expect(keys).toContain(b.key);
     expect(await dispatch('stream.close', { streamId: 'logs-chosen-1' })).toEqual({ ok: true, value: { closed: true } });
   });
 

@@ -26,7 +26,7 @@ export function logHandlers({ sessions, streams }: HandlerDeps): HandlersFor<'lo
         errors,
       };
     },
-    'logs.open': async ({ streamId, identityId, nodes, sources, tail, follow }) => {
+    'logs.open': async ({ streamId, identityId, nodes, sources, tail, follow, capLines }) => {
       const parts = nodes.flatMap((node) =>
         sources.map((source) => ({
           key: logStreamKey(node, source),
@@ -35,9 +35,10 @@ export function logHandlers({ sessions, streams }: HandlerDeps): HandlersFor<'lo
           spec: { kind: 'log' as const, node, source, tail, follow },
         })),
       );
-      await streams.start(streamId, identityId, parts);
+      await streams.start(streamId, identityId, parts, { capLines });
       return { streams: parts.map((p) => ({ key: p.key, node: p.node, kind: p.source.kind, id: p.source.id })) };
     },
+    'logs.ack': async ({ streamId, frames }) => ({ open: streams.ack(streamId, frames) }),
   };
 }
 

@@ -4,10 +4,11 @@ import type { AppError } from '../../../shared/errors';
 import type { Emit } from '../../../shared/handlers';
 import { parseKernelRecord } from '../../../shared/kernel-record';
 import type { TalosClient } from '../../talos/client';
+import { BYTE_LINES, type LineBytesChunk } from '../../talos/line-bytes';
 import { toRow } from '../resources/resource-row';
 import { Batcher } from './batcher';
 import { followLines } from './follow-lines';
-import { emitLogBatch } from './log-batch';
+import type { LogFlow } from './log-flow';
 import { keepOpen, type Backoff, type StreamState } from './reconnect';
 
 export type LogSource = { kind: 'service' | 'container' | 'kernel'; id: string };
@@ -27,10 +28,10 @@ export interface PartContext {
   signal: AbortSignal;
   emit: Emit;
   backoff?: Backoff;
+  /** A log stream's flow to the viewer (binary frames with back-pressure); set for log streams. */
+  logs?: LogFlow;
 }
 
-const LOG_FLUSH_MS = 50;
-const LOG_FLUSH_LINES = 5000;
 const EVENT_FLUSH_MS = 100;
 const SEEN_EVENTS = 20_000;
 
@@ -58,25 +59,38 @@ function openLines(client: TalosClient, node: string, source: LogSource, follow:
   };
 }
 
+/** The same, as whole lines in the bytes that came off the wire: the log viewer's lines are never decoded here. */
+function openLineBytes(client: TalosClient, node: string, source: LogSource, follow: boolean) {
+  return (tailLines: number, onChunk: (chunk: LineBytesChunk) => void, signal: AbortSignal) => {
+    if (source.kind !== 'kernel') {
+      const namespace = source.kind === 'container' ? 'k8s.io' : 'system';
+      return client.logBytes(node, { namespace, id: source.id, follow, tailLines }, onChunk, signal);
+    }
+    return client.dmesgBytes(node, { follow, tail: tailLines === 0 }, onChunk, signal);
+  };
+}
+
 function reconnectMessage(lost: boolean, error: AppError, what: string): string {
   return lost
     ? `stream reconnected after "${error.message}"; ${what} may be missing here`
     : `stream reconnected after "${error.message}"; no ${what} lost`;
 }
 
-/** A log source, followed across drops; lines cross in batches in the log batch format. */
+/** A log source, followed across drops; its lines go to the stream's flow as bytes (see LogFlow). */
 function runLog(ctx: PartContext, spec: Extract<PartSpec, { kind: 'log' }>): Promise<void> {
-  const batch = new Batcher<string>((lines) => emitLogBatch(ctx.emit, ctx.streamId, ctx.key, lines), LOG_FLUSH_MS, LOG_FLUSH_LINES);
-  const report = reporters(ctx, () => batch.flush());
+  const flow = ctx.logs;
+  if (!flow) throw new Error('a log part needs its stream flow');
+  const report = reporters(ctx, () => flow.flush());
   return followLines({
     initialTail: spec.tail,
     signal: ctx.signal,
     backoff: ctx.backoff,
-    open: openLines(ctx.client, spec.node, spec.source, spec.follow),
-    onLines: (lines) => batch.pushAll(lines),
+    codec: BYTE_LINES,
+    open: openLineBytes(ctx.client, spec.node, spec.source, spec.follow),
+    onLines: (chunk) => flow.push(ctx.key, chunk),
     onReconnect: ({ lost, error }) => report.mark(lost, reconnectMessage(lost, error, 'lines')),
     onState: report.onState,
-  }).finally(() => batch.close());
+  });
 }
 
 /** The kernel ring as parsed records (each line parsed once, here), followed across drops like a log. */

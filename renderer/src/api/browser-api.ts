@@ -1,5 +1,6 @@
-import type { ApiCalls, NodeglassApi } from '../../../shared/api';
+import type { ApiCalls, FramePort, NodeglassApi } from '../../../shared/api';
 import { channelNames, type EventName } from '../../../shared/contract';
+import { logFrameStreamId } from '../../../shared/log-frame';
 import type { Result } from '../../../shared/result';
 
 const TOKEN_KEY = 'nodeglass.token';
@@ -20,6 +21,17 @@ export function createBrowserApi(token: string | null): NodeglassApi {
   let nextId = 1;
   const pending = new Map<number, (result: Result<unknown>) => void>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const logPorts = new Map<string, FramePort>();
+  // Binary messages are log frames: handed, not copied, to the worker of their stream.
+  const routeFrame = (frame: ArrayBuffer) => {
+    let streamId: string;
+    try {
+      streamId = logFrameStreamId(frame);
+    } catch {
+      return;
+    }
+    logPorts.get(streamId)?.postMessage(frame, [frame]);
+  };
   let socket: WebSocket | null = null;
   let opening: Promise<WebSocket> | null = null;
 
@@ -31,6 +43,7 @@ export function createBrowserApi(token: string | null): NodeglassApi {
     opening = new Promise<WebSocket>((resolve, reject) => {
       // The token goes in the Sec-WebSocket-Protocol header (offered as a subprotocol), never in the URL.
       const ws = new WebSocket(`ws://${window.location.host}/ws`, ['nodeglass.v1', `nodeglass.token.${token ?? ''}`]);
+      ws.binaryType = 'arraybuffer';
       ws.onopen = () => {
         socket = ws;
         opening = null;
@@ -45,7 +58,8 @@ export function createBrowserApi(token: string | null): NodeglassApi {
         for (const [, settle] of pending) settle(unavailable('The connection to the Nodeglass host closed.'));
         pending.clear();
       };
-      ws.onmessage = (message: MessageEvent<string>) => {
+      ws.onmessage = (message: MessageEvent<string | ArrayBuffer>) => {
+        if (typeof message.data !== 'string') return routeFrame(message.data);
         const data = JSON.parse(message.data) as { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
         if (typeof data.id === 'number') {
           pending.get(data.id)?.(data.result as Result<unknown>);
@@ -90,6 +104,13 @@ export function createBrowserApi(token: string | null): NodeglassApi {
       listeners.set(name, set);
       void connect().catch(() => undefined);
       return () => set.delete(listener as (payload: unknown) => void);
+    },
+    attachLogPort(streamId, port) {
+      logPorts.set(streamId, port);
+      void connect().catch(() => undefined);
+      return () => {
+        if (logPorts.get(streamId) === port) logPorts.delete(streamId);
+      };
     },
   };
 }

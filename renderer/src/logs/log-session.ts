@@ -1,8 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { EventPayload } from '../../../shared/contract';
 import { logStreamKey } from '../../../shared/stream-keys';
 import { getApi } from '../api';
 import { call } from '../api/call';
+import { openLogPort } from '../api/log-port';
 import { newStreamId } from '../api/stream-id';
 import { NO_FILTER, type LogFilter, type LogRow } from './log-store';
 import type { FromWorker, StoreState, ToWorker } from './worker-protocol';
@@ -30,7 +30,8 @@ export interface LogSessionState extends StoreState {
   capacity: number;
   sources: LogSourceInfo[];
   paused: boolean;
-  queued: number;
+  /** Lines the viewer has not taken in yet: held by the host while it is paused or busy, or on their way. */
+  behind: number;
   filter: LogFilter;
   filterMs: number | null;
   filterError: string | null;
@@ -38,19 +39,18 @@ export interface LogSessionState extends StoreState {
   running: boolean;
 }
 
-type LogBatch = EventPayload<'stream.logs'>;
-
 /**
  * One log session: its own buffer (a worker that owns the log store), its own stream and its own filters.
- * It receives batches from the host, queues them while paused, hands them to the worker and publishes the
- * store's state at most once per frame.
+ * Lines come from the host as binary frames on a MessagePort straight into the worker (never through this
+ * thread); while paused the worker stops taking frames in, so the host holds lines back and says how many.
+ * It publishes the store's state at most once per frame.
  */
 export class LogSession {
   readonly state: StoreApi<LogSessionState>;
   private readonly worker: Worker;
   private nextId = 1;
   private readonly waiting = new Map<number, (m: FromWorker) => void>();
-  private queue: { source: number; text: string; arrivedAt: number }[] = [];
+  private port: { release(): void } | null = null;
   private pendingState: StoreState | null = null;
   private frame = 0;
   private streamId: string | null = null;
@@ -64,13 +64,14 @@ export class LogSession {
       matches: 0,
       dropped: 0,
       received: 0,
+      lostBehind: 0,
       revision: 0,
       target: null,
       choice: { sources: [{ kind: 'service', id: 'kubelet' }], tail: 1000, follow: true },
       capacity,
       sources: [],
       paused: false,
-      queued: 0,
+      behind: 0,
       filter: NO_FILTER,
       filterMs: null,
       filterError: null,
@@ -96,6 +97,11 @@ export class LogSession {
       });
     } else if (m.type === 'filtered') {
       this.state.setState({ filterMs: m.ms, filterError: m.error });
+    } else if (m.type === 'acked') {
+      // Lets the host send more; it holds lines back (and says how many) while these do not come.
+      if (m.streamId === this.streamId) void call('logs.ack', { streamId: m.streamId, frames: m.frames }).catch(() => undefined);
+    } else if (m.type === 'frameError') {
+      console.warn(`[logs] ${m.message}`);
     } else {
       this.waiting.get(m.id)?.(m);
       this.waiting.delete(m.id);
@@ -110,18 +116,6 @@ export class LogSession {
     });
   }
 
-  /** One batch from the host into the buffer (or the pause queue). */
-  private onBatch(batch: LogBatch): void {
-    const source = this.indexByKey.get(batch.key);
-    if (batch.streamId !== this.streamId || source === undefined) return;
-    if (this.state.getState().paused) {
-      this.queue.push({ source, text: batch.text, arrivedAt: batch.arrivedAt });
-      this.state.setState((s) => ({ queued: s.queued + batch.count }));
-    } else {
-      this.send({ type: 'append', source, text: batch.text, arrivedAt: batch.arrivedAt });
-    }
-  }
-
   setChoice(choice: Partial<LogSessionState['choice']>): void {
     this.state.setState((s) => ({ choice: { ...s.choice, ...choice } }));
   }
@@ -131,7 +125,6 @@ export class LogSession {
     const { sources, tail, follow } = this.state.getState().choice;
     await this.stop();
     this.send({ type: 'clear' });
-    this.queue = [];
     const streamId = newStreamId();
     this.streamId = streamId;
     const infos = nodes.flatMap((node, n) =>
@@ -151,11 +144,18 @@ export class LogSession {
       running: true,
       streamStates: {},
       paused: false,
-      queued: 0,
+      behind: 0,
     });
+    // Lines come as binary frames on a port straight into the worker; only marks and states come as events.
+    const { port, release } = openLogPort(streamId);
+    this.port = { release };
+    this.send({ type: 'pause', paused: false });
+    this.worker.postMessage({ type: 'attach', streamId, keys: infos.map((s) => s.key), port } satisfies ToWorker, [port]);
     const api = getApi();
     this.offs.push(
-      api.on('stream.logs', (batch) => this.onBatch(batch)),
+      api.on('stream.behind', (b) => {
+        if (b.streamId === streamId) this.state.setState({ behind: b.lines });
+      }),
       api.on('stream.mark', (mark) => {
         const source = this.indexByKey.get(mark.key);
         if (mark.streamId === streamId && source !== undefined)
@@ -169,7 +169,15 @@ export class LogSession {
       }),
     );
     try {
-      await call('logs.open', { streamId, identityId: identity.id, nodes, sources, tail, follow });
+      await call('logs.open', {
+        streamId,
+        identityId: identity.id,
+        nodes,
+        sources,
+        tail,
+        follow,
+        capLines: this.state.getState().capacity,
+      });
     } catch (error) {
       await this.stop();
       throw error;
@@ -182,7 +190,10 @@ export class LogSession {
     this.offs = [];
     const streamId = this.streamId;
     this.streamId = null;
-    this.state.setState({ running: false });
+    this.send({ type: 'detach' });
+    this.port?.release();
+    this.port = null;
+    this.state.setState({ running: false, behind: 0 });
     if (streamId) await call('stream.close', { streamId }).catch(() => undefined);
   }
 
@@ -192,13 +203,10 @@ export class LogSession {
     this.send({ type: 'init', capacity });
   }
 
+  /** Paused, the worker stops taking frames in, so the host holds lines back (up to the buffer) and counts them. */
   setPaused(paused: boolean): void {
     this.state.setState({ paused });
-    if (!paused) {
-      for (const batch of this.queue) this.send({ type: 'append', ...batch });
-      this.queue = [];
-      this.state.setState({ queued: 0 });
-    }
+    this.send({ type: 'pause', paused });
   }
 
   setFilter(filter: LogFilter): void {

@@ -1,13 +1,21 @@
 /// <reference lib="webworker" />
+import { FrameIntake } from './frame-intake';
 import { LogStore } from './log-store';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 // The log store lives here, off the UI thread: appends, filters over a million lines and exports never block a frame.
+// Log frames from the host arrive on a MessagePort straight into this worker.
 let store = new LogStore(1_000_000);
 let revision = 0;
 let scheduled = false;
+let port: MessagePort | null = null;
 
 const post = (message: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
+const intake = new FrameIntake(
+  () => store,
+  (streamId, frames) => post({ type: 'acked', streamId, frames }),
+  (message) => post({ type: 'frameError', message }),
+);
 
 function notify(): void {
   revision++;
@@ -22,6 +30,7 @@ function notify(): void {
       matches: store.matchCount,
       dropped: store.dropped,
       received: store.received,
+      lostBehind: intake.lostBehind,
       revision,
     });
   }, 16);
@@ -34,8 +43,22 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       store = new LogStore(m.capacity);
       notify();
       break;
-    case 'append':
-      store.append(m.source, m.text, m.arrivedAt);
+    case 'attach':
+      port?.close();
+      port = m.port;
+      intake.attach(m.streamId, m.keys);
+      port.onmessage = (e: MessageEvent<ArrayBuffer>) => {
+        intake.receive(e.data);
+        notify();
+      };
+      break;
+    case 'detach':
+      port?.close();
+      port = null;
+      intake.detach();
+      break;
+    case 'pause':
+      intake.setPaused(m.paused);
       notify();
       break;
     case 'mark':

@@ -2,7 +2,11 @@ import type { LogFilter, LogRow } from './log-store';
 
 export type ToWorker =
   | { type: 'init'; capacity: number }
-  | { type: 'append'; source: number; text: string; arrivedAt: number }
+  /** Take the log frames of `streamId` from `port`; `keys[i]` is the stream part that is source i. */
+  | { type: 'attach'; streamId: string; keys: string[]; port: MessagePort }
+  | { type: 'detach' }
+  /** While paused, frames wait unacknowledged, so the host holds lines back. */
+  | { type: 'pause'; paused: boolean }
   | { type: 'mark'; source: number; text: string; at: number }
   | { type: 'filter'; filter: LogFilter }
   | { type: 'rows'; id: number; start: number; end: number }
@@ -17,12 +21,17 @@ export interface StoreState {
   matches: number;
   dropped: number;
   received: number;
+  /** Lines the host let go because the viewer fell further behind than its buffer holds. */
+  lostBehind: number;
   revision: number;
 }
 
 export type FromWorker =
   | ({ type: 'state' } & StoreState)
   | { type: 'filtered'; ms: number; error: string | null }
+  /** The worker took in `frames` more frames of the stream: the host may send more. */
+  | { type: 'acked'; streamId: string; frames: number }
+  | { type: 'frameError'; message: string }
   | { type: 'rows'; id: number; rows: LogRow[] }
   | { type: 'found'; id: number; index: number }
   | { type: 'export'; id: number; parts: string[] }

@@ -309,7 +309,7 @@ function LogSessionView({ tab }: { tab: LogTab }) {
       />
       <div className="toolbar">
         <button aria-pressed={view.paused} onClick={() => session.setPaused(!view.paused)}>
-          {view.paused ? `Resume (${view.queued} queued)` : 'Pause'}
+          {view.paused ? `Resume (${view.behind.toLocaleString()} lines behind)` : 'Pause'}
         </button>
         <button
           onClick={() => {
@@ -402,6 +402,8 @@ function LogSessionView({ tab }: { tab: LogTab }) {
         <span className="muted" role="status" aria-label="Buffer status">
           {view.view.toLocaleString()} shown · {view.total.toLocaleString()} buffered
           {view.dropped ? ` · ${view.dropped.toLocaleString()} oldest dropped` : ''} · {view.received.toLocaleString()} received
+          {view.behind ? ` · ${view.behind.toLocaleString()} lines behind` : ''}
+          {view.lostBehind ? ` · ${view.lostBehind.toLocaleString()} lost while behind` : ''}
           {view.filterMs !== null ? ` · filtered in ${view.filterMs.toFixed(0)} ms` : ''}
         </span>
       </div>
