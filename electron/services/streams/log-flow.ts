@@ -86,7 +86,11 @@ export class LogFlow {
   /** One frame with one batch per part, its chunks joined in arrival order; parts that only lost lines say so. */
   private frame(held: Held[]): { frame: ArrayBuffer; lines: number } {
     const byKey = new Map<string, Held[]>();
-    for (const h of held) byKey.set(h.key, [...(byKey.get(h.key) ?? []), h]);
+    for (const h of held) {
+      const parts = byKey.get(h.key);
+      if (parts) parts.push(h);
+      else byKey.set(h.key, [h]);
+    }
     const batches: LogBatch[] = [];
     let total = 0;
     for (const [key, parts] of byKey) {
