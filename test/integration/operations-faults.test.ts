@@ -56,7 +56,7 @@ beforeAll(async () => {
     home: dir,
     operations: { pollMs: 50 },
   });
-  dispatch = createDispatcher(services.handlers, () => undefined);
+  dispatch = createDispatcher(services, () => undefined);
   await call('vault.setup', { passphrase: 'operations faults passphrase' });
   await call('lab.start', { nodes: 4, controlPlanes: 1 });
 });
