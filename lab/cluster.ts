@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { relabelForOpenSsl } from '../certs/pem';
 import { createCa, issueClientCert, issueServerCert, type KeyType, type LeafOptions, type Minted } from '../certs/pki';
@@ -236,6 +236,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       for (const n of nodes) n.stop();
       await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
       grpcServer.forceShutdown();
+      // Its keys (admin among them) are of no use once the cluster is gone, and must not linger on disk.
+      if (talosconfigPath) await rm(talosconfigPath, { force: true });
     },
   };
 }

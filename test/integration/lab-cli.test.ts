@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTalosconfig } from '../../certs/talosconfig-import';
 
 describe('npm run lab', () => {
-  it('starts on a free port, prints the endpoint and nodes, writes a talosconfig and stops on Ctrl+C', async () => {
+  it('starts on a free port, prints the endpoint and nodes, writes a talosconfig and stops on Ctrl+C, deleting it', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-lab-cli-'));
     const file = path.join(dir, 'talosconfig');
     const child = spawn(process.execPath, [
@@ -33,6 +33,8 @@ describe('npm run lab', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       expect(await exited).toBe(0);
+      // The admin key in it belongs to a cluster that no longer exists: it does not stay on disk.
+      await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       child.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });
