@@ -84,9 +84,21 @@ export const talosChannels = {
   },
   'resources.kinds': { request: z.strictObject({ identityId, node }), response: z.array(resourceKindSchema) },
   'resources.list': { request: z.strictObject({ ...target, ...resourceRef }), response: z.array(perNode(z.array(resourceRowSchema))) },
+  /** A sensitive type (its ResourceDefinition says so) comes back redacted; `resources.reveal` shows it whole. */
   'resources.get': {
     request: z.strictObject({ identityId, node, ...resourceRef, id: z.string().min(1).max(1000) }),
+    response: z.object({
+      yaml: z.string(),
+      sensitive: z.boolean(),
+      redactedPaths: z.array(z.string()),
+      withheldPaths: z.array(z.string()),
+    }),
+  },
+  'resources.reveal': {
+    request: z.strictObject({ identityId, node, ...resourceRef, id: z.string().min(1).max(1000) }),
     response: z.object({ yaml: z.string() }),
+    mutating: true,
+    readOnlyAllowed: true,
   },
   'files.list': { request: z.strictObject({ identityId, node, path: filePath }), response: z.array(fileEntrySchema) },
   'files.read': {

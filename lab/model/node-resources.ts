@@ -4,6 +4,7 @@ import { putVolumes, refreshMachineStatus } from './health-resources';
 import { refreshCompliance, refreshKernelParams } from './compliance-resources';
 import { putDiskResources } from './disks';
 import { NAMESPACES, RESOURCE_DEFINITIONS } from './resource-definitions';
+import { putSecretResources } from './secret-resources';
 
 const T = {
   mc: 'MachineConfigs.config.talos.dev',
@@ -153,6 +154,7 @@ export function populateResources(node: LabNode): void {
   });
   r.put('runtime', T.version, 'version', y({ version: node.talosVersion, name: 'Talos' }), { owner: 'runtime.VersionController' });
   putVolumes(node);
+  putSecretResources(node);
   for (const service of node.services.values()) updateServiceResource(node, service);
   refreshCompliance(node);
   putDiskResources(node);

@@ -1,4 +1,5 @@
 import { DAY_TWO_DEFS } from './resource-definitions-day-two';
+import { SENSITIVE_DEFS } from './secret-resources';
 
 /** Resource definitions the lab serves, with aliases generated the way the COSI runtime does. */
 export interface ResourceDefinitionSpec {
@@ -228,7 +229,7 @@ export function makeDefinition(def: Def): ResourceDefinitionSpec {
   };
 }
 
-export const RESOURCE_DEFINITIONS: ResourceDefinitionSpec[] = [...DEFS, ...DAY_TWO_DEFS].map(makeDefinition);
+export const RESOURCE_DEFINITIONS: ResourceDefinitionSpec[] = [...DEFS, ...DAY_TWO_DEFS, ...SENSITIVE_DEFS].map(makeDefinition);
 
 export const NAMESPACES: Record<string, string> = {
   cluster: 'Cluster configuration and discovery resources.',
@@ -240,11 +241,12 @@ export const NAMESPACES: Record<string, string> = {
   secrets: 'Resources with secret material.',
   etcd: 'etcd resources.',
   controlplane: 'Kubernetes control plane resources.',
+  cri: 'CRI resources.',
+  files: 'Files resources.',
+  kubespan: 'KubeSpan resources.',
 };
 
+/** As Talos decides it: from the type's ResourceDefinition. */
 export function isSensitive(type: string): boolean {
-  return (
-    RESOURCE_DEFINITIONS.find((d) => d.type.toLowerCase() === type.toLowerCase())?.sensitivity === 'sensitive' ||
-    type.toLowerCase().endsWith('.secrets.talos.dev')
-  );
+  return RESOURCE_DEFINITIONS.find((d) => d.type.toLowerCase() === type.toLowerCase())?.sensitivity === 'sensitive';
 }

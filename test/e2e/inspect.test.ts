@@ -126,6 +126,33 @@ describe('configs, resources and files in Chromium', () => {
     await expect.poll(() => viewer().textContent()).toContain('type: Services.v1alpha1.talos.dev');
   });
 
+  it('shows a sensitive resource redacted and reveals it to an admin only after confirmation, recording the reveal', async () => {
+    await page.getByLabel('Watch').uncheck();
+    const typeBox = page.getByLabel('Resource type or alias');
+    await typeBox.fill('osrootsecrets');
+    await typeBox.press('Enter');
+    const row = page.locator('tr[data-resource="10.5.0.2/os"]');
+    await expect.poll(() => row.count(), { timeout: 8000 }).toBe(1);
+    await row.locator('td').nth(1).click();
+    const summary = page.getByRole('status', { name: 'Redaction summary' });
+    await expect.poll(() => summary.textContent(), { timeout: 8000 }).toMatch(/OSRootSecret is sensitive: \d+ secret values redacted/);
+    const token = /token: (\S+)/.exec(
+      app.lab().node('10.5.0.2').resources.get('secrets', 'OSRootSecrets.secrets.talos.dev', 'os')!.yamlSpec,
+    )![1]!;
+    expect(await viewer().textContent()).toContain('[redacted]');
+    expect(await page.content()).not.toContain(token);
+    await summary.getByRole('button', { name: 'Reveal secrets…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.content()).not.toContain(token);
+    await summary.getByRole('button', { name: 'Reveal secrets…' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Reveal' }).click();
+    await expect.poll(() => viewer().textContent(), { timeout: 8000 }).toContain(token);
+    const recorded = (await mode.services.audit.entries()).filter((e) => e.args.reveal === 'secrets' && e.args.id === 'os');
+    expect(recorded.map((e) => e.kind)).toEqual(['intent', 'outcome']);
+    expect(JSON.stringify(recorded)).not.toContain(token);
+    await page.getByRole('button', { name: 'Close' }).last().click();
+  });
+
   it('lists /var/log like ls -l, reads a file as admin, and downloads a file over the read cap whole', async () => {
     await page.getByRole('tab', { name: 'Files' }).click();
     await expect.poll(() => page.locator('tr[data-file="audit"]').count(), { timeout: 8000 }).toBe(1);

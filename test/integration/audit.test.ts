@@ -136,6 +136,13 @@ describe('the audit trail', () => {
         dryRun: true,
       },
       'configs.reveal': { identityId: 'practice:admin@lab', node: '10.5.0.2', which: 'v1alpha1' },
+      'resources.reveal': {
+        identityId: 'practice:admin@lab',
+        node: '10.5.0.2',
+        type: 'OSRootSecrets.secrets.talos.dev',
+        namespace: 'secrets',
+        id: 'os',
+      },
       'identities.export': { id: ids.reader, path: path.join(dir, 'exported-talosconfig'), acknowledgePlaintextKey: true },
       'identities.exportBundle': { id: ids.reader, passphrase: 'a bundle passphrase for the audit test' },
       'identities.setReadOnly': { id: ids.reader, readOnly: false },

@@ -6,6 +6,7 @@ import { parseKernelRecord } from '../../../shared/kernel-record';
 import type { TalosClient } from '../../talos/client';
 import { BYTE_LINES, type LineBytesChunk } from '../../talos/line-bytes';
 import { toRow } from '../resources/resource-row';
+import { guardItem, isSensitiveType } from '../secrets/sensitive-gate';
 import { Batcher } from './batcher';
 import { followLines } from './follow-lines';
 import type { LogFlow } from './log-flow';
@@ -163,14 +164,17 @@ function runResources(ctx: PartContext, spec: Extract<PartSpec, { kind: 'resourc
     backoff: ctx.backoff,
     onState: report.onState,
     attempt: async ({ lastError, healthy }) => {
-      const kind = (await ctx.client.resourceDefinitions(spec.node)).find((k) => k.type === type) ?? null;
+      const kinds = await ctx.client.resourceDefinitions(spec.node).catch(() => null);
+      const kind = kinds?.find((k) => k.type === type) ?? null;
+      // A sensitive type (or one whose sensitivity cannot be looked up) is watched redacted, like resources.get.
+      const sensitive = await isSensitiveType(ctx.client, spec.node, type, kinds);
       if (lastError) report.mark(false, `watch restarted after "${lastError.message}"; the current state was read again`);
       await ctx.client.watchResources(
         spec.node,
         { namespace, type, ...(id ? { id } : {}) },
         (e) => {
           healthy();
-          batch.push({ kind: e.kind, row: e.resource ? toRow(e.resource, kind) : null });
+          batch.push({ kind: e.kind, row: e.resource ? toRow(guardItem(e.resource, sensitive).item, kind) : null });
         },
         ctx.signal,
       );

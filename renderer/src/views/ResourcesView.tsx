@@ -4,7 +4,9 @@ import type { ResourceKindView, ResourceRow } from '../../../shared/domain/inspe
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
 import { DataTable, type Column } from '../components/DataTable';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Drawer, WithDrawer } from '../components/Drawer';
+import { plural } from '../lib/format';
 import { FilterBox } from '../components/FilterBox';
 import { NodeErrors } from '../components/NodeErrors';
 import { EmptyState, LoadingState } from '../components/States';
@@ -18,6 +20,9 @@ type Row = ResourceRow & { node: string };
 const MARK_SIGN: Record<Mark, string> = { created: '+', destroyed: '-', updated: '*' };
 
 /** `talosctl get`: every type from ResourceDefinitions, listed across the selected nodes, watchable. */
+const findExact = (kinds: ResourceKindView[], text: string) =>
+  kinds.find((k) => k.aliases.includes(text.toLowerCase()) || k.type.toLowerCase() === text.toLowerCase());
+
 export function ResourcesView() {
   const identity = useActiveIdentity();
   const nodes = useSession((s) => s.selected);
@@ -27,7 +32,18 @@ export function ResourcesView() {
   const [results, setResults] = useState<PerNode<ResourceRow[]>[] | null>(null);
   const [marks, setMarks] = useState<Record<string, Mark>>({});
   const [watch, setWatch] = useState(false);
-  const [opened, setOpened] = useState<{ node: string; id: string; yaml: string } | null>(null);
+  const [opened, setOpened] = useState<{
+    node: string;
+    id: string;
+    yaml: string;
+    sensitive: boolean;
+    redactedPaths: string[];
+    withheldPaths: string[];
+    revealed: boolean;
+  } | null>(null);
+  const [confirmReveal, setConfirmReveal] = useState(false);
+  /** A type asked for (Enter) before the list of types arrived: opened as soon as it does. */
+  const [wanted, setWanted] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const isAdmin = identity?.roles.includes('os:admin') ?? false;
 
@@ -35,6 +51,13 @@ export function ResourcesView() {
     if (!identity || !nodes[0]) return;
     call('resources.kinds', { identityId: identity.id, node: nodes[0] }).then(setKinds, (e) => setError(errorText(e)));
   }, [identity, nodes]);
+
+  useEffect(() => {
+    if (wanted === null || kinds.length === 0) return;
+    const found = findExact(kinds, wanted);
+    if (found) setKind(found);
+    setWanted(null);
+  }, [kinds, wanted]);
 
   useEffect(() => {
     if (!identity || !kind || nodes.length === 0) return;
@@ -104,16 +127,31 @@ export function ResourcesView() {
   }, [kind, marks]);
 
   if (!identity) return null;
-  const exact = kinds.find((k) => k.aliases.includes(query.toLowerCase()) || k.type.toLowerCase() === query.toLowerCase());
+  const exactKind = (text: string) => findExact(kinds, text);
 
   const open = async (node: string, id: string) => {
     if (!kind) return;
     try {
-      setOpened({
-        node,
-        id,
-        yaml: (await call('resources.get', { identityId: identity.id, node, type: kind.type, namespace: kind.namespace, id })).yaml,
+      const got = await call('resources.get', { identityId: identity.id, node, type: kind.type, namespace: kind.namespace, id });
+      setOpened({ node, id, ...got, revealed: false });
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  /** Sensitive values leave the host only through this: admin-only, confirmed, and recorded in the audit trail. */
+  const reveal = async () => {
+    setConfirmReveal(false);
+    if (!kind || !opened) return;
+    try {
+      const { yaml } = await call('resources.reveal', {
+        identityId: identity.id,
+        node: opened.node,
+        type: kind.type,
+        namespace: kind.namespace,
+        id: opened.id,
       });
+      setOpened({ ...opened, yaml, revealed: true });
     } catch (e) {
       setError(errorText(e));
     }
@@ -125,7 +163,11 @@ export function ResourcesView() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
+            // The box's own text: Enter applies the filter in the same event, before `query` re-renders.
+            const typed = e.currentTarget.querySelector('input')?.value ?? query;
+            const exact = exactKind(typed);
             if (exact) setKind(exact);
+            else if (kinds.length === 0) setWanted(typed);
           }}
         >
           <FilterBox
@@ -194,6 +236,28 @@ export function ResourcesView() {
                       command={talosctl.get({ context: identity.name, nodes: [opened.node] }, kind.type, opened.id, { yaml: true })}
                       method="/cosi.resource.State/Get"
                     />
+                    {opened.sensitive && !opened.revealed && (
+                      <div className="reason" role="status" aria-label="Redaction summary">
+                        {kind.displayType} is sensitive: {plural(opened.redactedPaths.length, 'secret value', 'secret values')} redacted
+                        {opened.withheldPaths.length
+                          ? `, ${plural(opened.withheldPaths.length, 'value', 'values')} withheld (not classified)`
+                          : ''}
+                        .{' '}
+                        <button
+                          disabled={!isAdmin}
+                          data-reason={isAdmin ? undefined : `needs os:admin; this identity has ${identity.roles.join(', ')}`}
+                          title={isAdmin ? undefined : `needs os:admin; this identity has ${identity.roles.join(', ')}`}
+                          onClick={() => setConfirmReveal(true)}
+                        >
+                          Reveal secrets…
+                        </button>
+                      </div>
+                    )}
+                    {opened.revealed && (
+                      <div className="warn-text" role="status" aria-label="Redaction summary">
+                        Secrets shown in clear; the reveal is recorded in the audit trail.
+                      </div>
+                    )}
                     <YamlViewer text={opened.yaml} label={`${kind.displayType} ${opened.id}`} />
                   </Drawer>
                 )
@@ -215,6 +279,21 @@ export function ResourcesView() {
           </>
         )}
       </section>
+      {confirmReveal && opened && kind && (
+        <ConfirmDialog
+          title="Reveal secrets?"
+          confirmLabel="Reveal"
+          danger
+          body={
+            <p>
+              The secret values of {kind.displayType} {opened.id} on {opened.node} will be shown on screen. The reveal is recorded in the
+              audit trail (the values are not).
+            </p>
+          }
+          onConfirm={() => void reveal()}
+          onCancel={() => setConfirmReveal(false)}
+        />
+      )}
     </div>
   );
 }
