@@ -3,7 +3,11 @@ import { createSecureContext, type SecureContext } from 'node:tls';
 import { relabelForOpenSsl } from '../../certs/pem';
 import { AppError } from '../../shared/errors';
 import { mapTalosError } from './errors';
+import { installLeanAsyncBind } from './lean-async-bind';
 import { explainRejection, probeTls } from './tls-probe';
+
+// Every gRPC call goes through Node's HTTP/2 request, which pays for a deprecated accessor unless this is in place.
+installLeanAsyncBind();
 
 /** What a connection needs from an identity. The key arrives from the vault, in the main process only. */
 export interface ConnectionMaterial {
