@@ -1,5 +1,5 @@
 import { X509Certificate, createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { parsePemBlocks, relabelForOpenSsl, KEY_LABELS } from './pem';
+import { parsePemBlocks, relabelForOpenSsl, toPem, KEY_LABELS } from './pem';
 import { x509 } from './x509-provider';
 
 export interface ValidatedIdentity {
@@ -44,21 +44,31 @@ export function validateContext(name: string, raw: Record<string, unknown>, now:
   const certPem = decodeField(name, 'crt', raw.crt);
   const keyPem = decodeField(name, 'key', raw.key);
 
+  // A private key belongs only in "key": anything else is stored in the vault's clear metadata.
+  for (const [field, text] of [
+    ['crt', certPem],
+    ['ca', caPem],
+  ] as const)
+    if (/PRIVATE KEY/.test(text))
+      throw new ContextProblem(
+        `Context "${name}": "${field}" holds a private key. A private key belongs only in "key"; Nodeglass refuses it here so it is never stored unencrypted. Export the file again with the key in "key" only.`,
+      );
   const caBlocks = parsePemBlocks(caPem);
   if (caBlocks.length === 0 || caBlocks.some((b) => b.label !== 'CERTIFICATE'))
     throw new ContextProblem(
-      `Context "${name}": "ca" must hold PEM CERTIFICATE blocks (found ${caBlocks.map((b) => b.label).join(', ') || 'no PEM'}).`,
+      `Context "${name}": "ca" must hold PEM CERTIFICATE blocks only (found ${caBlocks.map((b) => b.label).join(', ') || 'no PEM'}).`,
     );
   const certBlocks = parsePemBlocks(certPem);
-  if (certBlocks.length === 0 || certBlocks[0]?.label !== 'CERTIFICATE')
-    throw new ContextProblem(`Context "${name}": "crt" must be a PEM CERTIFICATE (found ${certBlocks[0]?.label ?? 'no PEM'}).`);
+  if (certBlocks.length === 0 || certBlocks.some((b) => b.label !== 'CERTIFICATE'))
+    throw new ContextProblem(
+      `Context "${name}": "crt" must hold PEM CERTIFICATE blocks only (found ${certBlocks.map((b) => b.label).join(', ') || 'no PEM'}).`,
+    );
   const keyBlocks = parsePemBlocks(keyPem);
   const keyLabel = keyBlocks[0]?.label ?? '';
-  if (!(KEY_LABELS as readonly string[]).includes(keyLabel))
+  if (keyBlocks.length !== 1 || !(KEY_LABELS as readonly string[]).includes(keyLabel))
     throw new ContextProblem(
-      `Context "${name}": "key" must be a private key PEM (ED25519 PRIVATE KEY, PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY), found ${keyLabel || 'no PEM'}.`,
+      `Context "${name}": "key" must be exactly one private key PEM (ED25519 PRIVATE KEY, PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY), found ${keyBlocks.map((b) => b.label).join(', ') || 'no PEM'}.`,
     );
-
   let cert: X509Certificate;
   let cas: X509Certificate[];
   try {
@@ -111,8 +121,9 @@ export function validateContext(name: string, raw: Record<string, unknown>, now:
     context: name,
     endpoints,
     nodes,
-    caPem,
-    certPem,
+    // Stored as the certificate blocks alone, re-encoded: nothing else in the field reaches the vault.
+    caPem: caBlocks.map((b) => toPem('CERTIFICATE', Buffer.from(b.body, 'base64'))).join(''),
+    certPem: certBlocks.map((b) => toPem('CERTIFICATE', Buffer.from(b.body, 'base64'))).join(''),
     keyPem,
     subject: cert.subject.replace(/\n/g, ', '),
     issuer: cert.issuer.replace(/\n/g, ', '),

@@ -57,9 +57,9 @@ describe('talosconfig parsing and validation', () => {
   it('names the context and the problem for each bad context', async () => {
     expect((await problem((c) => (c.ca = '%%%'))).problems[0]).toBe('Context "c": "ca" is not valid base64.');
     expect((await problem((c) => (c.crt = c.key as string))).problems[0]).toMatch(
-      /"crt" must be a PEM CERTIFICATE \(found ED25519 PRIVATE KEY\)/,
+      /"crt" holds a private key\. A private key belongs only in "key"/,
     );
-    expect((await problem((c) => (c.key = c.crt as string))).problems[0]).toMatch(/"key" must be a private key PEM/);
+    expect((await problem((c) => (c.key = c.crt as string))).problems[0]).toMatch(/"key" must be exactly one private key PEM/);
     const other = await issueClientCert(await createCa(), ['os:admin']);
     expect((await problem((c) => (c.key = b64(other.keyPem)))).problems[0]).toBe(
       'Context "c": the private key does not belong to the client certificate.',
