@@ -131,6 +131,8 @@ export class LabNode {
   talosVersion = 'v1.13.9';
   /** The version an upgrade installed; it runs from the next boot. */
   pendingVersion: string | null = null;
+  /** The Talos version of the other boot entry, once the node has upgraded (what Rollback boots). */
+  previousVersion: string | null = null;
   /** The sequence running now (boot, reboot, shutdown, upgrade…), or null. */
   sequence: string | null = null;
   config: { active: string; persistent: string };
@@ -232,7 +234,11 @@ export class LabNode {
     const now = this.now();
     const start = live ? now - 2500 : now - uptimeMs;
     this.replaying = true;
-    if (live && this.pendingVersion) this.talosVersion = this.pendingVersion;
+    if (live && this.pendingVersion) {
+      // The entry booted before stays in the bootloader: Rollback returns to it.
+      this.previousVersion = this.talosVersion;
+      this.talosVersion = this.pendingVersion;
+    }
     this.pendingVersion = null;
     this.bootId = this.rng.uuid();
     this.bootTime = start;

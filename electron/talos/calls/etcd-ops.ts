@@ -83,6 +83,49 @@ export class EtcdOpsCalls {
     }
   }
 
+  /**
+   * The same snapshot as a stream of chunks for any sink (a file on desktop, the page in browser mode). Resolves with
+   * the database's SHA-256 once the 32-byte trailer matched; throws when the size or the trailer is wrong, so the
+   * sink must not keep what it got before that.
+   */
+  async snapshotChunks(
+    node: string,
+    onChunk: (bytes: Uint8Array) => void,
+    signal?: AbortSignal,
+  ): Promise<{ sizeBytes: number; dbSha256: string }> {
+    const dbHash = createHash('sha256');
+    let tail = Buffer.alloc(0);
+    let size = 0;
+    await this.client.connection.stream(
+      M.etcdSnapshot,
+      {},
+      node,
+      (message) => {
+        const bytes = Buffer.from(message.bytes);
+        size += bytes.length;
+        const joined = Buffer.concat([tail, bytes]);
+        const keep = Math.min(32, joined.length);
+        dbHash.update(joined.subarray(0, joined.length - keep));
+        tail = Buffer.from(joined.subarray(joined.length - keep));
+        onChunk(bytes);
+      },
+      signal,
+    );
+    if (signal?.aborted) return { sizeBytes: size, dbSha256: '' };
+    if (size % 512 !== 32)
+      throw new AppError(
+        'INTERNAL',
+        `The snapshot from ${node} is ${size} bytes, not whole 512-byte blocks plus a 32-byte hash; it is incomplete.`,
+      );
+    const db = dbHash.digest('hex');
+    if (tail.toString('hex') !== db)
+      throw new AppError(
+        'INTERNAL',
+        `The snapshot from ${node} does not match its own SHA-256; it was corrupted on the way. Take it again.`,
+      );
+    return { sizeBytes: size, dbSha256: db };
+  }
+
   /** `talosctl etcd defrag`: blocks that member while it runs; run it on one member at a time. */
   async defragment(node: string): Promise<void> {
     await this.client.connection.unary(M.etcdDefragment, empty, node, { timeoutMs: 10 * 60_000 });
