@@ -108,7 +108,7 @@ export const talosChannels = {
   /** Any size: to the file the operator picks (desktop) or to the page in `files.chunk` events (browser mode). */
   'files.download': {
     request: z.strictObject({ identityId, node, path: filePath, downloadId }),
-    response: z.object({ savedTo: z.string().nullable(), bytes: z.number(), cancelled: z.boolean() }),
+    response: z.object({ savedTo: z.string().nullable(), bytes: z.number(), cancelled: z.boolean(), sha256: z.string() }),
   },
   'files.cancelDownload': { request: z.strictObject({ downloadId }), response: z.object({}) },
   'logs.sources': {
@@ -163,7 +163,13 @@ export const talosChannels = {
  */
 export const talosEvents = {
   /** A running download: bytes so far, and (browser mode only) the next piece of the file. */
-  'files.chunk': z.object({ downloadId: z.string(), bytes: z.number(), base64: z.string().nullable() }),
+  'files.chunk': z.object({
+    downloadId: z.string(),
+    bytes: z.number(),
+    base64: z.string().nullable(),
+    /** Packet captures: packets so far. */
+    packets: z.number().nullable(),
+  }),
   'stream.events': z.object({ streamId: z.string(), key: z.string(), events: z.array(talosEventSchema) }),
   'stream.kernel': z.object({ streamId: z.string(), key: z.string(), records: z.array(kernelRecordSchema) }),
   'stream.resources': z.object({ streamId: z.string(), key: z.string(), events: z.array(resourceEventSchema) }),

@@ -16,6 +16,7 @@ import { talosChannels, talosEvents } from './contract-talos';
 import { operationChannels, operationEvents } from './contract-operations';
 import { evidenceChannels, evidenceEvents } from './contract-evidence';
 import { healthChannels, timelineChannels } from './contract-health';
+import { dayTwoChannels, dayTwoEvents } from './contract-day-two';
 
 const empty = z.strictObject({});
 const identityId = z.string().min(1).max(200);
@@ -183,6 +184,7 @@ export const channels = {
   ...evidenceChannels,
   ...healthChannels,
   ...timelineChannels,
+  ...dayTwoChannels,
 } as const;
 
 export const events = {
@@ -192,6 +194,7 @@ export const events = {
   ...talosEvents,
   ...operationEvents,
   ...evidenceEvents,
+  ...dayTwoEvents,
 } as const;
 
 export type Channels = typeof channels;

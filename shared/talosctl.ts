@@ -86,4 +86,27 @@ export const talosctl = {
   etcdRemoveMember: (t: CommandTarget, hexId: string) => `${base(t)} etcd remove-member ${quote(hexId)}`,
   bootstrap: (t: CommandTarget, o: { recoverFrom?: string; skipHashCheck?: boolean } = {}) =>
     `${base(t)} bootstrap${o.recoverFrom ? ` --recover-from ${quote(o.recoverFrom)}` : ''}${o.skipHashCheck ? ' --recover-skip-hash-check' : ''}`,
+  reset: (
+    t: CommandTarget,
+    o: { graceful: boolean; reboot: boolean; mode: 'all' | 'system-disk' | 'user-disks'; systemLabels: string[]; userDisks: string[] },
+  ) =>
+    `${base(t)} reset${o.graceful ? '' : ' --graceful=false'}${o.reboot ? ' --reboot' : ''}${o.mode === 'all' ? '' : ` --wipe-mode ${o.mode}`}${o.systemLabels.length ? ` --system-labels-to-wipe ${quote(o.systemLabels.join(','))}` : ''}${o.userDisks.length ? ` --user-disks-to-wipe ${quote(o.userDisks.join(','))}` : ''}`,
+  rollback: (t: CommandTarget) => `${base(t)} rollback`,
+  kubeconfig: (t: CommandTarget, path: string) => `${base(t)} kubeconfig ${quote(path)}`,
+  /** --duration is a Go duration; without -o talosctl writes to stdout. */
+  pcap: (t: CommandTarget, o: { iface: string; filter: string; seconds: number; promiscuous: boolean; output: string }) =>
+    `${base(t)} pcap -i ${quote(o.iface)}${o.promiscuous ? ' --promiscuous' : ''}${o.filter.trim() && !o.filter.includes('{') ? ` --bpf-filter ${quote(o.filter.trim())}` : ''} --duration ${goDuration(o.seconds)} -o ${quote(o.output)}`,
+  copy: (t: CommandTarget, path: string, output: string) => `${base(t)} copy ${quote(path)} - > ${quote(output)}`,
+  usage: (t: CommandTarget, paths: string[], o: { depth: number; all: boolean; threshold: number }) =>
+    `${base(t)} usage${o.all ? ' -a' : ''}${o.depth ? ` -d ${o.depth}` : ''}${o.threshold ? ` -t ${o.threshold}` : ''} ${paths.map(quote).join(' ')}`,
+  cgroups: (t: CommandTarget, preset: string) => `${base(t)} cgroups --preset ${quote(preset)}`,
+  stats: (t: CommandTarget, k8s: boolean) => `${base(t)} stats${k8s ? ' -k' : ''}`,
+  disks: (t: CommandTarget) => `${base(t)} get disks`,
+  volumes: (t: CommandTarget) => `${base(t)} get volumestatus`,
+  addresses: (t: CommandTarget) => `${base(t)} get addresses`,
+  links: (t: CommandTarget) => `${base(t)} get links`,
+  routes: (t: CommandTarget) => `${base(t)} get routes`,
+  support: (t: CommandTarget, output: string) => `${base(t)} support --no-encryption -O ${quote(output)}`,
+  patchMachineConfig: (t: CommandTarget, file: string, mode: string, dryRun: boolean, tryTimeoutSeconds?: number) =>
+    `${base(t)} patch mc --patch @${quote(file)} --mode ${mode}${mode === 'try' && tryTimeoutSeconds ? ` --timeout ${goDuration(tryTimeoutSeconds)}` : ''}${dryRun ? ' --dry-run' : ''}`,
 };

@@ -23,6 +23,7 @@ import { streamHandlers } from './handlers/stream';
 import { talosHandlers } from './handlers/talos';
 import { vaultHandlers } from './handlers/vault';
 import { shiftHandlers } from './handlers/shift';
+import { dayTwoReadHandlers, downloadHandlers } from './handlers/day-two';
 import { createIdentities, type Identities } from './identities';
 import { IdentityMinting } from './identities/identity-minting';
 import { createAccessPolicy, type AccessPolicy } from './access-policy';
@@ -98,6 +99,7 @@ export function createServices(deps: ServiceDeps): Services {
   });
   const shared: HandlerDeps = {
     host: deps.host,
+    emit: deps.emit,
     version: deps.version,
     identities,
     sessions,
@@ -139,6 +141,8 @@ export function createServices(deps: ServiceDeps): Services {
     ...evidenceHandlers(shared, evidence),
     ...healthHandlers(shared),
     ...timelineHandlers(shared),
+    ...dayTwoReadHandlers(shared),
+    ...downloadHandlers(shared),
   };
 
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { etcdMemberIdSchema } from './etcd-ops';
 
 /**
  * Operations across many nodes: a plan the operator confirms, then a roll the host runs one step at a time with a
@@ -38,6 +39,40 @@ export const operationActionSchema = z.discriminatedUnion('kind', [
   }),
   /** `talosctl service <id> start|stop|restart`. */
   z.strictObject({ kind: z.literal('service'), service: z.string().min(1).max(200), action: z.enum(['start', 'stop', 'restart']) }),
+  /** `talosctl etcd defrag`: one member at a time (it blocks the member while it runs). */
+  z.strictObject({ kind: z.literal('etcd-defrag') }),
+  /** `talosctl etcd alarm disarm`: clears every alarm of the cluster (NOSPACE after a defrag). */
+  z.strictObject({ kind: z.literal('etcd-alarm-disarm') }),
+  /** `talosctl etcd forfeit-leadership`. */
+  z.strictObject({ kind: z.literal('etcd-forfeit-leadership') }),
+  /** `talosctl etcd leave`: the node's member leaves and its data is emptied. */
+  z.strictObject({ kind: z.literal('etcd-leave') }),
+  /** `talosctl etcd remove-member <id>`: for a member whose node is gone; the hex id as talosctl prints it. */
+  z.strictObject({ kind: z.literal('etcd-remove-member'), memberId: etcdMemberIdSchema }),
+  /** `talosctl reset [--graceful] [--reboot] [--wipe-mode] [--system-labels-to-wipe] [--user-disks-to-wipe]`. */
+  z.strictObject({
+    kind: z.literal('reset'),
+    graceful: z.boolean(),
+    reboot: z.boolean(),
+    mode: z.enum(['all', 'system-disk', 'user-disks']),
+    systemLabels: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'A volume label like EPHEMERAL or STATE.')).max(16),
+    userDisks: z.array(z.string().regex(/^\/dev\/[\w./-]{1,100}$/, 'A device path like /dev/vdb.')).max(32),
+  }),
+  /** `talosctl rollback`: boots the previous Talos installation. */
+  z.strictObject({ kind: z.literal('rollback') }),
+  /** `talosctl bootstrap`: starts etcd on one control plane of a fresh cluster. */
+  z.strictObject({ kind: z.literal('bootstrap') }),
+  /** `talosctl image pull [--namespace system|inmem] <ref>`. */
+  z.strictObject({
+    kind: z.literal('image-pull'),
+    image: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .regex(/^[\w./:@-]+$/, 'Give an image reference like registry.k8s.io/pause:3.10.'),
+    store: z.enum(['cri', 'system', 'inmem']),
+  }),
 ]);
 export type OperationAction = z.infer<typeof operationActionSchema>;
 export type OperationKind = OperationAction['kind'];
@@ -105,7 +140,22 @@ export const planSchema = z.object({
   identityId: z.string(),
   identityName: z.string(),
   cluster: z.string(),
-  kind: z.enum(['reboot', 'shutdown', 'upgrade', 'apply-config', 'service']),
+  kind: z.enum([
+    'reboot',
+    'shutdown',
+    'upgrade',
+    'apply-config',
+    'service',
+    'etcd-defrag',
+    'etcd-alarm-disarm',
+    'etcd-forfeit-leadership',
+    'etcd-leave',
+    'etcd-remove-member',
+    'reset',
+    'rollback',
+    'bootstrap',
+    'image-pull',
+  ]),
   title: z.string(),
   summary: z.string(),
   method: z.string(),

@@ -143,6 +143,7 @@ describe('the audit trail', () => {
         namespace: 'secrets',
         id: 'os',
       },
+      'downloads.kubeconfig': { identityId: 'practice:admin@lab', node: '10.5.0.2', downloadId: 'audit-kubeconfig', clusterName: 'lab' },
       'identities.export': { id: ids.reader, path: path.join(dir, 'exported-talosconfig'), acknowledgePlaintextKey: true },
       'identities.exportBundle': { id: ids.reader, passphrase: 'a bundle passphrase for the audit test' },
       'identities.setReadOnly': { id: ids.reader, readOnly: false },

@@ -1,3 +1,4 @@
+import type { Emit } from '../../../shared/handlers';
 import type { AuditLog } from '../audit/audit-log';
 import type { FileDownloads } from '../file-downloads';
 import type { Identities } from '../identities';
@@ -11,6 +12,8 @@ import type { TalosSessions } from '../talos-sessions';
 /** What the handler modules share; services/index.ts builds it once. */
 export interface HandlerDeps {
   host: 'desktop' | 'browser';
+  /** Events to the renderer (download and bundle progress). */
+  emit: Emit;
   version: string;
   identities: Identities;
   sessions: TalosSessions;

@@ -43,6 +43,10 @@ async function markerNow(ctx: GateContext): Promise<BootMarker | Error> {
 
 const describeMarker = (m: BootMarker) => (m.source === 'boot_id' ? `boot id ${m.value.slice(0, 8)}…` : `boot time ${m.value}`);
 
+/** Member ids compare as numbers: talosctl prints them zero-padded, operators often type them without. */
+export const sameMember = (a: string, b: string) =>
+  /^[0-9a-f]+$/i.test(a) && /^[0-9a-f]+$/i.test(b) && BigInt(`0x${a}`) === BigInt(`0x${b}`);
+
 const CHECKS: Record<GateId, (ctx: GateContext) => Promise<GateResult>> = {
   async down(ctx) {
     if (ctx.tracker.sawDown) return { ok: true, detail: 'the node dropped its connections for the reboot' };
@@ -116,6 +120,36 @@ const CHECKS: Record<GateId, (ctx: GateContext) => Promise<GateResult>> = {
         detail: `${id} is running but ${s.health === 'fail' ? 'unhealthy' : 'not yet healthy'}${s.healthMessage ? `: ${s.healthMessage}` : ''}`,
       };
     return { ok: true, detail: `${id} is running${s.health === 'ok' ? ' and healthy' : ''}` };
+  },
+  async left(ctx) {
+    const etcd = (await ctx.client.services(ctx.node)).find((s) => s.id === 'etcd');
+    if (etcd?.state === 'Running') return { ok: false, detail: `etcd is still running (${etcd.lastEvent})` };
+    return { ok: true, detail: `etcd is ${etcd?.state ?? 'gone'} on this node` };
+  },
+  async removed(ctx) {
+    if (ctx.action.kind !== 'etcd-remove-member') return { ok: true, detail: '' };
+    const id = ctx.action.memberId;
+    const members = await ctx.client.etcdMembers(ctx.node);
+    return members.some((m) => sameMember(m.id, id))
+      ? { ok: false, detail: `member ${id} is still listed` }
+      : { ok: true, detail: `${members.length} member(s) left, ${id} not among them` };
+  },
+  async alarms(ctx) {
+    const alarms = (await ctx.client.etcdAlarms(ctx.node)).filter((a) => a.alarm !== 'NONE');
+    return alarms.length
+      ? { ok: false, detail: `still armed: ${alarms.map((a) => `${a.alarm} on ${a.memberId}`).join(', ')}` }
+      : { ok: true, detail: 'no alarms' };
+  },
+  async image(ctx) {
+    if (ctx.action.kind !== 'image-pull') return { ok: true, detail: '' };
+    const { image, store } = ctx.action;
+    const bare = image.replace(/^docker\.io\/(library\/)?/, '');
+    const found = (await ctx.client.images.list(ctx.node, store)).find(
+      (i) => i.name === image || i.name.endsWith(bare) || i.name.startsWith(`${image}@`),
+    );
+    return found
+      ? { ok: true, detail: `${found.name} (${found.digest.slice(0, 19)}…)` }
+      : { ok: false, detail: `${image} is not listed in ${store}` };
   },
   async etcd(ctx) {
     const status = await ctx.client.etcdStatus(ctx.node);

@@ -4,7 +4,8 @@ import { roleBlockReason, serviceActionBlock } from '../../../shared/talos-rbac'
 import type { TalosClient } from '../../talos/client';
 import { fanOut } from '../../talos/fan-out';
 import { readEtcd } from './etcd-reading';
-import { etcdView, etcdWarnings, memberOf, quorumRefusal, type EtcdReading } from './quorum';
+import { sameMember } from './gates';
+import { etcdView, etcdWarnings, memberOf, memberRemovalRefusal, quorumRefusal, type EtcdReading } from './quorum';
 import { imageVersion, methodOf, stepKind } from './step-kinds';
 import { clusterName, orderTargets, readTargets, type Target } from './targets';
 
@@ -46,6 +47,24 @@ function titleOf(request: PlanRequest, count: number): string {
       return `Apply config (${a.mode}) to ${nodes}`;
     case 'service':
       return `${a.action[0]!.toUpperCase()}${a.action.slice(1)} ${a.service} on ${nodes}`;
+    case 'etcd-defrag':
+      return `Defragment etcd on ${nodes}, one member at a time`;
+    case 'etcd-alarm-disarm':
+      return 'Disarm etcd alarms';
+    case 'etcd-forfeit-leadership':
+      return `Forfeit etcd leadership on ${nodes}`;
+    case 'etcd-leave':
+      return `${nodes} leave etcd`;
+    case 'etcd-remove-member':
+      return `Remove etcd member ${a.memberId}`;
+    case 'reset':
+      return `Reset ${nodes}`;
+    case 'rollback':
+      return `Roll back ${nodes} to the previous Talos`;
+    case 'bootstrap':
+      return 'Bootstrap etcd';
+    case 'image-pull':
+      return `Pull ${a.image} on ${nodes}`;
   }
 }
 
@@ -68,6 +87,19 @@ function kindWarnings(request: PlanRequest, targets: Target[]): string[] {
     if (a.stage) out.push('Staged: each node stages the upgrade, reboots and installs it while booting.');
     if (a.force) out.push('Force skips the node’s own etcd health checks before upgrading; the quorum guard still applies.');
   }
+  if (a.kind === 'reset') {
+    out.push(
+      a.mode === 'user-disks'
+        ? 'The user disks named are wiped; the system disk is kept.'
+        : 'The node’s system disk is wiped: it comes back in maintenance mode without a config, and this identity can no longer reach it until it is configured again.',
+    );
+    if (!a.graceful) out.push('Not graceful: the node does not leave etcd or drain first; remove its etcd member afterwards.');
+  }
+  if (a.kind === 'rollback') out.push('Each node boots its previous installation (Talos keeps one); a node that never upgraded refuses.');
+  if (a.kind === 'etcd-defrag')
+    out.push(
+      'Defragmenting blocks each member while it runs; the members go one at a time and the next starts only once this one is healthy.',
+    );
   if (a.kind === 'apply-config') {
     if (targets.length > 1)
       out.push(
@@ -116,6 +148,11 @@ export async function buildPlan(
   for (const t of targets)
     if (t.error) blockers.push(`${t.node} does not answer (${t.error}); take it out of the plan or bring it back first.`);
 
+  if (kind.controlPlanesOnly)
+    for (const t of targets.filter((x) => x.role === 'worker'))
+      blockers.push(`${t.node}${t.hostname ? ` (${t.hostname})` : ''} is a worker: etcd runs only on control planes.`);
+  if (kind.oneTarget && targets.length > 1)
+    blockers.push(`${kind.verb} acts on the whole cluster through one control plane: choose exactly one node.`);
   const ordered = orderTargets(targets, request.workerBatchSize);
   const touchesControlPlanes = ordered.some((t) => t.role !== 'worker');
   const [cluster, etcd, dry] = await Promise.all([
@@ -123,7 +160,7 @@ export async function buildPlan(
       client,
       answering.map((t) => t.node),
     ),
-    touchesControlPlanes && request.action.kind !== 'service'
+    touchesControlPlanes && request.action.kind !== 'service' && request.action.kind !== 'image-pull'
       ? readEtcd(
           client,
           ordered.filter((t) => t.role === 'controlplane').map((t) => t.node),
@@ -138,6 +175,10 @@ export async function buildPlan(
         ),
   ]);
   for (const [node, r] of dry) if (r.error) blockers.push(`The dry run on ${node} failed: ${r.error}`);
+  if (request.action.kind === 'bootstrap' && etcd && !etcd.error && etcd.members.length)
+    blockers.push(
+      `etcd is already bootstrapped (${etcd.members.length} member(s)); Talos would answer AlreadyExists. Bootstrap only a fresh cluster, or one being recovered.`,
+    );
 
   const refusals: Plan['refusals'] = [];
   if (etcd && kind.takesDown) {
@@ -147,6 +188,22 @@ export async function buildPlan(
       if (reason) refusals.push({ node: t.node, reason });
       const member = memberOf(etcd, t);
       if (kind.staysDown && member && !reason) down.add(member.id);
+    }
+  }
+
+  if (etcd && kind.removesMember) {
+    const out = new Set<string>();
+    for (const t of ordered.filter((x) => x.role !== 'worker')) {
+      const which = kind.removesMember(request.action, t);
+      const member = which === 'own' ? memberOf(etcd, t) : etcd.members.find((m) => sameMember(m.id, which.memberId));
+      if (which !== 'own' && !member) {
+        blockers.push(`There is no etcd member ${which.memberId} (talosctl etcd members lists the ids).`);
+        continue;
+      }
+      const reading = { ...etcd, members: etcd.members.filter((m) => !out.has(m.id)) };
+      const reason = memberRemovalRefusal(reading, member, member ? `${member.hostname} (${member.id})` : t.node);
+      if (reason) refusals.push({ node: t.node, reason });
+      else if (member) out.add(member.id);
     }
   }
 
@@ -193,7 +250,7 @@ export async function buildPlan(
     ],
     refusals,
     blockers,
-    typeClusterName: kind.destructive && touchesControlPlanes,
+    typeClusterName: kind.destructive && (touchesControlPlanes || kind.confirmAlways === true),
     createdAt: new Date(created).toISOString(),
     expiresAt: new Date(created + PLAN_TTL_MS).toISOString(),
   };

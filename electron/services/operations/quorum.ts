@@ -105,3 +105,19 @@ export function etcdWarnings(reading: EtcdReading): string[] {
     );
   return out;
 }
+
+/**
+ * Why removing a member for good (etcd leave, remove-member, a graceful reset) would break the cluster, or null.
+ * The cluster shrinks, so the quorum is counted over the members that remain, as etcd's strict reconfiguration
+ * check does: the healthy voters left must be a majority of the voters left, and the last member cannot go.
+ */
+export function memberRemovalRefusal(reading: EtcdReading, member: EtcdMemberReading | undefined, label: string): string | null {
+  if (reading.error) return `the quorum guard could not read etcd (${reading.error}), so it cannot tell whether quorum would hold`;
+  if (!member) return null;
+  const voters = reading.members.filter((m) => !m.learner && m !== member);
+  if (voters.length === 0) return `${label} is the last etcd member: removing it would destroy the cluster's data`;
+  const healthy = voters.filter(memberHealthy).length;
+  const quorum = quorumOf(voters.length);
+  if (healthy >= quorum) return null;
+  return `removing ${label} would leave ${healthy} healthy of ${voters.length} etcd members, below the quorum of ${quorum}`;
+}

@@ -3,10 +3,10 @@ import type { TalosClient } from '../../talos/client';
 import { lifecycleCalls, type LifecycleCalls } from '../../talos/calls/lifecycle';
 import type { Clock } from './clock';
 import { readEtcd } from './etcd-reading';
-import { waitForGate, type Before, type GateContext } from './gates';
+import { sameMember, waitForGate, type Before, type GateContext } from './gates';
 import type { OperationTrail, TrailOutcome } from './operation-trail';
 import type { StoredPlan } from './planner';
-import { quorumRefusal } from './quorum';
+import { memberOf, memberRemovalRefusal, quorumRefusal } from './quorum';
 import { imageVersion, stepKind, type GateId } from './step-kinds';
 import { StepTracker } from './step-tracker';
 
@@ -197,7 +197,13 @@ export class OperationRunner {
   /** The quorum guard, live: re-read etcd right before a control plane goes down. */
   private async guard(step: StepProgress): Promise<string | null> {
     const reading = await readEtcd(this.o.client, [step.node, ...this.otherControlPlanes().filter((n) => n !== step.node)]);
-    const refusal = quorumRefusal(reading, step, this.downMembers);
+    const { action } = this.o.stored.request;
+    const removes = stepKind(action).removesMember?.(action, step);
+    const removed =
+      removes === 'own' ? memberOf(reading, step) : removes && reading.members.find((m) => sameMember(m.id, removes.memberId));
+    const refusal = removes
+      ? memberRemovalRefusal(reading, removed || undefined, removed ? `${removed.hostname} (${removed.id})` : step.node)
+      : quorumRefusal(reading, step, this.downMembers);
     if (refusal && this.o.quorumOverride) {
       await this.record(`${step.node}: quorum guard overridden`, [{ node: step.node, ok: true, message: refusal }]);
       return null;
@@ -230,7 +236,7 @@ export class OperationRunner {
     step.detail = 'reading the node before the step';
     this.changed();
 
-    if (kind.takesDown && step.role !== 'worker') {
+    if ((kind.takesDown || kind.removesMember) && step.role !== 'worker') {
       const refusal = await this.guard(step).catch((error: unknown) => `the quorum guard could not run: ${message(error)}`);
       if (refusal) return this.fail(step, 'quorum guard', refusal);
     }
@@ -257,9 +263,11 @@ export class OperationRunner {
 
     step.stage = 'sent';
     step.detail = `${kind.verb} sent`;
+    let sentMessage = '';
     this.changed();
     try {
       const sent = await kind.send(client, step.node, action);
+      sentMessage = sent.message;
       step.actorId = sent.actorId;
       tracker.setActor(sent.actorId);
       if (step.stage === 'sent') step.detail = sent.message;
@@ -325,7 +333,8 @@ export class OperationRunner {
     if (member) this.downMembers.add(member.id);
     step.stage = 'done';
     step.endedAt = this.iso();
-    step.detail = `${kind.verb} done`;
+    // A step that keeps the node up ends with what the node answered ("Disarmed NOSPACE on …", "Pulled …@sha256:…").
+    step.detail = kind.takesDown || !sentMessage ? `${kind.verb} done` : sentMessage;
     this.changed();
     await this.record(`${step.node}: gates passed`, [
       { node: step.node, ok: true, message: step.gates.map((g) => `${g.label}: ${g.detail}`).join('; ') },

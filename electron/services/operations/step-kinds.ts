@@ -1,22 +1,11 @@
 import type { GateSpec, NodeRole, OperationAction } from '../../../shared/domain/operation';
+import { controlPlaneGates, gates, type GateId } from './gate-ids';
 import { talosctl, type CommandTarget } from '../../../shared/talosctl';
 import type { TalosClient } from '../../talos/client';
 import { lifecycleCalls } from '../../talos/calls/lifecycle';
+import { DAY_TWO_KINDS } from './day-two-kinds';
 
-/** The health gate checks a step can have; each is polled until it passes or its timeout runs out. */
-export const GATES = {
-  down: 'the node went down for the reboot',
-  off: 'the node has shut down',
-  boot: 'the node answers again with a new boot',
-  version: 'the node runs the expected Talos version',
-  ready: 'MachineStatus is running and ready, no unmet conditions',
-  services: 'every service that was healthy before is healthy again',
-  service: 'the service reached its expected state',
-  etcd: 'the etcd member is healthy and the cluster has a leader',
-} as const;
-export type GateId = keyof typeof GATES;
-
-const gates = (...ids: GateId[]): GateSpec[] => ids.map((id) => ({ id, label: GATES[id] }));
+export { GATES, gates, controlPlaneGates, type GateId } from './gate-ids';
 
 export interface SentStep {
   actorId: string | null;
@@ -40,9 +29,15 @@ export interface StepKind<A extends OperationAction = OperationAction> {
   talosctl(target: CommandTarget, action: A): string;
   summary(action: A): string;
   send(client: TalosClient, node: string, action: A): Promise<SentStep>;
+  /** Only control planes run etcd: a worker target blocks the plan. */
+  controlPlanesOnly?: boolean;
+  /** Acts on the whole cluster: one target is enough (more block the plan). */
+  oneTarget?: boolean;
+  /** Rare and dangerous: the cluster name is typed even when only workers are touched. */
+  confirmAlways?: boolean;
+  /** Takes an etcd member out for good: the guard checks quorum of the members that remain. */
+  removesMember?: (action: A, target: { node: string; hostname: string }) => { memberId: string } | 'own';
 }
-
-const controlPlaneGates = (role: NodeRole): GateId[] => (role === 'worker' ? [] : ['etcd']);
 
 /**
  * The checks once a node is back, the specific ones first so a failure names its cause (etcd has no leader, kubelet
@@ -55,7 +50,7 @@ export function imageVersion(image: string): string | null {
   return /:(v\d+\.\d+\.\d+[\w.-]*)(@sha256:[0-9a-f]{64})?$/.exec(image)?.[1] ?? null;
 }
 
-type Of<K extends OperationAction['kind']> = Extract<OperationAction, { kind: K }>;
+export type Of<K extends OperationAction['kind']> = Extract<OperationAction, { kind: K }>;
 
 const reboot: StepKind<Of<'reboot'>> = {
   method: '/machine.MachineService/Reboot',
@@ -132,7 +127,7 @@ const service: StepKind<Of<'service'>> = {
   send: async (c, n, a) => ({ actorId: null, message: await c.serviceAction(n, a.service, a.action) }),
 };
 
-const KINDS = { reboot, shutdown, upgrade, 'apply-config': applyConfig, service } as const;
+const KINDS = { reboot, shutdown, upgrade, 'apply-config': applyConfig, service, ...DAY_TWO_KINDS } as const;
 
 export function stepKind<A extends OperationAction>(action: A): StepKind<A> {
   return KINDS[action.kind] as unknown as StepKind<A>;

@@ -65,6 +65,11 @@ export class FileCalls {
     }
   }
 
+  /** `talosctl copy <root> -` as chunks for any sink (FileDownloads: a file on desktop, the page in browser mode). */
+  copyStream(node: string, rootPath: string, onChunk: (bytes: Uint8Array) => void, signal?: AbortSignal): Promise<void> {
+    return this.client.connection.stream(M.copy, { rootPath }, node, (d) => onChunk(d.bytes), signal);
+  }
+
   /** Copy into memory and unpack, for small trees (cgroups, /sys/dev/block); refuses more than `maxBytes`. */
   async copyEntries(node: string, rootPath: string, maxBytes = 64 * 1024 * 1024): Promise<TarMember[]> {
     const chunks: Buffer[] = [];

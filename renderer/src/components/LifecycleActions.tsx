@@ -18,10 +18,16 @@ const ACTIONS: { label: string; method: string; action: OperationAction }[] = [
       rebootMode: 'default',
     },
   },
+  { label: 'Roll back…', method: '/machine.MachineService/Rollback', action: { kind: 'rollback' } },
+  {
+    label: 'Reset…',
+    method: '/machine.MachineService/Reset',
+    action: { kind: 'reset', graceful: true, reboot: false, mode: 'all', systemLabels: [], userDisks: [] },
+  },
 ];
 
 /**
- * Reboot, shutdown and upgrade: each opens a plan (targets chosen there, pre-filled with the selected nodes),
+ * Reboot, shutdown, upgrade, rollback and reset: each opens a plan (targets chosen there, pre-filled with the selected nodes),
  * which the operator reads and confirms; the roll then runs node by node with health gates.
  */
 export function LifecycleActions() {

@@ -139,6 +139,116 @@ function Service({ action, onChange }: Props<'service'>) {
   );
 }
 
+function Reset({ action, onChange }: Props<'reset'>) {
+  const list = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+  return (
+    <>
+      <Check
+        label="Graceful"
+        hint="leave etcd and stop pods cleanly first (off: for a node that cannot)"
+        checked={action.graceful}
+        onChange={(graceful) => onChange({ ...action, graceful })}
+      />
+      <Check
+        label="Reboot afterwards"
+        hint="off: the node powers off once wiped"
+        checked={action.reboot}
+        onChange={(reboot) => onChange({ ...action, reboot })}
+      />
+      <label className="option">
+        Wipe mode{' '}
+        <select
+          aria-label="Wipe mode"
+          value={action.mode}
+          onChange={(e) => onChange({ ...action, mode: e.target.value as typeof action.mode })}
+        >
+          <option value="all">all (system disk and the user disks named)</option>
+          <option value="system-disk">system-disk (only the system disk)</option>
+          <option value="user-disks">user-disks (only the user disks named)</option>
+        </select>
+      </label>
+      {action.mode !== 'user-disks' && (
+        <label className="option">
+          System volumes to wipe{' '}
+          <input
+            aria-label="System volumes to wipe"
+            placeholder="all of it; or e.g. EPHEMERAL,STATE"
+            value={action.systemLabels.join(',')}
+            onChange={(e) => onChange({ ...action, systemLabels: list(e.target.value) })}
+          />
+        </label>
+      )}
+      {action.mode !== 'system-disk' && (
+        <label className="option">
+          User disks to wipe{' '}
+          <input
+            aria-label="User disks to wipe"
+            placeholder="e.g. /dev/vdb"
+            value={action.userDisks.join(',')}
+            onChange={(e) => onChange({ ...action, userDisks: list(e.target.value) })}
+          />
+        </label>
+      )}
+    </>
+  );
+}
+
+function MemberId({ action, onChange }: Props<'etcd-remove-member'>) {
+  return (
+    <label className="option">
+      Member ID{' '}
+      <input
+        aria-label="etcd member ID"
+        placeholder="hex, as talosctl etcd members prints it"
+        value={action.memberId}
+        onChange={(e) => onChange({ ...action, memberId: e.target.value.trim() })}
+      />
+      <span className="muted"> — for a member whose node is gone; a node that still runs should use etcd leave</span>
+    </label>
+  );
+}
+
+function ImagePull({ action, onChange }: Props<'image-pull'>) {
+  return (
+    <>
+      <label className="option">
+        Image{' '}
+        <input
+          aria-label="Image reference"
+          className="wide-input"
+          value={action.image}
+          onChange={(e) => onChange({ ...action, image: e.target.value })}
+        />
+      </label>
+      <label className="option">
+        Store{' '}
+        <select
+          aria-label="Image store"
+          value={action.store}
+          onChange={(e) => onChange({ ...action, store: e.target.value as typeof action.store })}
+        >
+          <option value="cri">cri (Kubernetes pods)</option>
+          <option value="system">system (kubelet, etcd, upgrades)</option>
+          <option value="inmem">inmem (Talos' own)</option>
+        </select>
+      </label>
+    </>
+  );
+}
+
+const EXPLAIN: Partial<Record<OperationAction['kind'], string>> = {
+  'etcd-defrag':
+    'Defragmenting rewrites the member’s database to give back free space (after compaction, or for a NOSPACE alarm). It blocks that member while it runs, so members go one at a time.',
+  'etcd-alarm-disarm':
+    'Clears every alarm of the etcd cluster (one control plane is enough). Defragment first when the alarm is NOSPACE, or it comes back.',
+  'etcd-forfeit-leadership': 'Moves the etcd leadership to another member, e.g. before maintenance on the leader.',
+  'etcd-leave':
+    'The node’s member leaves the etcd cluster, etcd stops there and its data is emptied. The quorum guard checks the members that remain.',
+  rollback: 'Each node boots its previous Talos installation and reboots. Talos keeps one previous installation.',
+  bootstrap:
+    'Starts etcd on one control plane of a fresh cluster (talosctl bootstrap). Only a cluster that was never bootstrapped accepts it.',
+};
+
 /** The options Talos offers for the plan's action, with what each does. */
 export function ActionOptions({ action, onChange }: { action: OperationAction; onChange(action: OperationAction): void }) {
   switch (action.kind) {
@@ -152,5 +262,13 @@ export function ActionOptions({ action, onChange }: { action: OperationAction; o
       return <ApplyConfig action={action} onChange={onChange} />;
     case 'service':
       return <Service action={action} onChange={onChange} />;
+    case 'reset':
+      return <Reset action={action} onChange={onChange} />;
+    case 'etcd-remove-member':
+      return <MemberId action={action} onChange={onChange} />;
+    case 'image-pull':
+      return <ImagePull action={action} onChange={onChange} />;
+    default:
+      return <p className="muted">{EXPLAIN[action.kind]}</p>;
   }
 }

@@ -16,6 +16,15 @@ const VERBS: Record<OperationAction['kind'], string> = {
   upgrade: 'Upgrade',
   'apply-config': 'Apply config to',
   service: 'Service action on',
+  'etcd-defrag': 'Defragment etcd on',
+  'etcd-alarm-disarm': 'Disarm etcd alarms through',
+  'etcd-forfeit-leadership': 'Forfeit etcd leadership on',
+  'etcd-leave': 'Leave etcd:',
+  'etcd-remove-member': 'Remove an etcd member through',
+  reset: 'Reset',
+  rollback: 'Roll back',
+  bootstrap: 'Bootstrap etcd on',
+  'image-pull': 'Pull an image on',
 };
 
 /**

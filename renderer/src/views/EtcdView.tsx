@@ -8,6 +8,9 @@ import { LoadingState } from '../components/States';
 import { Size } from '../components/Values';
 import { usePerNode } from '../lib/use-per-node';
 import { useActiveIdentity, useSession } from '../stores/session-store';
+import { EtcdMaintenance, removeMemberPlan } from '../day-two/EtcdMaintenance';
+import { actionBlock } from '../lib/action-gate';
+import { useOperations } from '../operations/operation-store';
 
 type Member = NonNullable<TalosEtcd['members']>[number];
 
@@ -17,7 +20,28 @@ const memberColumns: Column<Member>[] = [
   { key: 'peer', label: 'Peer URLs', value: (m) => m.peerUrls.join(', '), wide: true },
   { key: 'client', label: 'Client URLs', value: (m) => m.clientUrls.join(', '), wide: true },
   { key: 'learner', label: 'Learner', value: (m) => (m.isLearner ? 'yes' : 'no') },
+  { key: 'remove', label: 'Actions', value: () => '', render: (m) => <RemoveMemberButton member={m} /> },
 ];
+
+/** remove-member is for a member whose node is gone: it is sent through another control plane. */
+function RemoveMemberButton({ member }: { member: Member }) {
+  const identity = useActiveIdentity();
+  const allNodes = useSession((s) => s.nodes);
+  if (!identity) return null;
+  const via = allNodes.find((n) => n.machineType !== 'worker' && n.hostname !== member.hostname)?.address;
+  const reason =
+    actionBlock(identity, '/machine.MachineService/EtcdRemoveMemberByID') ?? (via ? null : 'no other control plane to send it through');
+  return (
+    <button
+      className="link"
+      disabled={reason !== null}
+      title={reason ?? `Plan: talosctl etcd remove-member ${member.id} (through ${via})`}
+      onClick={() => via && useOperations.getState().openPlan(removeMemberPlan(member.id, via))}
+    >
+      Remove…
+    </button>
+  );
+}
 
 /** etcd on control planes: members, status (DB size, in use, leader, raft) and alarms. */
 export function EtcdView() {
@@ -39,6 +63,7 @@ export function EtcdView() {
   return (
     <div>
       {controlPlanes.length === 0 && <p className="muted">etcd runs on control-plane nodes; select one.</p>}
+      <EtcdMaintenance controlPlanes={controlPlanes} statuses={ok} />
       <TeachLine command={talosctl.etcdStatus(t)} method="/machine.MachineService/EtcdStatus" />
       <NodeErrors results={results} />
       {ok.map((r) => (
