@@ -67,7 +67,7 @@ beforeAll(async () => {
     home: dir,
     operations: { pollMs: 50 },
   });
-  dispatch = createDispatcher(services.handlers, () => undefined);
+  dispatch = createDispatcher(services, () => undefined);
   await call('vault.setup', { passphrase: 'day two test passphrase' });
   await call('lab.start', { nodes: 4, controlPlanes: 3 });
 });

@@ -6,6 +6,7 @@ import { packetCapture } from '../../talos/calls/capture';
 import { clusterName } from '../operations/targets';
 import { collectSupportBundle } from '../day-two/support-bundle';
 import type { HandlerDeps } from './deps';
+import { allOk } from './outcomes';
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
 
@@ -30,7 +31,7 @@ export function dayTwoReadHandlers({ sessions }: HandlerDeps): HandlersFor<'netw
 }
 
 /** Everything that streams to a file: through FileDownloads (desktop: .part then rename; browser mode: chunks to the page). */
-export function downloadHandlers({ sessions, identities, downloads, mutate, emit }: HandlerDeps): HandlersFor<'downloads'> {
+export function downloadHandlers({ sessions, identities, downloads, emit }: HandlerDeps): HandlersFor<'downloads'> {
   return {
     'downloads.etcdSnapshot': async ({ identityId, node, downloadId }) => {
       const { result, extra } = await downloads.run(
@@ -76,30 +77,38 @@ export function downloadHandlers({ sessions, identities, downloads, mutate, emit
       );
       return result;
     },
-    'downloads.kubeconfig': async ({ identityId, node, downloadId, clusterName: typed }) => {
-      const client = await sessions.client(identityId);
-      const meta = await identities.store.meta(identityId);
-      const cluster = (await clusterName(client, [node])) ?? meta.name;
-      if (typed.trim() !== cluster)
-        throw new AppError('INVALID_ARGUMENT', `Type the cluster name "${cluster}" to download its admin kubeconfig.`);
-      const command = talosctl.kubeconfig({ context: meta.name, nodes: [node] }, 'kubeconfig');
-      const [outcome] = await mutate(
-        { identityId, nodes: [node], method: '/machine.MachineService/Kubeconfig', args: { cluster }, talosctl: command },
-        async () => {
-          const { result } = await downloads.run(
-            {
-              identityId,
-              downloadId,
-              suggestedName: `kubeconfig-${cluster}`,
-              roles: { allowed: ['os:admin'], what: 'The admin kubeconfig' },
-            },
-            async (c, onChunk) => onChunk(Buffer.from(await c.files.kubeconfig(node))),
-          );
-          return [{ node, ok: true, value: { ...result, auditNote: result.cancelled ? 'cancelled' : `saved ${result.bytes} bytes` } }];
-        },
-      );
-      const { auditNote: _note, ...result } = outcome!.value;
-      return result;
+    'downloads.kubeconfig': {
+      intent: async ({ identityId, node }) => {
+        const meta = await identities.store.meta(identityId);
+        return {
+          identityId,
+          nodes: [node],
+          method: '/machine.MachineService/Kubeconfig',
+          args: { download: 'admin kubeconfig' },
+          talosctl: talosctl.kubeconfig({ context: meta.name, nodes: [node] }, 'kubeconfig'),
+        };
+      },
+      run: async ({ identityId, node, downloadId, clusterName: typed }) => {
+        const client = await sessions.client(identityId);
+        const meta = await identities.store.meta(identityId);
+        const cluster = (await clusterName(client, [node])) ?? meta.name;
+        if (typed.trim() !== cluster)
+          throw new AppError('INVALID_ARGUMENT', `Type the cluster name "${cluster}" to download its admin kubeconfig.`);
+        const { result } = await downloads.run(
+          {
+            identityId,
+            downloadId,
+            suggestedName: `kubeconfig-${cluster}`,
+            roles: { allowed: ['os:admin'], what: 'The admin kubeconfig' },
+          },
+          async (c, onChunk) => onChunk(Buffer.from(await c.files.kubeconfig(node))),
+        );
+        return {
+          ...result,
+          auditNote: result.cancelled ? 'cancelled; nothing saved' : `saved ${result.bytes} bytes (sha256 ${result.sha256.slice(0, 16)}…)`,
+        };
+      },
+      outcomes: allOk,
     },
     'downloads.support': async ({ identityId, nodes, downloadId }) => {
       const meta = await identities.store.meta(identityId);

@@ -3,6 +3,7 @@ import type { PerNode } from '../../../shared/domain/node';
 import type { NodeOverview } from '../../../shared/domain/talos';
 import { talosctl } from '../../../shared/talosctl';
 import { call, errorText } from '../api/call';
+import { ClusterTools } from '../day-two/ClusterTools';
 import { LifecycleActions } from '../components/LifecycleActions';
 import { Drawer, WithDrawer } from '../components/Drawer';
 import { NodeErrors } from '../components/NodeErrors';
@@ -118,6 +119,7 @@ export function OverviewView() {
         method="/machine.MachineService/{Version,Memory,LoadAvg,SystemStat,ServiceList} + COSI Get"
       />
       <LifecycleActions />
+      <ClusterTools />
       {error && <p className="error-text">{error}</p>}
       {results.length === 0 && !error && <LoadingState what={`the status of ${plural(nodes.length, 'node')}`} />}
       {table ? (

@@ -12,6 +12,9 @@ import { OperationsView } from '../operations/OperationsView';
 import { ResourcesView } from './ResourcesView';
 import { ServicesView } from './ServicesView';
 import { SystemView } from './SystemView';
+import { NetworkView } from '../day-two/NetworkView';
+import { RuntimeView } from '../day-two/RuntimeView';
+import { StorageView } from '../day-two/StorageView';
 import type { Shortcut } from '../lib/shortcuts';
 
 export interface ViewSpec {
@@ -41,6 +44,30 @@ export const VIEWS = [
     component: SystemView,
     needsIdentity: true,
     key: 'y',
+  },
+  {
+    id: 'network',
+    label: 'Network',
+    command: 'Go to Network (netstat, addresses, links, routes, packet capture)',
+    component: NetworkView,
+    needsIdentity: true,
+    key: 'n',
+  },
+  {
+    id: 'storage',
+    label: 'Storage',
+    command: 'Go to Storage (disks, volumes, usage)',
+    component: StorageView,
+    needsIdentity: true,
+    key: 'g',
+  },
+  {
+    id: 'runtime',
+    label: 'Runtime',
+    command: 'Go to Runtime (container stats, cgroups, images, time)',
+    component: RuntimeView,
+    needsIdentity: true,
+    key: 't',
   },
   { id: 'events', label: 'Events', command: 'Go to Events timeline', component: EventsView, needsIdentity: true, key: 'e' },
   { id: 'kernel', label: 'Kernel', command: 'Go to Kernel log (dmesg)', component: KernelView, needsIdentity: true, key: 'k' },
