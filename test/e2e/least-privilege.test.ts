@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -232,6 +232,75 @@ describe('least privilege in Chromium', () => {
     await dialog().getByRole('button', { name: 'Renew', exact: true }).click();
     await expect.poll(() => short.locator('dd.mono').textContent(), { timeout: 10_000 }).not.toBe(before);
     expect(await short.textContent()).toContain('short reader');
+  });
+});
+
+describe('handing over an identity', () => {
+  it('exports an encrypted bundle and imports it in a fresh profile, where it connects with its marks', async () => {
+    await openIdentities();
+    await card('reader@lab').getByRole('button', { name: 'Export…' }).click();
+    const exportDialog = dialog();
+    expect(await exportDialog.getByTestId('dialog-identity').textContent()).toContain('prod');
+    await exportDialog.getByLabel('Bundle passphrase').fill('handover passphrase 42');
+    expect(await exportDialog.getByRole('button', { name: 'Export encrypted bundle' }).isDisabled()).toBe(true);
+    await exportDialog.getByLabel('Repeat the passphrase').fill('handover passphrase 42');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      exportDialog.getByRole('button', { name: 'Export encrypted bundle' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('reader-lab.nodeglass-bundle');
+    const bundlePath = (await download.path())!;
+    const bundle = await readFile(bundlePath, 'utf8');
+    expect(bundle).toContain('"format": "nodeglass-identity-bundle"');
+    expect(bundle).not.toMatch(/PRIVATE KEY|handover passphrase/);
+
+    const fresh = await startApp();
+    try {
+      const other = fresh.page;
+      await other.goto(fresh.mode.host.url);
+      await other.getByRole('button', { name: 'Import talosconfig' }).click();
+      await other.getByLabel('Passphrase').fill('the other profile passphrase');
+      await other.getByRole('button', { name: 'Create vault' }).click();
+      await other.getByRole('button', { name: 'Create vault' }).waitFor({ state: 'detached', timeout: 30_000 });
+      const panel = other.getByRole('region', { name: 'Import a Nodeglass bundle' });
+      await panel.getByLabel('Bundle file').setInputFiles(bundlePath);
+      await panel.getByLabel('Bundle passphrase').fill('wrong passphrase');
+      await panel.getByRole('button', { name: /^Import/ }).click();
+      await expect.poll(() => panel.getByRole('alert').textContent(), { timeout: 30_000 }).toContain('does not open this bundle');
+      await panel.getByLabel('Bundle passphrase').fill('handover passphrase 42');
+      await panel.getByRole('button', { name: /^Import/ }).click();
+      const imported = other.getByRole('region', { name: 'Identity reader@lab', exact: true });
+      await imported.waitFor({ timeout: 30_000 });
+      expect(await imported.textContent()).toMatch(/prod.*Minted.*by practice admin@lab/s);
+      await other
+        .getByRole('list', { name: 'Identities' })
+        .getByRole('button', { name: /^reader@lab/ })
+        .click();
+      await other.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').nth(2).waitFor({ timeout: 15_000 });
+      expect(await other.locator('.app').getAttribute('data-mark-colour')).toBe('red');
+      expect(await other.content()).not.toMatch(/PRIVATE KEY/);
+    } finally {
+      await fresh.stop();
+    }
+  });
+  it('exports a standard talosconfig only after the clear-key warning is acknowledged, to a 0600 file', async () => {
+    await openIdentities();
+    await card('reader@lab').getByRole('button', { name: 'Export…' }).click();
+    await dialog()
+      .getByLabel(/Standard talosconfig/)
+      .check();
+    expect(await dialog().textContent()).toContain('private key unencrypted');
+    const target = path.join(app.dataDir, 'handed-over-talosconfig');
+    await dialog().getByLabel('Export path').fill(target);
+    const confirm = dialog().getByRole('button', { name: 'Export with the key in clear' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog().getByLabel('I understand the key will be stored in clear').check();
+    await confirm.click();
+    await dialog().waitFor({ state: 'detached' });
+    const written = await readFile(target, 'utf8');
+    expect(written).toMatch(/^context: reader@lab$/m);
+    expect(written).toContain('endpoints:');
+    expect((await stat(target)).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -3,6 +3,7 @@ import type { IdentitySummary } from '../../../shared/domain/identity';
 import { call, errorText } from '../api/call';
 import { useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
+import { ExportDialog } from '../identities/ExportDialog';
 import { ColourChoice } from '../identities/MintDialog';
 import { IdentityTools } from '../identities/IdentityTools';
 import { lifetimeText } from '../identities/LifetimePicker';
@@ -27,8 +28,6 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
   const [label, setLabel] = useState(i.label ?? '');
   const [colour, setColour] = useState(i.colour);
   const [exporting, setExporting] = useState(false);
-  const [exportPath, setExportPath] = useState(`talosconfig-${i.name.replace(/[^\w@.-]+/g, '_')}`);
-  const [acknowledged, setAcknowledged] = useState(false);
   const [removing, setRemoving] = useState(false);
 
   const run = async (fn: () => Promise<unknown>, done: string) => {
@@ -143,39 +142,7 @@ export function IdentityCard({ identity: i }: { identity: IdentitySummary }) {
           )}
         </div>
       )}
-      {exporting && (
-        <ConfirmDialog
-          title={`Export ${i.name} as a talosconfig?`}
-          identity={i}
-          confirmLabel="Export"
-          danger
-          body={
-            <>
-              <p>
-                The file will hold this identity's private key unencrypted, as talosctl expects. Anyone who can read it can act with{' '}
-                {i.roles.join(', ')}.
-              </p>
-              <label>
-                File (on the computer running Nodeglass){' '}
-                <input aria-label="Export path" value={exportPath} onChange={(e) => setExportPath(e.target.value)} />
-              </label>
-              <label>
-                <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} /> I understand the key
-                will be stored in clear
-              </label>
-            </>
-          }
-          onCancel={() => setExporting(false)}
-          onConfirm={() => {
-            if (!acknowledged) return notify('warning', 'Tick the box to confirm that the file will hold the key in clear.');
-            setExporting(false);
-            void run(async () => {
-              const r = await call('identities.export', { id: i.id, path: exportPath, acknowledgePlaintextKey: true });
-              notify('info', `Wrote ${r.path} (mode 0600).`);
-            }, 'Export recorded in the audit trail.');
-          }}
-        />
-      )}
+      {exporting && <ExportDialog identity={i} onClose={() => setExporting(false)} />}
       {removing && (
         <ConfirmDialog
           title={`Remove ${i.name}?`}

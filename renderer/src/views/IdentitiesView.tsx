@@ -3,6 +3,7 @@ import type { DiscoveredConfig, ImportPreview } from '../../../shared/domain/ide
 import { call, errorText } from '../api/call';
 import { FilterBox } from '../components/FilterBox';
 import { IdentityCard } from '../components/IdentityCard';
+import { BundleImport } from '../identities/BundleImport';
 import { RoleBadges } from '../components/RoleBadges';
 import { useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
@@ -232,6 +233,7 @@ export function IdentitiesView() {
       <div className="cards">
         <VaultPanel />
         <ImportPanel />
+        <BundleImport />
         {shown.map((i) => (
           <IdentityCard key={i.id} identity={i} />
         ))}
