@@ -150,4 +150,55 @@ describe('accessibility of every screen in both themes (axe-core)', () => {
     }
     expect(findings).toEqual([]);
   }, 240_000);
+
+  it('finds none on the identities screen and its dialogs (mint, export, renew, shift, unlock)', async () => {
+    const dialog = page.getByRole('alertdialog');
+    const card = (name: string) => page.getByRole('region', { name: `Identity ${name}`, exact: true });
+    const check = async (screen: string, theme: string) => {
+      findings.push(...(await audit(screen, theme)));
+      await shoot(screen, theme);
+    };
+    await page.getByRole('tab', { name: 'Identities' }).click();
+    await page.getByLabel('Passphrase', { exact: true }).fill('accessibility passphrase');
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await page.getByRole('button', { name: 'Create vault' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await card('practice admin@lab').getByRole('button', { name: 'Mint…' }).click();
+    await dialog.getByLabel('Label').fill('prod');
+    await dialog.getByTitle('red', { exact: true }).click();
+    await dialog.getByRole('button', { name: 'Mint', exact: true }).click();
+    await card('reader@lab').waitFor({ timeout: 15_000 });
+    for (const theme of ['dark', 'light'] as const) {
+      await setTheme(theme);
+      await settle();
+      await check('identities', theme);
+      await card('practice admin@lab').getByRole('button', { name: 'Mint…' }).click();
+      await check('identity-mint', theme);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await card('reader@lab').getByRole('button', { name: 'Export…' }).click();
+      await check('identity-export-bundle', theme);
+      await dialog.getByLabel(/Standard talosconfig/).check();
+      await check('identity-export-talosconfig', theme);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await card('reader@lab').getByRole('button', { name: 'Renew…' }).click();
+      await check('identity-renew', theme);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await card('practice admin@lab').getByRole('button', { name: 'Start shift…' }).click();
+      await check('identity-shift', theme);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    }
+    await card('practice admin@lab').getByRole('button', { name: 'Start shift…' }).click();
+    await dialog.getByRole('button', { name: /^Start .* shift$/ }).click();
+    await page.getByLabel('On-call shift').waitFor({ timeout: 15_000 });
+    for (const theme of ['dark', 'light'] as const) {
+      await setTheme(theme);
+      await page
+        .getByRole('list', { name: 'Identities' })
+        .getByRole('button', { name: /^practice admin@lab/ })
+        .click();
+      await page.getByRole('alertdialog', { name: 'Use practice admin@lab during the shift?' }).waitFor();
+      await check('identity-unlock', theme);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    }
+    expect(findings).toEqual([]);
+  }, 240_000);
 });

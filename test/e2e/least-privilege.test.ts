@@ -135,6 +135,8 @@ describe('least privilege in Chromium', () => {
     await card('reader@lab').getByRole('button', { name: 'Remove' }).click();
     expect(await dialog().getByTestId('dialog-identity').textContent()).toBe('As reader@labprod');
     expect(await dialog().getAttribute('class')).toContain('mark-edge-red');
+    expect(await dialog().evaluate((e) => getComputedStyle(e).borderTopWidth)).toBe('4px');
+    expect(await dialog().evaluate((e) => getComputedStyle(e).borderTopColor)).toMatch(/^rgb\(2\d\d, /);
     await dialog().getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -254,9 +256,15 @@ describe('handing over an identity', () => {
     expect(bundle).toContain('"format": "nodeglass-identity-bundle"');
     expect(bundle).not.toMatch(/PRIVATE KEY|handover passphrase/);
 
-    const fresh = await startApp();
+    const freshLog: string[] = [];
+    const fresh = await startApp({ log: (m) => freshLog.push(m) });
     try {
       const other = fresh.page;
+      const otherFrames: string[] = [];
+      other.on('websocket', (ws) => {
+        ws.on('framesent', (f) => otherFrames.push(String(f.payload)));
+        ws.on('framereceived', (f) => otherFrames.push(String(f.payload)));
+      });
       await other.goto(fresh.mode.host.url);
       await other.getByRole('button', { name: 'Import talosconfig' }).click();
       await other.getByLabel('Passphrase').fill('the other profile passphrase');
@@ -278,7 +286,16 @@ describe('handing over an identity', () => {
         .click();
       await other.getByRole('list', { name: 'Nodes' }).getByRole('checkbox').nth(2).waitFor({ timeout: 15_000 });
       expect(await other.locator('.app').getAttribute('data-mark-colour')).toBe('red');
-      expect(await other.content()).not.toMatch(/PRIVATE KEY/);
+      // The imported key went from the bundle into the fresh vault without passing through that profile's renderer either.
+      await collectKeys();
+      const seen = [
+        otherFrames.join('\n'),
+        await other.content(),
+        await other.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage })),
+        freshLog.join('\n'),
+      ].join('\n');
+      expect(seen).not.toMatch(/PRIVATE KEY/);
+      for (const body of keyBodies.values()) expect(seen).not.toContain(body.slice(0, 32));
     } finally {
       await fresh.stop();
     }

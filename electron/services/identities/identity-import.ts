@@ -100,12 +100,21 @@ export class IdentityImport {
 
   /** Writes one identity as a talosconfig that talosctl reads (the key in clear, file mode 0600). */
   async exportTalosconfig(id: string, file: string): Promise<string> {
-    const target = path.resolve(file);
+    const target = exportTarget(file, this.options.home ?? os.homedir());
     const exists = await stat(target).then(
       () => true,
       () => false,
     );
     if (exists) throw new AppError('FAILED_PRECONDITION', `${target} already exists; choose a new file name so nothing is overwritten.`);
+    const folder = await stat(path.dirname(target)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!folder)
+      throw new AppError(
+        'FAILED_PRECONDITION',
+        `There is no folder ${path.dirname(target)}; create it or choose another place for the file.`,
+      );
     const meta = await this.store.meta(id);
     const material = await this.store.material(id);
     try {
@@ -127,6 +136,17 @@ export class IdentityImport {
       material.keyPem.fill(0);
     }
   }
+}
+
+/**
+ * Where an export goes: `~/…` and relative paths are taken in the home folder, since the app's working directory
+ * means nothing to the person typing the path (on the desktop it is often `/`).
+ */
+export function exportTarget(file: string, home: string): string {
+  const trimmed = file.trim();
+  if (trimmed === '~') return home;
+  if (trimmed.startsWith('~/')) return path.join(home, trimmed.slice(2));
+  return path.resolve(home, trimmed);
 }
 
 /** `admin@prod` → `admin-prod`: a file name that means the identity on any system. */

@@ -17,7 +17,7 @@ export function ExportDialog({ identity: i, onClose }: { identity: IdentitySumma
   const [format, setFormat] = useState<Format>('bundle');
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [path, setPath] = useState(`talosconfig-${i.name.replace(/[^\w@.-]+/g, '_')}`);
+  const [path, setPath] = useState(`~/talosconfig-${i.name.replace(/[^\w@.-]+/g, '_')}`);
   const [acknowledged, setAcknowledged] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -110,11 +110,11 @@ export function ExportDialog({ identity: i, onClose }: { identity: IdentitySumma
                 The file will hold this identity's private key unencrypted, as talosctl expects. Anyone who can read it can act with{' '}
                 {i.roles.join(', ')} until {new Date(i.notAfter).toLocaleString()}.
               </p>
-              <label>
-                File (on the computer running Nodeglass){' '}
-                <input aria-label="Export path" value={path} onChange={(e) => setPath(e.target.value)} />
+              <label className="export-path">
+                File on the computer running Nodeglass <span className="muted">(~ and relative paths are in your home folder)</span>
+                <input aria-label="Export path" className="mono" value={path} onChange={(e) => setPath(e.target.value)} />
               </label>
-              <label>
+              <label className="export-acknowledge">
                 <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} /> I understand the key
                 will be stored in clear
               </label>
