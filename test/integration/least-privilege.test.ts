@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -428,4 +428,36 @@ describe('handing an identity over in an encrypted bundle', () => {
   it('refuses a short passphrase', async () => {
     expect((await refusal('identities.exportBundle', { id: ADMIN, passphrase: 'short' })).code).toBe('VALIDATION');
   });
+});
+
+describe('nothing outside the vault is rewritten', () => {
+  it('leaves ~/.talos/config as it was through import, mint, renewal, marks, read-only and exports', async () => {
+    const config = path.join(dir, '.talos', 'config');
+    await mkdir(path.dirname(config), { recursive: true });
+    await writeFile(config, services.lab.current()!.talosconfig, { mode: 0o600 });
+    const before = { text: await readFile(config, 'utf8'), stat: await stat(config) };
+
+    const [found] = await call('identities.discover', {});
+    expect(found).toMatchObject({ path: config, source: 'home', error: null });
+    const report = await call('identities.importPath', { path: config, contexts: ['admin@lab'] });
+    const admin = (await call('identities.list', {})).find((i) => i.name === report.imported[0]!.name)!;
+    const { identity: minted } = await mint(admin.id, { name: 'from the home config' });
+    await call('identities.renew', { id: minted.id, identityId: admin.id, node: null });
+    await call('identities.renew', { id: admin.id, identityId: admin.id, node: null });
+    await call('identities.mark', { id: admin.id, label: 'prod', colour: 'red' });
+    await call('identities.setReadOnly', { id: admin.id, readOnly: true });
+    await call('identities.setReadOnly', { id: admin.id, readOnly: false });
+    await call('identities.exportBundle', { id: admin.id, passphrase: 'a passphrase for the handover' });
+    // An explicit export is the only write outside the vault, and it never overwrites, the user's config least of all.
+    expect(await refusal('identities.export', { id: admin.id, path: '~/.talos/config', acknowledgePlaintextKey: true })).toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: `${config} already exists; choose a new file name so nothing is overwritten.`,
+    });
+
+    const after = await stat(config);
+    expect(await readFile(config, 'utf8')).toBe(before.text);
+    expect(after.mtimeMs).toBe(before.stat.mtimeMs);
+    expect(after.ino).toBe(before.stat.ino);
+    expect(await readdir(path.dirname(config))).toEqual(['config']);
+  }, 60_000);
 });
