@@ -149,7 +149,7 @@ describe('accessibility of every screen in both themes (axe-core)', () => {
       await page.locator('[aria-modal="true"]').getByRole('button', { name: 'Cancel' }).click();
     }
     expect(findings).toEqual([]);
-  }, 240_000);
+  }, 360_000);
 
   it('finds none on the identities screen and its dialogs (mint, export, renew, shift, unlock)', async () => {
     const dialog = page.getByRole('alertdialog');
