@@ -8,6 +8,7 @@ import { StatusBar } from './components/StatusBar';
 import { ViewTabs } from './components/ViewTabs';
 import { useGlobalKeys } from './lib/global-keys';
 import { followOperations } from './operations/operation-store';
+import { useHealthFollower } from './health/use-health-follower';
 import { PlanDialog } from './operations/PlanDialog';
 import { useAudit } from './stores/audit-store';
 import { UnlockDialog } from './identities/ShiftDialogs';
@@ -36,6 +37,7 @@ export function App() {
   const mark = useActiveIdentity()?.colour ?? undefined;
   useGlobalKeys();
   useShiftClock();
+  useHealthFollower();
   useEffect(() => {
     void useSession.getState().init();
     void useAudit

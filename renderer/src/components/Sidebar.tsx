@@ -7,6 +7,7 @@ import { ROLE_GROUPS, roleGroup } from '../lib/node-roles';
 import { FilterBox } from './FilterBox';
 import { useUi } from '../stores/ui-store';
 import { RoleBadges } from './RoleBadges';
+import { NodeHealthDot } from '../health/NodeHealthDot';
 
 export function Sidebar() {
   const identities = useSession((s) => s.identities);
@@ -68,6 +69,7 @@ const FILTER_FROM = 6;
 
 function NodeList() {
   const nodes = useSession((s) => s.nodes);
+  const activeId = useSession((s) => s.activeId);
   const nodesError = useSession((s) => s.nodesError);
   const nodesLoading = useSession((s) => s.nodesLoading);
   const selected = useSession((s) => s.selected);
@@ -96,6 +98,7 @@ function NodeList() {
             toggleNode(node.address, e.ctrlKey || e.metaKey || e.shiftKey);
           }}
         >
+          <NodeHealthDot node={node.address} identityId={activeId} />
           {node.address}
           <small className="muted">{[node.hostname, node.machineType].filter(Boolean).join(' · ')}</small>
         </span>

@@ -17,6 +17,7 @@ import { fleetRow, healthSummary } from './overview/node-health';
 import { plural } from '../lib/format';
 import { useUi } from '../stores/ui-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
+import { HealthPanel } from '../health/HealthPanel';
 
 const REFRESH_MS = 3000;
 const HISTORY = 40;
@@ -94,6 +95,7 @@ export function OverviewView() {
 
   return (
     <div>
+      <HealthPanel identity={identity} nodes={nodes} />
       <div className="toolbar overview-head">
         <p role="status" aria-label="Health summary" className={summary.healthy ? 'ok-text' : 'warn-text'}>
           {results.length ? summary.text : ''}

@@ -15,6 +15,7 @@ import { SystemView } from './SystemView';
 import { NetworkView } from '../day-two/NetworkView';
 import { RuntimeView } from '../day-two/RuntimeView';
 import { StorageView } from '../day-two/StorageView';
+import { TimelineView } from './TimelineView';
 import type { Shortcut } from '../lib/shortcuts';
 
 export interface ViewSpec {
@@ -68,6 +69,14 @@ export const VIEWS = [
     component: RuntimeView,
     needsIdentity: true,
     key: 't',
+  },
+  {
+    id: 'timeline',
+    label: 'Timeline',
+    command: 'Go to the incident timeline (events, restarts, boots, applies, kernel errors, your actions)',
+    component: TimelineView,
+    needsIdentity: true,
+    key: 'h',
   },
   { id: 'events', label: 'Events', command: 'Go to Events timeline', component: EventsView, needsIdentity: true, key: 'e' },
   { id: 'kernel', label: 'Kernel', command: 'Go to Kernel log (dmesg)', component: KernelView, needsIdentity: true, key: 'k' },
