@@ -17,6 +17,7 @@ import { operationChannels, operationEvents } from './contract-operations';
 import { evidenceChannels, evidenceEvents } from './contract-evidence';
 import { healthChannels, timelineChannels } from './contract-health';
 import { dayTwoChannels, dayTwoEvents } from './contract-day-two';
+import { siemChannels, siemEvents } from './contract-siem';
 
 const empty = z.strictObject({});
 const identityId = z.string().min(1).max(200);
@@ -185,6 +186,7 @@ export const channels = {
   ...healthChannels,
   ...timelineChannels,
   ...dayTwoChannels,
+  ...siemChannels,
 } as const;
 
 export const events = {
@@ -195,6 +197,7 @@ export const events = {
   ...operationEvents,
   ...evidenceEvents,
   ...dayTwoEvents,
+  ...siemEvents,
 } as const;
 
 export type Channels = typeof channels;

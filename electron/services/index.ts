@@ -10,6 +10,8 @@ import type { HandlerDeps } from './handlers/deps';
 import { EvidenceService } from './evidence/evidence-service';
 import type { PdfPrinter } from './evidence/pdf-printer';
 import { evidenceHandlers } from './handlers/evidence';
+import { siemHandlers } from './handlers/siem';
+import { SiemForwarder } from './siem/forwarder';
 import { fileHandlers } from './handlers/files';
 import { healthHandlers } from './handlers/health';
 import { timelineHandlers } from './handlers/timeline';
@@ -55,11 +57,14 @@ export interface ServiceDeps {
   saveFile?: (suggestedName: string) => Promise<string | null>;
   /** Prints evidence reports to PDF: Electron on desktop, a headless Chromium in browser mode. */
   pdfPrinter?: PdfPrinter;
+  /** Tests confirm forwarded entries and retry faster. */
+  siem?: { confirmAfterMs?: number; retryMs?: { min: number; max: number } };
   env?: NodeJS.ProcessEnv;
   home?: string;
 }
 
 export interface Services {
+  siem: SiemForwarder;
   handlers: Handlers;
   /** The dispatcher's guard: read-only identities and shift locks, refused by the host. */
   guard: AccessPolicy;
@@ -87,9 +92,18 @@ export function createServices(deps: ServiceDeps): Services {
     sessions.forget();
     deps.emit('lab.changed', status);
   });
-  const audit = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'), {
+  const audit: AuditLog = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'), {
     onVerified: (verification) => deps.emit('audit.changed', verification),
+    onAppended: (entry) => siem.enqueue(entry),
   });
+  const siem = new SiemForwarder({
+    dir: path.join(deps.dataDir, 'audit'),
+    entries: () => audit.entries(),
+    secret: () => identities.vault.deriveSecret('siem-client-key'),
+    onChange: (status) => deps.emit('siem.changed', status),
+    ...deps.siem,
+  });
+  void siem.start();
   const record = createAuditRecorder(audit, identities.store);
   const operations = new OperationService({
     sessions,
@@ -143,6 +157,7 @@ export function createServices(deps: ServiceDeps): Services {
     ...timelineHandlers(shared),
     ...dayTwoReadHandlers(shared),
     ...downloadHandlers(shared),
+    ...siemHandlers(siem),
   };
 
   return {
@@ -155,7 +170,9 @@ export function createServices(deps: ServiceDeps): Services {
     identities,
     lab,
     operations,
+    siem,
     async dispose() {
+      siem.stop();
       shared.downloads.cancelAll();
       await operations.dispose();
       shared.streams.closeAll();

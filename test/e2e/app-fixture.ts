@@ -39,7 +39,7 @@ export async function startApp(
     await mode.services.handlers['vault.setup']({ passphrase: 'e2e test passphrase' });
     await page.goto(mode.host.url);
     await page.getByRole('button', { name: 'Open practice cluster' }).click();
-    await nodes.nth(2).waitFor({ timeout: 15_000 });
+    await nodes.nth(2).waitFor({ timeout: 45_000 });
   }
   return {
     mode,

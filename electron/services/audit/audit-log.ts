@@ -28,6 +28,8 @@ export interface AuditLogOptions {
   now?: () => Date;
   /** Called whenever a verification result is known (after verify, unlock, or a break found on append). */
   onVerified?: (verification: AuditVerification) => void;
+  /** Called after an entry is durably written (the SIEM forwarder picks it up from here). */
+  onAppended?: (entry: AuditEntry) => void;
   /** Test seam: runs between the pending seal and the line write, to simulate a crash there. */
   afterPendingSeal?: () => void;
 }
@@ -202,6 +204,7 @@ export class AuditLog {
       await handle.close();
     }
     await this.writeSeal(key, { segment: nextSegment, count: 1, head: entry.hash, unsigned: 0, pending: null });
+    this.options.onAppended?.(entry);
   }
 
   /** Whether the current segment and the seal are still exactly what this process last wrote or read. */
@@ -315,6 +318,7 @@ export class AuditLog {
         seq: full.seq,
         sealText,
       };
+      this.options.onAppended?.(full);
       return full;
     } catch (error) {
       this.tail = null;

@@ -29,7 +29,7 @@ Both commands must succeed; changing any byte of any file, or of the signature, 
    openssl pkey -pubin -in signing-key.pub.pem -outform DER | sha256sum
    \`\`\`
 
-   It must print \`${fingerprint}\`, the fingerprint Nodeglass shows under Audit → Evidence packs.
+   It must print \`${fingerprint}\`, the fingerprint Nodeglass shows on its Evidence screen.
 
 With the Nodeglass source, \`npm run evidence:verify -- <this folder or its .zip>\` runs the same checks and
 also reports files that are present but not listed in the manifest.

@@ -1,3 +1,4 @@
+import { useEvidence } from '../evidence/evidence-store';
 import { useSession } from '../stores/session-store';
 import { useShift } from '../stores/shift-store';
 import { useUi } from '../stores/ui-store';
@@ -20,6 +21,15 @@ export function buildCommands(): Command[] {
     { id: 'teach.toggle', title: `${ui.teach ? 'Hide' : 'Show'} teach mode (talosctl and gRPC lines)`, run: () => ui.setTeach(!ui.teach) },
     { id: 'lab.open', title: 'Open practice cluster', run: () => session.openPracticeCluster() },
     { id: 'identities.import', title: 'Import talosconfig…', run: () => ui.setView('identities') },
+    {
+      id: 'evidence.generate',
+      title: 'Generate compliance evidence pack for this cluster',
+      hint: 'SOC 2 / ISO 27001, signed, with SBOMs',
+      run: () => {
+        ui.setView('evidence');
+        void useEvidence.getState().generate(null);
+      },
+    },
     { id: 'identities.mint', title: 'Mint an identity or start an on-call shift…', run: () => ui.setView('identities') },
   );
   const shift = useShift.getState();

@@ -3,6 +3,7 @@ import { groupOperations, type OperationStatus } from '../../../shared/audit-ope
 import type { AuditEntry, AuditFilter, AuditProblem, AuditVerification } from '../../../shared/domain/audit';
 import { call, errorText } from '../api/call';
 import { FilterBox } from '../components/FilterBox';
+import { SiemPanel } from '../evidence/SiemPanel';
 import { downloadText } from '../lib/download';
 import { useAudit } from '../stores/audit-store';
 import { useUi } from '../stores/ui-store';
@@ -151,6 +152,7 @@ export function AuditView() {
   return (
     <div>
       <VerificationPanel v={verification} />
+      <SiemPanel />
       <div className="toolbar">
         <label>
           From{' '}

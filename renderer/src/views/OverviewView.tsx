@@ -15,6 +15,7 @@ import { FleetTable, matchesFleetFilter } from './overview/FleetTable';
 import { NodeCard, NodeFacts, type Series } from './overview/NodeCard';
 import { fleetRow, healthSummary } from './overview/node-health';
 import { plural } from '../lib/format';
+import { useEvidence } from '../evidence/evidence-store';
 import { useUi } from '../stores/ui-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { HealthPanel } from '../health/HealthPanel';
@@ -107,6 +108,12 @@ export function OverviewView() {
             <span className="muted">{filter ? `${shown.length} of ${plural(rows.length, 'node')}` : plural(rows.length, 'node')}</span>
           </>
         )}
+        <button
+          title="Collect SOC 2 / ISO 27001 evidence for the whole cluster: a signed pack with report, SBOMs and change history"
+          onClick={() => (useUi.getState().setView('evidence'), void useEvidence.getState().generate(null))}
+        >
+          Evidence pack
+        </button>
         <span role="group" aria-label="Layout" className="segmented">
           <button aria-pressed={table} onClick={() => setLayout('table')}>
             Table

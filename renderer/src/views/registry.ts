@@ -9,6 +9,7 @@ import { KernelView } from './KernelView';
 import { LogsView } from './LogsView';
 import { OverviewView } from './OverviewView';
 import { OperationsView } from '../operations/OperationsView';
+import { EvidenceView } from '../evidence/EvidenceView';
 import { ResourcesView } from './ResourcesView';
 import { ServicesView } from './ServicesView';
 import { SystemView } from './SystemView';
@@ -105,6 +106,14 @@ export const VIEWS = [
     component: OperationsView,
     needsIdentity: false,
     key: 'p',
+  },
+  {
+    id: 'evidence',
+    label: 'Evidence',
+    command: 'Go to Evidence (compliance packs, compare)',
+    component: EvidenceView,
+    needsIdentity: true,
+    key: 'v',
   },
   { id: 'audit', label: 'Audit', command: 'Go to Audit trail', component: AuditView, needsIdentity: false, key: 'a' },
   { id: 'identities', label: 'Identities', command: 'Go to Identities', component: IdentitiesView, needsIdentity: false, key: 'i' },
