@@ -23,7 +23,18 @@ const lab = () => app.lab();
 const status = () => page.getByLabel('Buffer status').textContent();
 const buffered = async () => Number(/([\d,]+) buffered/.exec((await status()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
 
+/** The sources panel folds away once a session starts; the tests open it to change sources, tail or buffer, or to download. */
+async function openPanel() {
+  const toggle = page.getByRole('button', { name: 'Sources', exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+  await page.getByRole('region', { name: 'Log sources panel' }).waitFor();
+}
+
+/** Lines that fit in the log area at its current size (rows are 20 px). */
+const visibleLines = () => page.locator('.log-scroll').evaluate((el) => Math.floor(el.clientHeight / 20));
+
 async function downloadAll(): Promise<string[]> {
+  await openPanel();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all' }).click()]);
   return (await readFile((await download.path())!, 'utf8')).split('\n').filter(Boolean);
 }
@@ -55,6 +66,7 @@ describe('the log viewer in Chromium', () => {
 
   it('merges kubelet logs of three nodes in timestamp order, with a legend', async () => {
     await page.getByRole('button', { name: 'All', exact: true }).click();
+    await openPanel();
     await page.getByLabel('Tail').selectOption('1000');
     await page.getByRole('button', { name: /Start|Restart/ }).click();
     await expect.poll(buffered, { timeout: 10_000 }).toBeGreaterThan(3000);
@@ -72,8 +84,9 @@ describe('the log viewer in Chromium', () => {
     await page.getByLabel('Search logs').press('Enter');
     await expect.poll(() => page.getByLabel('Match count').textContent()).toMatch(/[1-9]\d* match/);
     const allMatch = async () => {
+      // Columns on: the message column is the text; the regex matched the raw JSON line.
       const texts = await page.locator('.log-row .log-text').allTextContents();
-      return texts.length > 0 && texts.every((t) => /"msg":"(Kubelet version|Golang settings)"/.test(t));
+      return texts.length > 0 && texts.every((t) => /^(Kubelet version|Golang settings)$/.test(t));
     };
     await expect.poll(allMatch).toBe(true);
     await page.getByLabel('Search logs').fill('');
@@ -112,9 +125,103 @@ describe('the log viewer in Chromium', () => {
   });
 
   it('lets the buffer size be chosen', async () => {
+    await openPanel();
     await page.getByLabel('Buffer size').selectOption('100000');
     await page.getByRole('button', { name: /Start|Restart/ }).click();
     await expect.poll(buffered, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await buffered()).toBeLessThanOrEqual(100_000);
+  });
+
+  it('gives the lines the room at 1280x720: one toolbar row, the panel folded, full screen on f', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await openPanel();
+    const withPanel = await visibleLines();
+    await page.getByRole('button', { name: /^(Start|Restart)$/ }).click();
+    expect(await page.getByRole('button', { name: 'Sources', exact: true }).getAttribute('aria-expanded')).toBe('false');
+    const toolbar = (await page.getByRole('toolbar', { name: 'Log controls' }).boundingBox())!;
+    expect(toolbar.height).toBeLessThan(40);
+    // Every control of the row is inside the window: nothing is cut off at 1280 px.
+    const rights = await page
+      .getByRole('toolbar', { name: 'Log controls' })
+      .locator('button, select, input')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+    expect(Math.max(...rights)).toBeLessThanOrEqual(1280);
+    const folded = await visibleLines();
+    // Before this layout the controls took ~380 px and 14 lines showed at 1280x720.
+    expect(folded).toBeGreaterThanOrEqual(24);
+    expect(folded).toBeGreaterThan(withPanel);
+    await page.locator('.log-scroll').focus();
+    await page.keyboard.press('f');
+    await expect.poll(() => page.locator('.logs.fullscreen').count()).toBe(1);
+    expect(await visibleLines()).toBeGreaterThanOrEqual(30);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.logs.fullscreen').count()).toBe(0);
+    expect(await visibleLines()).toBe(folded);
+  });
+
+  it('toggles timestamps (t) and wrap (w), and keeps the controls after Pause in place when it becomes Resume', async () => {
+    await page.locator('.log-scroll').focus();
+    const times = () => page.locator('.log-row .log-time').count();
+    await expect.poll(times).toBeGreaterThan(0);
+    await page.keyboard.press('t');
+    await expect.poll(times).toBe(0);
+    await page.keyboard.press('t');
+    await expect.poll(times).toBeGreaterThan(0);
+    const wrapButton = page.getByRole('button', { name: 'Wrap', exact: true });
+    await page.keyboard.press('w');
+    expect(await wrapButton.getAttribute('aria-pressed')).toBe('true');
+    await expect
+      .poll(() =>
+        page
+          .locator('.log-row')
+          .first()
+          .evaluate((r) => getComputedStyle(r).whiteSpace),
+      )
+      .toBe('pre-wrap');
+    await page.keyboard.press('w');
+    expect(await wrapButton.getAttribute('aria-pressed')).toBe('false');
+
+    const search = page.getByLabel('Search logs');
+    const before = (await search.boundingBox())!;
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.getByRole('button', { name: /Resume \([1-9][\d,]* queued\)/ }).count(), { timeout: 10_000 }).toBe(1);
+    expect((await search.boundingBox())!.x).toBe(before.x);
+    expect((await search.boundingBox())!.width).toBe(before.width);
+    await page.getByRole('button', { name: /Resume/ }).click();
+    expect((await search.boundingBox())!.x).toBe(before.x);
+  });
+
+  it('searches as you type, clears with the box, leaves it on Escape, and shows JSON lines as level, component and message', async () => {
+    const box = page.getByLabel('Search logs');
+    await box.click();
+    await page.keyboard.type('Kubelet version', { delay: 20 });
+    // No Enter: the filter applies as the operator types.
+    await expect.poll(() => page.getByLabel('Match count').textContent(), { timeout: 10_000 }).toMatch(/^[1-9][\d,]* match/);
+    const any = page.locator('.log-row:has(.log-component)').last();
+    await expect.poll(() => any.count(), { timeout: 10_000 }).toBe(1);
+    // Rows are recycled as lines stream in; follow this one line by its place in the view.
+    const row = page.locator(`.log-row[data-index="${await any.getAttribute('data-index')}"]`);
+    expect(await row.locator('.log-level').textContent()).toBe('info');
+    expect(await row.locator('.log-component').textContent()).toBe('server.go:529');
+    expect(await row.locator('.log-text').textContent()).toBe('Kubelet version');
+    // The other fields fold into a button and open inline.
+    const fields = row.getByRole('button', { name: /^\+\d+$/ });
+    expect(await fields.getAttribute('aria-expanded')).toBe('false');
+    await fields.click();
+    await expect.poll(() => row.locator('.log-fields').textContent()).toContain('kubeletVersion=');
+    await row.getByRole('button', { name: '−' }).click();
+    await expect.poll(() => row.locator('.log-fields').count()).toBe(0);
+
+    await box.focus();
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).not.toBe('Search logs');
+    await box.fill('');
+    await expect.poll(() => page.getByLabel('Match count').textContent()).toBe('');
+    await page.locator('.log-scroll').focus();
+    await page.keyboard.press('c');
+    await expect.poll(() => page.locator('.log-row .log-level').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Columns' }).getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('c');
+    await expect.poll(() => page.locator('.log-row .log-level').count()).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,7 @@ import { EventsView } from './EventsView';
 import { FilesView } from './FilesView';
 import { IdentitiesView } from './IdentitiesView';
 import { KernelView } from './KernelView';
-import { LogsView } from './LogsView';
+import { LOG_KEYS, LogsView } from './LogsView';
 import { OverviewView } from './OverviewView';
 import { OperationsView } from '../operations/OperationsView';
 import { EvidenceView } from '../evidence/EvidenceView';
@@ -38,7 +38,22 @@ export interface ViewSpec {
 export const VIEWS = [
   { id: 'overview', label: 'Overview', command: 'Go to Overview', component: OverviewView, needsIdentity: true, key: 'o' },
   { id: 'services', label: 'Services', command: 'Go to Services', component: ServicesView, needsIdentity: true, key: 's' },
-  { id: 'logs', label: 'Logs', command: 'Go to Logs (merged, searchable)', component: LogsView, needsIdentity: true, key: 'l' },
+  {
+    id: 'logs',
+    label: 'Logs',
+    command: 'Go to Logs (merged, searchable)',
+    component: LogsView,
+    needsIdentity: true,
+    key: 'l',
+    shortcuts: [
+      { keys: [LOG_KEYS.fullScreen], what: 'Full screen (Esc leaves)' },
+      { keys: [LOG_KEYS.wrap], what: 'Wrap long lines' },
+      { keys: [LOG_KEYS.time], what: 'Show or hide timestamps' },
+      { keys: [LOG_KEYS.columns], what: 'Level, component and message as columns' },
+      { keys: ['Enter'], what: 'In the search box: next match' },
+      { keys: ['Shift+click'], what: 'Extend the selection of lines to copy' },
+    ],
+  },
   {
     id: 'system',
     label: 'System',
