@@ -137,7 +137,7 @@ describe('the log viewer in Chromium', () => {
     await openPanel();
     const withPanel = await visibleLines();
     await page.getByRole('button', { name: /^(Start|Restart)$/ }).click();
-    expect(await page.getByRole('button', { name: 'Sources', exact: true }).getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => page.getByRole('button', { name: 'Sources', exact: true }).getAttribute('aria-expanded')).toBe('false');
     const toolbar = (await page.getByRole('toolbar', { name: 'Log controls' }).boundingBox())!;
     expect(toolbar.height).toBeLessThan(40);
     // Every control of the row is inside the window: nothing is cut off at 1280 px.
@@ -153,10 +153,10 @@ describe('the log viewer in Chromium', () => {
     await page.locator('.log-scroll').focus();
     await page.keyboard.press('f');
     await expect.poll(() => page.locator('.logs.fullscreen').count()).toBe(1);
-    expect(await visibleLines()).toBeGreaterThanOrEqual(30);
+    await expect.poll(visibleLines).toBeGreaterThanOrEqual(30);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.logs.fullscreen').count()).toBe(0);
-    expect(await visibleLines()).toBe(folded);
+    await expect.poll(visibleLines).toBe(folded);
   });
 
   it('toggles timestamps (t) and wrap (w), and keeps the controls after Pause in place when it becomes Resume', async () => {
@@ -169,7 +169,7 @@ describe('the log viewer in Chromium', () => {
     await expect.poll(times).toBeGreaterThan(0);
     const wrapButton = page.getByRole('button', { name: 'Wrap', exact: true });
     await page.keyboard.press('w');
-    expect(await wrapButton.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => wrapButton.getAttribute('aria-pressed')).toBe('true');
     await expect
       .poll(() =>
         page
@@ -179,7 +179,7 @@ describe('the log viewer in Chromium', () => {
       )
       .toBe('pre-wrap');
     await page.keyboard.press('w');
-    expect(await wrapButton.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => wrapButton.getAttribute('aria-pressed')).toBe('false');
 
     const search = page.getByLabel('Search logs');
     const before = (await search.boundingBox())!;
@@ -188,6 +188,7 @@ describe('the log viewer in Chromium', () => {
     expect((await search.boundingBox())!.x).toBe(before.x);
     expect((await search.boundingBox())!.width).toBe(before.width);
     await page.getByRole('button', { name: /Resume/ }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Pause' }).count()).toBe(1);
     expect((await search.boundingBox())!.x).toBe(before.x);
   });
 
@@ -214,13 +215,13 @@ describe('the log viewer in Chromium', () => {
 
     await box.focus();
     await page.keyboard.press('Escape');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).not.toBe('Search logs');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).not.toBe('Search logs');
     await box.fill('');
     await expect.poll(() => page.getByLabel('Match count').textContent()).toBe('');
     await page.locator('.log-scroll').focus();
     await page.keyboard.press('c');
     await expect.poll(() => page.locator('.log-row .log-level').count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Columns' }).getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => page.getByRole('button', { name: 'Columns' }).getAttribute('aria-pressed')).toBe('false');
     await page.keyboard.press('c');
     await expect.poll(() => page.locator('.log-row .log-level').count()).toBeGreaterThan(0);
   });
