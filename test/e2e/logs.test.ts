@@ -184,7 +184,7 @@ describe('the log viewer in Chromium', () => {
     const search = page.getByLabel('Search logs');
     const before = (await search.boundingBox())!;
     await page.getByRole('button', { name: 'Pause' }).click();
-    await expect.poll(() => page.getByRole('button', { name: /Resume \([1-9][\d,]* queued\)/ }).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByRole('button', { name: /Resume \([1-9][\d,]* lines behind\)/ }).count(), { timeout: 10_000 }).toBe(1);
     expect((await search.boundingBox())!.x).toBe(before.x);
     expect((await search.boundingBox())!.width).toBe(before.width);
     await page.getByRole('button', { name: /Resume/ }).click();
