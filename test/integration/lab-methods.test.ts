@@ -162,7 +162,7 @@ describe('practice cluster methods', () => {
     await expect(reader.upgrade(W, 'ghcr.io/siderolabs/installer:v1.13.10')).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     const { ack } = await admin.upgrade(W, 'ghcr.io/siderolabs/installer:v1.13.10');
     expect(ack).toBe('Upgrade request received');
-    await expect.poll(async () => (await reader.version(W).catch(() => ({ tag: '' }))).tag, { timeout: 6000 }).toBe('v1.13.10');
+    await expect.poll(async () => (await reader.version(W).catch(() => ({ tag: '' }))).tag, { timeout: 30_000 }).toBe('v1.13.10');
   });
 
   it('holds the apply lock and applies a staged config to the persistent copy only', async () => {
