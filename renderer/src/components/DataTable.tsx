@@ -26,6 +26,8 @@ export interface DataTableProps<T> {
   rowKey(row: T): string;
   initialSort?: { key: string; desc: boolean };
   filterPlaceholder?: string;
+  /** False for a table that is not the screen's main one (folded away, say): `/` then skips its filter. */
+  primaryFilter?: boolean;
   limit?: number;
   /** True until the first answer arrived: shows a loading state instead of "no rows". */
   loading?: boolean;
@@ -44,7 +46,21 @@ export interface DataTableProps<T> {
 
 /** A sortable, filterable table with a sticky header; `/` focuses its filter (see the global keys). */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { label, rows, columns, rowKey, initialSort, filterPlaceholder, limit = 2000, loading, empty, onOpen, openKey, tools } = props;
+  const {
+    label,
+    rows,
+    columns,
+    rowKey,
+    initialSort,
+    filterPlaceholder,
+    primaryFilter = true,
+    limit = 2000,
+    loading,
+    empty,
+    onOpen,
+    openKey,
+    tools,
+  } = props;
   const [one, many] = props.noun ?? ['row', 'rows'];
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState(initialSort ?? null);
@@ -68,7 +84,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
   return (
     <div className="data-table">
       <div className="toolbar">
-        <FilterBox label={`Filter ${label}`} placeholder={filterPlaceholder ?? 'Filter (/)'} value={filter} onChange={setFilter} />
+        <FilterBox
+          label={`Filter ${label}`}
+          placeholder={filterPlaceholder ?? 'Filter (/)'}
+          value={filter}
+          onChange={setFilter}
+          primary={primaryFilter}
+        />
         <span className="muted" aria-live="polite">
           {filter ? `${visible.length.toLocaleString('en-US')} of ${plural(rows.length, one, many)}` : plural(rows.length, one, many)}
         </span>

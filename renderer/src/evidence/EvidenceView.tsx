@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { FilterBox } from '../components/FilterBox';
 import type { StoredPack } from '../../../shared/domain/evidence';
 import { call, errorText } from '../api/call';
 import { downloadBytes, downloadText } from '../lib/download';
@@ -50,11 +51,18 @@ function PackRow({ pack, onVerify }: { pack: StoredPack; onVerify: (pack: Stored
   );
 }
 
+/** A pack matches a filter by any of its text fields (cluster, identity, folder, collection time). */
+function matchesPack(pack: object, filter: string): boolean {
+  const needle = filter.trim().toLowerCase();
+  return !needle || JSON.stringify(pack).toLowerCase().includes(needle);
+}
+
 /** Compliance evidence packs: generate one for the cluster, keep, verify, download and compare them. */
 export function EvidenceView() {
   const identity = useActiveIdentity();
   const nodes = useSession((s) => s.nodes);
   const { status, running, last, error, comparison, refresh, generate, compare } = useEvidence();
+  const [packFilter, setPackFilter] = useState('');
   const [from, setFrom] = useState('');
   const [verification, setVerification] = useState<string | null>(null);
   const [before, setBefore] = useState('');
@@ -122,6 +130,9 @@ export function EvidenceView() {
         </p>
       )}
       <h3>Packs</h3>
+      <div className="toolbar">
+        <FilterBox label="Filter packs" value={packFilter} onChange={setPackFilter} placeholder="Filter by cluster, identity or date (/)" />
+      </div>
       {packs.length === 0 ? (
         <p className="muted">No packs yet.</p>
       ) : (
@@ -141,9 +152,11 @@ export function EvidenceView() {
             </tr>
           </thead>
           <tbody>
-            {packs.map((p) => (
-              <PackRow key={p.folder} pack={p} onVerify={(x) => void verify(x)} />
-            ))}
+            {packs
+              .filter((p) => matchesPack(p, packFilter))
+              .map((p) => (
+                <PackRow key={p.folder} pack={p} onVerify={(x) => void verify(x)} />
+              ))}
           </tbody>
         </table>
       )}

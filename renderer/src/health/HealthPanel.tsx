@@ -111,6 +111,7 @@ export function HealthPanel({ identity, nodes }: { identity: IdentitySummary; no
         </label>
         <DataTable
           label="Health checks"
+          primaryFilter={false}
           rows={checks}
           columns={checkColumns}
           rowKey={(c) => `${c.id}@${c.node ?? ''}`}
