@@ -230,7 +230,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     faults: () => nodes.flatMap((n) => armedFaults(n).map((f) => ({ node: n.id.hostname, ...f }))),
     powerOn(target) {
       const n = findNode(target);
-      if (n.down && !n.sequence) powerOn(n);
+      if (n.sequence === 'shutdown') n.powerOnRequested = true;
+      else if (n.down && !n.sequence) powerOn(n);
     },
     async stop() {
       for (const n of nodes) n.stop();

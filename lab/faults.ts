@@ -43,6 +43,7 @@ export function injectFault(node: LabNode, request: Omit<FaultRequest, 'node'>):
     if (fault.kind === 'never-returns') {
       fault.struck = true;
       node.down = true;
+      node.poweredOffAt = node.now();
       node.cutStreams('machine died');
     } else {
       applyFault(node, fault);

@@ -142,6 +142,13 @@ export class LabNode {
   readonly memoryTotalKb: number;
   readonly cpus: number;
   private timers = new Set<NodeJS.Timeout>();
+  /** Timers of the running sequence, which a takeover (shutdown, rollback) cancels together. */
+  private sequenceTimers = new Set<NodeJS.Timeout>();
+  private schedulingSequence = false;
+  /** The power button was pressed while a shutdown was still running: boot once it has powered off. */
+  powerOnRequested = false;
+  /** When the machine last powered off (0: never); a live boot's history starts after it. */
+  poweredOffAt = 0;
 
   constructor(
     readonly id: NodeIdentity,
@@ -232,7 +239,10 @@ export class LabNode {
    */
   boot(uptimeMs: number, live = false): void {
     const now = this.now();
-    const start = live ? now - 2500 : now - uptimeMs;
+    // A live boot's history (firmware to apid) fits between the power-off and now, at most 2.5 s of it.
+    const window = live ? Math.max(100, Math.min(2500, now - this.poweredOffAt - 50)) : 2500;
+    const start = live ? now - window : now - uptimeMs;
+    const scale = window / 2500;
     this.replaying = true;
     if (live && this.pendingVersion) {
       // The entry booted before stays in the bootloader: Rollback returns to it.
@@ -247,7 +257,7 @@ export class LabNode {
     this.sequence = 'boot';
     this.events = new EventLog(this.rng, this.now);
     let t = start;
-    const next = (ms = 40) => (t += ms);
+    const next = (ms = 40) => (t += ms * scale);
     const seq = (sequence: string, action: SequenceEvent_Action) =>
       this.publish('SequenceEvent', SequenceEvent.encode({ sequence, action, error: undefined }).finish(), '', next(10));
     const phase = (name: string, action: PhaseEvent_Action) =>
@@ -317,13 +327,15 @@ export class LabNode {
       this.replaying = false;
       refreshMachineStatus(this);
       this.down = true;
-      let last = 0;
-      for (const def of this.serviceDefs())
-        last = Math.max(last, startService(this, def.id, '', timings.stepMs, def.id === 'apid' ? () => (this.down = false) : undefined));
-      this.after(last + timings.stepMs, () => {
-        t = this.now() - 100;
-        finish(this.now());
-        for (const hook of this.bootHooks) hook();
+      this.scheduleSequence(() => {
+        let last = 0;
+        for (const def of this.serviceDefs())
+          last = Math.max(last, startService(this, def.id, '', timings.stepMs, def.id === 'apid' ? () => (this.down = false) : undefined));
+        this.after(last + timings.stepMs, () => {
+          t = this.now() - 100;
+          finish(this.now());
+          for (const hook of this.bootHooks) hook();
+        });
       });
       return;
     }
@@ -439,9 +451,33 @@ export class LabNode {
   after(ms: number, fn: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
+      this.sequenceTimers.delete(timer);
       fn();
     }, ms);
     this.timers.add(timer);
+    if (this.schedulingSequence) this.sequenceTimers.add(timer);
+  }
+
+  /** Runs `schedule`, marking every timer it sets as part of the running sequence. */
+  scheduleSequence(schedule: () => void): void {
+    this.schedulingSequence = true;
+    try {
+      schedule();
+    } finally {
+      this.schedulingSequence = false;
+    }
+  }
+
+  /** Cancels the running sequence's remaining work (Talos' takeover); returns the sequence it cancelled. */
+  cancelSequence(): string | null {
+    for (const timer of this.sequenceTimers) {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    }
+    this.sequenceTimers.clear();
+    const cancelled = this.sequence;
+    this.sequence = null;
+    return cancelled;
   }
 
   cutStreams(reason: string): void {

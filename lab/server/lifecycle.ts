@@ -41,13 +41,13 @@ export function runServiceAction(node: LabNode, id: string, action: 'start' | 's
 export type RebootMode = 'default' | 'powercycle' | 'force';
 
 /** Reboot: the `reboot` sequence (FORCE runs only its last phase; POWERCYCLE restarts without kexec). */
-export function reboot(node: LabNode, actorId: string, mode: RebootMode = 'default'): string {
-  runSequence(node, 'reboot', actorId, { force: mode === 'force', powercycle: mode === 'powercycle' });
+export function reboot(node: LabNode, actorId: string, mode: RebootMode = 'default', takeover = false): string {
+  runSequence(node, 'reboot', actorId, { force: mode === 'force', powercycle: mode === 'powercycle', takeover });
   return actorId;
 }
 
 export function shutdown(node: LabNode, actorId: string): string {
-  runSequence(node, 'shutdown', actorId);
+  runSequence(node, 'shutdown', actorId, { takeover: true });
   return actorId;
 }
 

@@ -101,7 +101,7 @@ export function resetRollbackHandlers(router: Router, hooks: ApidHooks): Partial
       if (!previous) throw new GrpcError(grpc.status.UNKNOWN, 'cannot rollback: there is no previous boot entry to roll back to');
       node.logs.get('machined')?.buffer.append([`[talos] rollback via API received: reverting the boot entry to ${previous}`]);
       node.pendingVersion = previous;
-      reboot(node, '');
+      reboot(node, '', 'default', true);
       return { messages: [{ metadata: undefined }] };
     }),
   };

@@ -78,6 +78,8 @@ export interface SequenceOptions {
   force?: boolean;
   /** Reboot with a plain restart instead of kexec (RebootRequest.Mode POWERCYCLE). */
   powercycle?: boolean;
+  /** Cancel a running sequence instead of refusing with LOCKED (Talos' WithTakeover: Shutdown, Rollback). */
+  takeover?: boolean;
   /** Work done by a phase's task (e.g. `upgrade` installs the image). */
   onTask?: Partial<Record<string, () => void>>;
 }
@@ -96,10 +98,31 @@ export function runSequence(node: LabNode, name: SequenceName, actorId: string, 
       SequenceEvent.encode({ sequence: name, action, error: error ? { ...error, details: [] } : undefined }).finish(),
       actorId,
     );
+  if (node.sequence && options.takeover) {
+    const cancelled = node.cancelSequence();
+    node.publish(
+      'SequenceEvent',
+      SequenceEvent.encode({
+        sequence: cancelled ?? '',
+        action: SequenceEvent_Action.NOOP,
+        error: { code: Code.CANCELED, message: 'sequence failed: context canceled', details: [] },
+      }).finish(),
+    );
+  }
   if (node.sequence) {
-    publishSeq(SequenceEvent_Action.NOOP, { code: Code.LOCKED, message: 'locked' });
+    publishSeq(SequenceEvent_Action.NOOP, { code: Code.LOCKED, message: 'sequence not started: locked' });
     return;
   }
+  node.scheduleSequence(() => schedulePhases(node, name, actorId, options, publishSeq));
+}
+
+function schedulePhases(
+  node: LabNode,
+  name: SequenceName,
+  actorId: string,
+  options: SequenceOptions,
+  publishSeq: (action: SequenceEvent_Action, error?: { code: Code; message: string }) => void,
+): void {
   node.sequence = name;
   node.logs.get('machined')?.buffer.append([`[talos] ${name} sequence requested. actor id: ${actorId}`]);
   publishSeq(SequenceEvent_Action.START);
@@ -156,9 +179,11 @@ export function runSequence(node: LabNode, name: SequenceName, actorId: string, 
 /** The machine goes dark; unless it was shut down (or a fault keeps it down) it boots again after the downtime. */
 function powerOff(node: LabNode, halt: boolean): void {
   node.down = true;
+  node.poweredOffAt = node.now();
   node.cutStreams(halt ? 'shutdown' : 'reboot');
   node.sequence = null;
-  if (halt) return;
+  if (halt && !node.powerOnRequested) return;
+  node.powerOnRequested = false;
   node.after(timings.rebootDowntimeMs, () => {
     if (strikeOnPowerOn(node)) return;
     powerOn(node);

@@ -116,9 +116,7 @@ describe('PacketCapture', () => {
 });
 
 describe('Reset and Rollback', () => {
-  // Same lab lifecycle bug as the skipped rolls in operations.test.ts: in the full suite the upgrade's reboot does not
-  // finish in time (passes alone). Skipped until the lab's boot/service runner is fixed.
-  it.skip('Rollback needs os:admin and a previous boot entry; after an upgrade it returns to the old version', async () => {
+  it('Rollback needs os:admin and a previous boot entry; after an upgrade it returns to the old version', async () => {
     await expect(rollback(operator.connection, W)).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     await expect(rollback(admin.connection, W)).rejects.toThrow(/no previous boot entry/);
     const node = lab.nodes.find((n) => n.id.ip === W)!;

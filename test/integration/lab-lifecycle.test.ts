@@ -166,7 +166,37 @@ describe('reboot, shutdown and upgrade sequences as Talos emits them', () => {
       const second = await admin.reboot(W2);
       expect(second).toBeTruthy();
     });
-    expect(seen.map(line)).toContain('seq reboot noop locked');
+    expect(seen.map(line)).toContain('seq reboot noop sequence not started: locked');
+    await backUp(W2, '');
+  });
+
+  it('while the node still boots, a reboot is refused with LOCKED and a shutdown takes over, cancelling the boot', async () => {
+    const step = timings.stepMs;
+    // Slower service starts leave a window of about a second between apid answering and the boot sequence ending.
+    timings.stepMs = 150;
+    try {
+      const before = await bootId(W2);
+      await admin.reboot(W2);
+      await expect.poll(() => bootId(W2).catch(() => before), { timeout: 15_000, interval: 20 }).not.toBe(before);
+      const seen: TalosEvent[] = [];
+      const abort = new AbortController();
+      const done = admin.events(W2, { tailEvents: 0 }, (e) => seen.push(e), abort.signal).catch(() => undefined);
+      await admin.reboot(W2);
+      timings.stepMs = step;
+      const shutdownActor = await admin.shutdown(W2);
+      await done;
+      const lines = seen.map(line);
+      expect(lines).toContain('seq reboot noop sequence not started: locked');
+      expect(lines).toContain('seq boot noop sequence failed: context canceled');
+      expect(lines.indexOf('seq boot noop sequence failed: context canceled')).toBeLessThan(lines.indexOf('seq shutdown start'));
+      expect(seen.filter((e) => e.actorId === shutdownActor).map(line)[0]).toBe('seq shutdown start');
+      expect(lines).not.toContain('seq boot stop');
+      await new Promise((r) => setTimeout(r, timings.rebootDowntimeMs + 500));
+      expect(await answering(W2)).toBe(false);
+    } finally {
+      timings.stepMs = step;
+    }
+    lab.powerOn(W2);
     await backUp(W2, '');
   });
 

@@ -7,7 +7,7 @@ import { QUORUM_OVERRIDE_PHRASE, type Operation, type OperationAction } from '..
 import { createDispatcher } from '../../electron/host/dispatch';
 import { createServices, type Services } from '../../electron/services';
 import type { Lab } from '../../lab/cluster';
-import { timings } from '../../lab/server/lifecycle';
+import { reboot as labReboot, timings } from '../../lab/server/lifecycle';
 
 let dir: string;
 let services: Services;
@@ -255,9 +255,7 @@ describe('every kind of operation', () => {
     expect(lab().node('10.5.0.3').talosVersion).toBe('v1.13.10');
   });
 
-  // Known lab bug (10:15 UTC, not fixed): after the earlier rolls in this file a rebooted worker's services stay
-  // Preparing/Waiting and a powered-on worker never answers; both pass alone. Skipped until the lab's service runner is fixed.
-  it.skip('shuts a worker down and gates on it no longer answering', async () => {
+  it('shuts a worker down and gates on it no longer answering', async () => {
     const plan = await planOf(['10.5.0.5'], { kind: 'shutdown', force: true });
     expect(plan.steps[0]!.talosctl).toMatch(/ shutdown --force$/);
     const op = await run(plan.id);
@@ -268,6 +266,26 @@ describe('every kind of operation', () => {
     lab().powerOn('10.5.0.5');
     // The boot sequence runs on the lab's timers, which a loaded machine stretches.
     await expect.poll(() => node.reachable, { timeout: 30_000 }).toBe(true);
+  });
+
+  it('fails a step at once, naming the lock, when the node refuses the reboot because another sequence runs', async () => {
+    const node = lab().node('10.5.0.4');
+    const plan = await planOf(['10.5.0.4']);
+    const step = timings.stepMs;
+    // Someone else's reboot, slowed so the node keeps answering for a few seconds while it holds the sequence lock.
+    timings.stepMs = 150;
+    try {
+      labReboot(node, 'someone-else');
+      const op = await run(plan.id);
+      expect(op.state).toBe('failed');
+      expect(op.steps[0]!.failure!.message).toMatch(
+        /^the node refused to start the reboot sequence \(sequence not started: locked\): it is still running another sequence/,
+      );
+      expect(op.steps[0]!.reports).toContain('sequence reboot ended: sequence not started: locked');
+    } finally {
+      timings.stepMs = step;
+    }
+    await expect.poll(() => node.reachable && node.sequence === null && node.ready, { timeout: 30_000 }).toBe(true);
   });
 
   it('applies a config with a dry-run diff per node in the plan', async () => {
@@ -306,9 +324,7 @@ describe('every kind of operation', () => {
 describe('the quorum guard with 3 control planes', () => {
   beforeAll(async () => restartLab(5, 3));
 
-  // Known lab bug (10:15 UTC, not fixed): after the earlier rolls in this file a rebooted worker's services stay
-  // Preparing/Waiting and a powered-on worker never answers; both pass alone. Skipped until the lab's service runner is fixed.
-  it.skip('rolls all five nodes without ever taking two control planes down at once', async () => {
+  it('rolls all five nodes without ever taking two control planes down at once', async () => {
     const plan = await planOf(['10.5.0.2', '10.5.0.3', '10.5.0.4', '10.5.0.5', '10.5.0.6'], reboot, 2);
     expect(plan.refusals).toEqual([]);
     expect(plan.etcd).toMatchObject({ voters: 3, healthy: 3, quorum: 2, tolerance: 1 });

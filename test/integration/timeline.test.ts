@@ -35,9 +35,7 @@ async function call<C extends Channel>(channel: C, request: Request<C>): Promise
 }
 
 describe('the incident timeline', () => {
-  // Fails in the full suite on a loaded machine (the boot entry found sorts before the reboot's audit entry); passes
-  // alone. Known and left open with issue 16.
-  it.skip('shows a config apply, a service restart and a reboot made through Nodeglass in order, with times and actors, merged with the node’s own events', async () => {
+  it('shows a config apply, a service restart and a reboot made through Nodeglass in order, with times and actors, merged with the node’s own events', async () => {
     const lab = services.lab.current()!;
     const startedAt = Date.now();
 

@@ -27,6 +27,8 @@ export interface GateContext {
 export interface GateResult {
   ok: boolean;
   detail: string;
+  /** Waiting longer cannot change the answer (the node refused the step). */
+  final?: boolean;
 }
 
 const CHECK_TIMEOUT_MS = 8_000;
@@ -49,6 +51,7 @@ export const sameMember = (a: string, b: string) =>
 
 const CHECKS: Record<GateId, (ctx: GateContext) => Promise<GateResult>> = {
   async down(ctx) {
+    if (ctx.tracker.refusal) return { ok: false, detail: ctx.tracker.refusal, final: true };
     if (ctx.tracker.sawDown) return { ok: true, detail: 'the node dropped its connections for the reboot' };
     const now = await markerNow(ctx);
     if (now instanceof Error)
@@ -58,6 +61,7 @@ const CHECKS: Record<GateId, (ctx: GateContext) => Promise<GateResult>> = {
     return { ok: false, detail: `still up (${ctx.tracker.detail || 'waiting for the reboot sequence'})` };
   },
   async off(ctx) {
+    if (ctx.tracker.refusal) return { ok: false, detail: ctx.tracker.refusal, final: true };
     try {
       await ctx.client.version(ctx.node, { timeoutMs: CHECK_TIMEOUT_MS });
       return { ok: false, detail: `still answering (${ctx.tracker.detail || 'waiting for the shutdown sequence'})` };
@@ -181,7 +185,7 @@ export async function waitForGate(
   for (;;) {
     if (o.signal.aborted) return { ok: false, detail: 'not checked: the operation was cancelled', cancelled: true };
     const result = await checkGate(id, ctx);
-    if (result.ok) return result;
+    if (result.ok || result.final) return result;
     if (result.detail !== last) o.onDetail(result.detail);
     last = result.detail;
     if (o.clock.now() >= deadline) return { ok: false, detail: `${result.detail} (still after ${Math.round(o.timeoutMs / 1000)} s)` };

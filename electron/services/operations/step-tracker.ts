@@ -19,6 +19,8 @@ export class StepTracker {
   sawStopAllServices = false;
   /** The new boot's `boot` sequence has finished (followed after the reboot). */
   bootFinished = false;
+  /** The node refused to start the step's sequence because another one holds its lock (Talos' NOOP LOCKED). */
+  refusal: string | null = null;
   /** The events stream could not be opened: checks that rely on it fall back to what the node answers. */
   unavailable = false;
   /** undefined until the call has answered; null when the call returns no actor id (then every event counts). */
@@ -148,7 +150,11 @@ export class StepTracker {
         } else if (d.action === 'stop') {
           if (this.following && d.sequence === 'boot') this.bootFinished = true;
           this.note(`sequence ${d.sequence} finished`);
-        } else if (d.error) this.note(`sequence ${d.sequence} ended: ${d.error}`);
+        } else if (d.error) {
+          if (/\blocked\b/.test(d.error) && !this.sequence)
+            this.refusal = `the node refused to start the ${d.sequence} sequence (${d.error}): it is still running another sequence, such as its boot; try again once it is ready`;
+          this.note(`sequence ${d.sequence} ended: ${d.error}`);
+        }
         break;
       case 'PhaseEvent':
         if (d.action === 'start') {
