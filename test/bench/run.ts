@@ -9,13 +9,25 @@ const HISTORY = 'test/bench/history.json';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { json: { type: 'boolean', default: false }, 'no-history': { type: 'boolean', default: false } },
+  options: {
+    json: { type: 'boolean', default: false },
+    'no-history': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
 });
 const suites: Record<string, (figure: (f: FigureInput) => void) => Promise<void>> = {
   client: clientBench,
   logs: logViewerBench,
   console: consoleBench,
 };
+if (values.help) {
+  console.log(
+    `Usage: npm run bench -- [${Object.keys(suites).join('|')} ...] [--json] [--no-history]\n` +
+      'Runs the chosen suites (all by default), prints each figure with its same-run limit and verdict, and appends\n' +
+      `the run to ${HISTORY} (--no-history skips that; --json prints the run as JSON on stdout).`,
+  );
+  process.exit(0);
+}
 const unknown = positionals.filter((p) => !(p in suites));
 if (unknown.length) {
   console.error(`Unknown suite ${unknown.join(', ')}; choose from ${Object.keys(suites).join(', ')}.`);
@@ -40,7 +52,14 @@ const report = new BenchReport((f) =>
 );
 for (const name of chosen) {
   say(`\n== ${name} ==`);
-  await suites[name]!(report.suite(name));
+  const figure = report.suite(name);
+  try {
+    await suites[name]!(figure);
+  } catch (error) {
+    // A suite that breaks is a failed figure, not a lost run: the other suites and the history still count.
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    figure({ name: `suite did not finish: ${message}`, value: 0, unit: 'figures', target: 'finishes', pass: false });
+  }
 }
 
 const run: BenchRun = {

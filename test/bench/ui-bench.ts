@@ -275,7 +275,12 @@ export async function consoleBench(figure: (f: FigureInput) => void): Promise<vo
   try {
     const idle = await frames(page, 5_000);
     await page.getByRole('button', { name: 'All', exact: true }).click();
-    await page.locator('section.card[data-node]').nth(9).waitFor({ timeout: 30_000 });
+    // Above a handful of nodes the Overview is the fleet table: one row per node, once its status arrived.
+    await page
+      .getByRole('table', { name: 'Nodes by role, worst first' })
+      .locator('tr[data-node-row][data-health]')
+      .nth(9)
+      .waitFor({ timeout: 30_000 });
     const overview = await frames(page, 15_000);
     await page.getByRole('tab', { name: 'Services' }).click();
     await page.locator('tr[data-row="10.5.0.11/kubelet"]').waitFor({ timeout: 30_000 });
@@ -293,7 +298,7 @@ export async function consoleBench(figure: (f: FigureInput) => void): Promise<vo
     const services = await frames(page, 15_000);
     clearInterval(restarts);
     const idleLimit = { name: 'same page idle, 5 s', value: idle.maxMs, unit: 'ms' };
-    figure({ name: 'overview of 10 nodes (3 s refresh): longest frame', value: overview.maxMs, unit: 'ms', limit: idleLimit });
+    figure({ name: 'overview of 10 nodes (fleet table, 3 s refresh): longest frame', value: overview.maxMs, unit: 'ms', limit: idleLimit });
     figure({ name: `overview: frames over 50 ms (${overview.frames} frames)`, value: overview.over50, unit: 'frames' });
     figure({ name: 'services of 10 nodes with live restarts: longest frame', value: services.maxMs, unit: 'ms', limit: idleLimit });
     figure({ name: `services: frames over 50 ms (${services.frames} frames)`, value: services.over50, unit: 'frames' });
