@@ -71,8 +71,17 @@ const DECODERS: Record<string, Decoder> = {
   },
   RestartEvent: (v) => {
     const e = RestartEvent.decode(v);
-    return { data: { cmd: e.cmd }, summary: `restart (cmd ${e.cmd})` };
+    const how = RESTART_CMDS[e.cmd] ?? `cmd ${e.cmd}`;
+    return { data: { cmd: e.cmd, how }, summary: `restart: ${how}` };
   },
+};
+
+/** RestartEvent `cmd`: the Linux reboot(2) command the node ran last (a reboot through kexec skips the firmware). */
+const RESTART_CMDS: Record<string, string> = {
+  '19088743': 'restart',
+  '1163413827': 'kexec',
+  '1126301404': 'power off',
+  '3454992675': 'halt',
 };
 
 /** Decodes the `google.protobuf.Any` payload of a machine event; unknown types are kept, not dropped. */

@@ -135,6 +135,8 @@ export class LabNode {
   previousVersion: string | null = null;
   /** The sequence running now (boot, reboot, shutdown, upgrade…), or null. */
   sequence: string | null = null;
+  /** The reboot(2) command the last sequence ended with (RestartEvent `cmd`; lost from the event ring by the reboot). */
+  lastRestartCmd: number | null = null;
   config: { active: string; persistent: string };
   applyInProgress = false;
   readonly machineId: string;

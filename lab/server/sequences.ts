@@ -143,7 +143,10 @@ function schedulePhases(
         refreshMachineStatus(node);
       }
       options.onTask?.[task]?.();
-      if (last) node.publish('RestartEvent', RestartEvent.encode({ cmd: String(cmd) }).finish(), actorId);
+      if (last) {
+        node.lastRestartCmd = cmd;
+        node.publish('RestartEvent', RestartEvent.encode({ cmd: String(cmd) }).finish(), actorId);
+      }
     });
     let work = 0;
     if (task === 'stopServicesForUpgrade')

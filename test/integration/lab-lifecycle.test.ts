@@ -156,7 +156,7 @@ describe('reboot, shutdown and upgrade sequences as Talos emits them', () => {
       'seq reboot stop',
       'seq reboot noop sequence failed: error running phase 1 in reboot sequence: task 1/1: failed, unix.Reboot(1234567)',
     ]);
-    expect(own.find((e) => e.type === 'RestartEvent')!.data).toEqual({ cmd: '19088743' });
+    expect(own.find((e) => e.type === 'RestartEvent')!.data).toEqual({ cmd: '19088743', how: 'restart' });
     await backUp(W2, before);
   });
 

@@ -172,6 +172,9 @@ export class StepTracker {
         this.note(`${service}: ${d.state}${d.message ? ` (${d.message})` : ''}`);
         break;
       }
+      case 'RestartEvent':
+        this.note(this.where(e.summary));
+        break;
       case 'MachineStatusEvent':
         this.note(e.summary);
         break;
