@@ -182,4 +182,60 @@ describe('LogStore', () => {
     expect(store.rows(0, 1)[0]!.text).toBe('<img src=x onerror=alert(1)> red');
     expect(store.exportText('all', () => 'n1 kubelet').join('')).toBe('\tn1 kubelet\t<img src=x onerror=alert(1)> red\n');
   });
+
+  describe('with small batches merged into blocks', () => {
+    // Blocks of 4 lines, so merges happen often and searches cross where batches were joined.
+    const merged = () => new LogStore(8, 4);
+
+    it('keeps every line, its order and its text through merges and evictions', () => {
+      const store = merged();
+      for (let i = 0; i < 20; i++) add(store, i % 2, [k(i, `line ${i}`)], 0);
+      expect(msgs(store)).toEqual(Array.from({ length: 8 }, (_, i) => `line ${i + 12}`));
+      expect([store.total, store.received, store.dropped]).toEqual([8, 20, 12]);
+      expect(store.rows(0, 8).map((r) => r.source)).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+      expect((store as unknown as { chunks: { size: number } }).chunks.size).toBeLessThanOrEqual(4);
+    });
+
+    it('matches per line where two batches were joined: anchors, case and nothing across the join', () => {
+      const store = merged();
+      add(store, 0, ['alpha end'], 0);
+      add(store, 0, ['start beta'], 0);
+      add(store, 1, ['GAMMA end', 'start'], 0);
+      add(store, 0, ['delta'], 0);
+      const re = { regex: true, caseSensitive: true };
+      expect(search(store, '^start', re)).toEqual(['start beta', 'start']);
+      expect(search(store, 'end$', re)).toEqual(['alpha end', 'GAMMA end']);
+      expect(search(store, 'end\\sstart', re)).toEqual([]);
+      expect(search(store, 'end[^]start', re)).toEqual([]);
+      expect(search(store, 'gamma')).toEqual(['GAMMA end']);
+      expect(search(store, 'gamma', { caseSensitive: true })).toEqual([]);
+      expect(search(store, 'A E')).toEqual(['alpha end', 'GAMMA end']);
+      expect(search(store, '^(start|delta)$', re)).toEqual(['start', 'delta']);
+    });
+
+    it('finds matches in the last line of a block and the first of the next, and in lines added after a search', () => {
+      const store = new LogStore(100, 3);
+      store.setFilter({ ...NO_FILTER, text: 'hit' });
+      for (let i = 0; i < 10; i++) add(store, 0, [`${i % 3 === 2 ? 'hit' : 'miss'} ${i}`, `${i % 3 === 0 ? 'HIT' : 'miss'} b${i}`], 0);
+      const expected = texts(store);
+      expect(expected).toHaveLength(7);
+      store.setFilter(NO_FILTER);
+      expect(search(store, 'hit')).toEqual(expected);
+      expect(search(store, '^hit \\d$', { regex: true })).toEqual(['hit 2', 'hit 5', 'hit 8']);
+      store.setFilter({ ...NO_FILTER, text: 'hit', mode: 'highlight' });
+      expect(store.matchCount).toBe(7);
+      expect(store.findMatch(-1, 1)).toBe(1);
+    });
+
+    it('keeps marks among merged lines and visible under a search', () => {
+      const store = merged();
+      add(store, 0, [k(1, 'a')], 0);
+      store.mark(0, '── 5 lines dropped here ──', 2);
+      add(store, 0, [k(3, 'b'), k(4, 'c')], 0);
+      add(store, 0, [k(5, 'd')], 0);
+      expect(msgs(store)).toEqual(['a', '── 5 lines dropped here ──', 'b', 'c', 'd']);
+      store.setFilter({ ...NO_FILTER, text: '"msg":"c"' });
+      expect(msgs(store)).toEqual(['── 5 lines dropped here ──', 'c']);
+    });
+  });
 });

@@ -48,7 +48,7 @@ export interface LogRow {
  * Searches scan whole blocks at once (see LineMatcher).
  */
 export class LogStore {
-  private readonly chunks = new TextChunks();
+  private readonly chunks: TextChunks;
   readonly ts: Float64Array;
   private readonly chunkOf: Int32Array;
   private readonly lineOf: Uint32Array;
@@ -64,7 +64,12 @@ export class LogStore {
   private matcher: LineMatcher | null = null;
   dropped = 0;
 
-  constructor(readonly capacity: number) {
+  /** `blockLines`: lines per text block once small batches are merged (see TextChunks). */
+  constructor(
+    readonly capacity: number,
+    blockLines?: number,
+  ) {
+    this.chunks = new TextChunks(blockLines);
     this.ts = new Float64Array(capacity);
     this.chunkOf = new Int32Array(capacity).fill(-1);
     this.lineOf = new Uint32Array(capacity);
@@ -150,7 +155,14 @@ export class LogStore {
       this.counter++;
       this.place(slot);
     }
+    this.chunks.settle(id, this.moved);
   }
+
+  /** A merge of small text chunks moved a line: keep its slot pointing at it. */
+  private readonly moved = (slot: number, chunk: number, line: number): void => {
+    this.chunkOf[slot] = chunk;
+    this.lineOf[slot] = line;
+  };
 
   /** A visible marker, e.g. where a dropped stream reconnected. */
   mark(source: number, text: string, at: number): void {
@@ -165,6 +177,7 @@ export class LogStore {
     this.flags[slot] = FLAG_MARK;
     this.counter++;
     this.place(slot);
+    this.chunks.settle(id, this.moved);
   }
 
   private hitsIn(text: string, starts: Uint32Array, count: number): Uint8Array {
@@ -227,18 +240,28 @@ export class LogStore {
     const highlight = filter.mode === 'highlight' && searching;
     const visible = LogStore.predicate(this, filter, searching);
     this.visible = visible;
-    const n = this.order.length;
+    const ordered = this.order.slots();
+    const n = ordered.length;
     const keep = hides ? new Int32Array(n) : null;
     const hits = highlight ? new Int32Array(n) : null;
     let kept = 0;
     let hit = 0;
-    for (let i = 0; i < n; i++) {
-      const slot = this.order.get(i);
-      if (keep) {
-        if (!visible(slot)) continue;
-        keep[kept++] = slot;
+    const onlySearch = keep && !hits && filter.sources.length === 0 && filter.minSeverity <= SEVERITY.unknown;
+    if (onlySearch) {
+      // The common case, a search and nothing else: one tight pass over the flags (a mark always shows).
+      for (let i = 0; i < n; i++) {
+        const slot = ordered[i]!;
+        if ((flags[slot]! & (FLAG_HIT | FLAG_MARK)) !== 0) keep[kept++] = slot;
       }
-      if (hits && (flags[slot]! & (FLAG_HIT | FLAG_MARK)) === FLAG_HIT) hits[hit++] = slot;
+    } else {
+      for (let i = 0; i < n; i++) {
+        const slot = ordered[i]!;
+        if (keep) {
+          if (!visible(slot)) continue;
+          keep[kept++] = slot;
+        }
+        if (hits && (flags[slot]! & (FLAG_HIT | FLAG_MARK)) === FLAG_HIT) hits[hit++] = slot;
+      }
     }
     this.filtered = keep ? SlotDeque.adopt(keep, kept, this.ts) : null;
     this.matches = hits ? SlotDeque.adopt(hits, hit, this.ts) : null;

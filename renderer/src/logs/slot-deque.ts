@@ -26,6 +26,11 @@ export class SlotDeque {
     return this.end - this.start;
   }
 
+  /** The slots in order, as a view of the deque's buffer (valid until the next change). */
+  slots(): Int32Array {
+    return this.buf.subarray(this.start, this.end);
+  }
+
   get(i: number): number {
     return this.buf[this.start + i]!;
   }
