@@ -132,6 +132,26 @@ describe('tables and filters an operator can read at 3 a.m.', () => {
     }
   });
 
+  it('shows every view tab at 1280x720, none scrolled out of sight, in groups that wrap whole', async () => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const tabs = await page
+      .getByRole('tablist', { name: 'Views' })
+      .getByRole('tab')
+      .evaluateAll((all) =>
+        all.map((tab) => {
+          const r = tab.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return { name: tab.textContent, shown: hit?.closest('[role="tab"]') === tab, right: r.right, group: tab.parentElement!.title };
+        }),
+      );
+    expect(tabs.length).toBeGreaterThan(15);
+    for (const tab of tabs) {
+      expect(tab.shown, `${tab.name} is visible`).toBe(true);
+      expect(tab.right, `${tab.name} inside the window`).toBeLessThanOrEqual(1280);
+    }
+    expect([...new Set(tabs.map((t) => t.group))]).toEqual(['Node', 'Cluster', 'Actions and trust']);
+  });
+
   it('focuses the filter or search box with / on every view, Audit included', async () => {
     const tabs = await page.getByRole('tablist', { name: 'Views' }).getByRole('tab').allTextContents();
     for (const tab of tabs) {

@@ -1,7 +1,8 @@
 import { Fragment } from 'react';
 import { GLOBAL_SHORTCUTS, GO_PREFIX, type Shortcut } from '../lib/shortcuts';
 import { useUi } from '../stores/ui-store';
-import { VIEWS, type ViewSpec } from '../views/registry';
+import type { ViewSpec } from '../views/registry';
+import { TAB_ORDER } from '../views/tab-groups';
 import { Modal } from './Modal';
 
 function Keys({ shortcut }: { shortcut: Shortcut }) {
@@ -40,7 +41,7 @@ export function ShortcutList() {
   const open = useUi((s) => s.shortcutsOpen);
   const setOpen = useUi((s) => s.setShortcutsOpen);
   if (!open) return null;
-  const views: readonly ViewSpec[] = VIEWS;
+  const views: readonly ViewSpec[] = TAB_ORDER;
   const goTo = views.map((v): Shortcut => ({ keys: [GO_PREFIX, v.key], join: 'then', what: v.label }));
   return (
     <Modal label="Keyboard shortcuts" className="dialog shortcut-list" onClose={() => setOpen(false)}>

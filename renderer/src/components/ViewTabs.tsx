@@ -1,6 +1,6 @@
 import { useActiveIdentity } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
-import { VIEWS } from '../views/registry';
+import { TAB_GROUPS } from '../views/tab-groups';
 import { IdentityMark } from './IdentityMark';
 import { GO_PREFIX } from '../lib/shortcuts';
 import { RoleBadges } from './RoleBadges';
@@ -13,18 +13,22 @@ export function ViewTabs() {
   return (
     <header className="topbar">
       <div role="tablist" aria-label="Views">
-        {VIEWS.map((t) => (
-          <button
-            key={t.id}
-            role="tab"
-            aria-selected={view === t.id}
-            className={view === t.id ? 'tab active' : 'tab'}
-            title={`${t.label} (${GO_PREFIX} then ${t.key})`}
-            aria-keyshortcuts={`${GO_PREFIX} ${t.key}`}
-            onClick={() => setView(t.id)}
-          >
-            {t.label}
-          </button>
+        {TAB_GROUPS.map((group) => (
+          <span key={group.name} className="tab-group" role="presentation" title={group.name}>
+            {group.tabs.map((t) => (
+              <button
+                key={t.id}
+                role="tab"
+                aria-selected={view === t.id}
+                className={view === t.id ? 'tab active' : 'tab'}
+                title={`${t.label} (${GO_PREFIX} then ${t.key})`}
+                aria-keyshortcuts={`${GO_PREFIX} ${t.key}`}
+                onClick={() => setView(t.id)}
+              >
+                {t.label}
+              </button>
+            ))}
+          </span>
         ))}
       </div>
       <span className="spacer" />

@@ -12,7 +12,7 @@ import { TeachLine } from '../components/TeachLine';
 import { useNow } from '../lib/use-now';
 import { FilterBox } from '../components/FilterBox';
 import { FleetTable, matchesFleetFilter } from './overview/FleetTable';
-import { NodeCard, NodeFacts, type Series } from './overview/NodeCard';
+import { NodeCard, NodeFacts, OVERVIEW_HISTORY, OVERVIEW_REFRESH_MS, type Series } from './overview/NodeCard';
 import { fleetRow, healthSummary } from './overview/node-health';
 import { plural } from '../lib/format';
 import { useEvidence } from '../evidence/evidence-store';
@@ -20,8 +20,8 @@ import { useUi } from '../stores/ui-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { HealthPanel } from '../health/HealthPanel';
 
-const REFRESH_MS = 3000;
-const HISTORY = 40;
+const REFRESH_MS = OVERVIEW_REFRESH_MS;
+const HISTORY = OVERVIEW_HISTORY;
 
 /** Above this many nodes the Overview is a table (one row per node) rather than cards. */
 export const FLEET_FROM = 5;
@@ -127,8 +127,6 @@ export function OverviewView() {
         command={talosctl.dashboard({ context: identity.name, nodes })}
         method="/machine.MachineService/{Version,Memory,LoadAvg,SystemStat,ServiceList} + COSI Get"
       />
-      <LifecycleActions />
-      <ClusterTools />
       {error && <p className="error-text">{error}</p>}
       {results.length === 0 && !error && <LoadingState what={`the status of ${plural(nodes.length, 'node')}`} />}
       {table ? (
@@ -162,6 +160,9 @@ export function OverviewView() {
           </div>
         </>
       )}
+      {/* The nodes' state comes first; what the operator can do to them follows. */}
+      <LifecycleActions />
+      <ClusterTools />
     </div>
   );
 }

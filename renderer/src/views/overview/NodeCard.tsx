@@ -12,6 +12,10 @@ export interface Series {
 }
 
 /** A part whose call did not answer: said plainly, never shown as zero or as an all-clear. */
+/** The Overview samples every node every 3 s and keeps 40 samples: the sparklines cover 2 minutes. */
+export const OVERVIEW_REFRESH_MS = 3000;
+export const OVERVIEW_HISTORY = 40;
+const SPARK_SPAN = `${Math.round((OVERVIEW_REFRESH_MS * OVERVIEW_HISTORY) / 60_000)} min`;
 const UNKNOWN = <span className="muted">unknown</span>;
 
 /** Everything about one node: the Overview's card, and the fleet table's row detail. */
@@ -52,7 +56,7 @@ export function NodeFacts({ node, o, series: s, now }: { node: string; o: NodeOv
         <dd>
           {o.cpuSeconds ? (
             <>
-              {(s?.cpu.at(-1) ?? 0).toFixed(0)}% <Sparkline values={s?.cpu ?? []} max={100} label="CPU use" />
+              {(s?.cpu.at(-1) ?? 0).toFixed(0)}% <Sparkline values={s?.cpu ?? []} max={100} label="CPU use" unit="%" span={SPARK_SPAN} />
             </>
           ) : (
             UNKNOWN
@@ -62,7 +66,8 @@ export function NodeFacts({ node, o, series: s, now }: { node: string; o: NodeOv
         <dd>
           {o.memory ? (
             <>
-              {o.memory.usedMb} / {o.memory.totalMb} MiB <Sparkline values={s?.mem ?? []} max={100} label="Memory use" />
+              {o.memory.usedMb} / {o.memory.totalMb} MiB{' '}
+              <Sparkline values={s?.mem ?? []} max={100} label="Memory use" unit="%" span={SPARK_SPAN} />
             </>
           ) : (
             UNKNOWN
@@ -72,7 +77,8 @@ export function NodeFacts({ node, o, series: s, now }: { node: string; o: NodeOv
         <dd>
           {o.load ? (
             <>
-              {o.load.load1} {o.load.load5} {o.load.load15} <Sparkline values={s?.load ?? []} label="Load average" />
+              {o.load.load1} {o.load.load5} {o.load.load15}{' '}
+              <Sparkline values={s?.load ?? []} label="1-minute load average" span={SPARK_SPAN} />
             </>
           ) : (
             UNKNOWN
