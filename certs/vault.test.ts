@@ -110,21 +110,24 @@ describe('exporting an identity', () => {
     await expect(service.files.exportTalosconfig(id, out)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
     const { createDispatcher } = await import('../electron/host/dispatch');
     const dispatch = createDispatcher({ handlers: { 'identities.export': async () => ({ path: out }) } as never }, () => undefined);
-    expect(await dispatch('identities.export', { id, path: out })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(await dispatch('identities.export', { id })).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 
-  it('puts ~/ and relative paths in the home folder, and names a missing folder', async () => {
+  it("writes only to an absolute path (the save dialog's answer), and names a missing folder", async () => {
     const { yaml } = await makeTalosconfig([{ name: 'admin@lab' }]);
     const service = createIdentities({ vaultPath: path.join(dir, 'identities.json'), home: dir, env: {} });
     await service.vault.setup(PASS);
     await service.files.importYaml(yaml, null);
     const id = (await service.store.list())[0]!.id;
-    expect(await service.files.exportTalosconfig(id, '~/from-tilde')).toBe(path.join(dir, 'from-tilde'));
-    expect(await service.files.exportTalosconfig(id, 'relative-name')).toBe(path.join(dir, 'relative-name'));
-    expect(await readFile(path.join(dir, 'relative-name'), 'utf8')).toMatch(/^context: admin@lab$/m);
-    await expect(service.files.exportTalosconfig(id, '~/no/such/folder/file')).rejects.toMatchObject({
+    await expect(service.files.exportTalosconfig(id, 'relative-name')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(service.files.exportTalosconfig(id, '~/from-tilde')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(service.files.exportTalosconfig(id, path.join(dir, 'no', 'such', 'folder', 'file'))).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
       message: `There is no folder ${path.join(dir, 'no', 'such', 'folder')}; create it or choose another place for the file.`,
+    });
+    expect(await service.files.talosconfigOf(id)).toMatchObject({
+      filename: 'talosconfig-admin-lab',
+      content: expect.stringMatching(/^context: admin@lab$/m),
     });
   });
 });

@@ -27,6 +27,9 @@ export const evidenceChannels = {
       runId: z.string().min(1).max(100),
     }),
     response: storedPackSchema,
+    /** Changes no node, but the trail records who produced which evidence and its SHA-256. */
+    mutating: true,
+    readOnlyAllowed: true,
   },
   'evidence.verify': { request: z.strictObject({ folder }), response: bundleVerificationSchema },
   /** Desktop: a save dialog for the zip. Browser mode: the zip's bytes (base64) for the page to download. */

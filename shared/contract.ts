@@ -4,7 +4,7 @@ import {
   identityColourSchema,
   identitySummarySchema,
   mintableRoleSchema,
-  importPreviewSchema,
+  importDraftSchema,
   importReportSchema,
   vaultStatusSchema,
 } from './domain/identity';
@@ -57,22 +57,22 @@ export const channels = {
 
   'identities.list': { request: empty, response: z.array(identitySummarySchema) },
   'identities.discover': { request: empty, response: z.array(discoveredConfigSchema) },
-  'identities.preview': {
-    request: z.strictObject({ yaml: z.string().max(1_048_576) }),
-    response: importPreviewSchema,
+  /**
+   * Imports go through a draft the host holds: the renderer hands over pasted text or a file's bytes (browser
+   * mode), or asks the host to open its own file dialog (desktop) or a discovered talosconfig by source. It gets
+   * back the contexts and the text with keys masked; no channel takes a path from the renderer.
+   */
+  'identities.draft': {
+    request: z.strictObject({ yaml: z.string().max(1_048_576), source: z.string().trim().min(1).max(200) }),
+    response: importDraftSchema,
   },
+  'identities.openFile': { request: empty, response: z.object({ available: z.boolean(), draft: importDraftSchema.nullable() }) },
+  'identities.openDiscovered': { request: z.strictObject({ source: z.enum(['TALOSCONFIG', 'home']) }), response: importDraftSchema },
   'identities.import': {
-    request: z.strictObject({
-      yaml: z.string().max(1_048_576),
-      contexts: z.array(z.string().min(1)).nullable(),
-    }),
+    request: z.strictObject({ draftId: z.string().uuid(), contexts: z.array(z.string().min(1)).nullable() }),
     response: importReportSchema,
   },
-  'identities.importPath': {
-    request: z.strictObject({ path: z.string().min(1).max(4096), contexts: z.array(z.string().min(1)).nullable() }),
-    response: importReportSchema,
-  },
-  'identities.pickFile': { request: empty, response: z.object({ available: z.boolean(), path: z.string().nullable() }) },
+  'identities.discardDraft': { request: z.strictObject({ draftId: z.string().uuid() }), response: z.object({ discarded: z.boolean() }) },
   'identities.rename': {
     request: z.strictObject({ id: identityId, name: z.string().trim().min(1).max(200) }),
     response: identitySummarySchema,
@@ -85,13 +85,16 @@ export const channels = {
     }),
     response: identitySummarySchema,
   },
+  /**
+   * A talosconfig with the key in clear: the desktop saves it through its own dialog; browser mode gets a one-time
+   * URL the browser downloads from, so the key never passes through the page.
+   */
   'identities.export': {
     request: z.strictObject({
       id: identityId,
-      path: z.string().min(1).max(4096),
       acknowledgePlaintextKey: z.literal(true, { error: 'Confirm that the exported file will hold the private key unencrypted.' }),
     }),
-    response: z.object({ path: z.string() }),
+    response: z.object({ filename: z.string(), path: z.string().nullable(), url: z.string().nullable() }),
     mutating: true,
     readOnlyAllowed: true,
   },

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError } from '../../shared/errors';
 import type { Dispatch } from '../host/dispatch';
 import type { Emit } from '../../shared/handlers';
+import type { Handovers } from '../services/handovers';
 import { loadStaticFile } from './static-files';
 
 export interface BrowserHostOptions {
@@ -15,6 +16,8 @@ export interface BrowserHostOptions {
   host?: string;
   port?: number;
   log?: (msg: string) => void;
+  /** Files offered for one download at `/handover/<id>` (an exported talosconfig). */
+  handovers?: Pick<Handovers, 'take'>;
 }
 
 export interface BrowserHost {
@@ -98,6 +101,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     const urlPath = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (urlPath.startsWith('/handover/')) return handOver(req, res, urlPath);
     void loadStaticFile(staticDir, urlPath).then((file) => {
       const found = file ?? (path.extname(urlPath) === '' ? loadStaticFile(staticDir, '/') : null);
       return Promise.resolve(found).then((resolved) => {
@@ -117,6 +121,27 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       });
     });
   });
+
+  /** One download of a file the host offered; only from this origin's own pages (or a tool that sends no fetch metadata). */
+  const handOver = (req: http.IncomingMessage, res: http.ServerResponse, urlPath: string) => {
+    const site = req.headers['sec-fetch-site'];
+    const file = req.method === 'GET' && (site === undefined || site === 'same-origin') ? options.handovers?.take(urlPath) : null;
+    if (!file) {
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' })
+        .end('Not found (a download link works once, for a minute)');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': file.type,
+      'Content-Disposition': `attachment; filename="${file.filename.replace(/[^\w.@-]/g, '_')}"`,
+      'Content-Length': file.body.byteLength,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+    });
+    res.end(file.body, () => file.body.fill(0));
+  };
 
   const wss = new WebSocketServer({
     noServer: true,

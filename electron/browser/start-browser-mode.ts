@@ -36,6 +36,7 @@ export async function startBrowserMode(
     started = await startBrowserHost({
       staticDir: options.staticDir,
       dispatch: createDispatcher(services, options.log),
+      handovers: services.handovers,
       port: options.port,
       host: options.host,
       log: options.log,

@@ -10,7 +10,7 @@ import { serveAppRequest } from './app-protocol';
 import { LogPorts } from './log-ports';
 import { electronPdfPrinter } from './print-pdf';
 import { safeStorageWrapper } from './safe-storage-wrapper';
-import { externalUrlToOpen, RENDERER_URL, windowOptions } from './window-policy';
+import { externalUrlToOpen, RENDERER_URL, saveDialogTitle, windowOptions } from './window-policy';
 
 // This file is the thin Electron shim; the decisions it applies live in tested pure modules
 // (window-policy.ts, app-protocol.ts, keyring-wrapper.ts, ../host/trusted-sender.ts, ../host/profile-lock.ts).
@@ -84,7 +84,7 @@ void app.whenReady().then(async () => {
     pdfPrinter: electronPdfPrinter(),
     saveFile: async (suggestedName) => {
       const options = {
-        title: suggestedName.startsWith('nodeglass-evidence-') ? 'Save evidence pack' : 'Save file from node',
+        title: saveDialogTitle(suggestedName),
         defaultPath: path.join(app.getPath('downloads'), suggestedName),
       };
       const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);

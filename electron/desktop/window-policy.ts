@@ -45,3 +45,11 @@ export function externalUrlToOpen(url: string): string | null {
   if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return null;
   return (EXTERNAL_HOSTS as readonly string[]).includes(parsed.hostname) ? parsed.toString() : null;
 }
+
+/** The save dialog's title says what is being saved (a talosconfig holds its key in clear). */
+export function saveDialogTitle(suggestedName: string): string {
+  if (suggestedName.startsWith('nodeglass-evidence-')) return 'Save evidence pack';
+  if (suggestedName.endsWith('.nodeglass-bundle')) return 'Save encrypted identity bundle';
+  if (suggestedName.startsWith('talosconfig-')) return 'Save talosconfig (the private key is in clear)';
+  return 'Save file from node';
+}

@@ -7,6 +7,7 @@ import { appHandlers } from './handlers/app';
 import { auditHandlers } from './handlers/audit';
 import { configHandlers } from './handlers/configs';
 import type { HandlerDeps } from './handlers/deps';
+import { Handovers } from './handovers';
 import { EvidenceService } from './evidence/evidence-service';
 import type { PdfPrinter } from './evidence/pdf-printer';
 import { evidenceHandlers } from './handlers/evidence';
@@ -64,6 +65,8 @@ export interface ServiceDeps {
 }
 
 export interface Services {
+  /** Files waiting for the browser's download manager (browser mode serves them at /handover/<id>). */
+  handovers: Handovers;
   siem: SiemForwarder;
   handlers: Handlers;
   /** The dispatcher's guard: read-only identities and shift locks, refused by the host. */
@@ -111,6 +114,7 @@ export function createServices(deps: ServiceDeps): Services {
     onChange: (operation) => deps.emit('operations.changed', operation),
     ...deps.operations,
   });
+  const handovers = new Handovers();
   const shared: HandlerDeps = {
     host: deps.host,
     emit: deps.emit,
@@ -124,6 +128,7 @@ export function createServices(deps: ServiceDeps): Services {
     operations,
     pickFile: deps.pickFile,
     saveFile: deps.saveFile,
+    handovers,
     minting: new IdentityMinting(identities.store, sessions),
     shift,
   };
@@ -166,6 +171,7 @@ export function createServices(deps: ServiceDeps): Services {
       channel === 'operations.start' ? operations.identityOfPlan((request as { planId: string }).planId) : null,
     ),
     gate: createAuditGate(identities.store, record),
+    handovers,
     audit,
     identities,
     lab,

@@ -76,6 +76,21 @@ export const importPreviewSchema = z.object({
 });
 export type ImportPreview = z.infer<typeof importPreviewSchema>;
 
+/**
+ * A talosconfig held by the host between "choose/paste" and "import": the renderer gets its id, the contexts and
+ * the text with every private key masked, never the key itself.
+ */
+export const importDraftSchema = z.object({
+  draftId: z.string(),
+  /** Where it came from, for the heading: a file name, "pasted text" or "~/.talos/config". */
+  source: z.string(),
+  masked: z.string(),
+  preview: importPreviewSchema.nullable(),
+  /** Why the text is not a talosconfig at all (the preview is then null). */
+  problem: z.string().nullable(),
+});
+export type ImportDraft = z.infer<typeof importDraftSchema>;
+
 export const discoveredConfigSchema = z.object({
   path: z.string(),
   source: z.enum(['TALOSCONFIG', 'home']),

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -300,24 +300,25 @@ describe('handing over an identity', () => {
       await fresh.stop();
     }
   });
-  it('exports a standard talosconfig only after the clear-key warning is acknowledged, to a 0600 file', async () => {
+  it('exports a standard talosconfig only after the clear-key warning is acknowledged, as a browser download', async () => {
     await openIdentities();
     await card('reader@lab').getByRole('button', { name: 'Export…' }).click();
     await dialog()
       .getByLabel(/Standard talosconfig/)
       .check();
     expect(await dialog().textContent()).toContain('private key unencrypted');
-    const target = path.join(app.dataDir, 'handed-over-talosconfig');
-    await dialog().getByLabel('Export path').fill(target);
+    // No path to type: the desktop opens its own save dialog, browser mode hands the file to the browser.
+    expect(await dialog().getByRole('textbox').count()).toBe(0);
     const confirm = dialog().getByRole('button', { name: 'Export with the key in clear' });
     expect(await confirm.isDisabled()).toBe(true);
     await dialog().getByLabel('I understand the key will be stored in clear').check();
-    await confirm.click();
+    const [download] = await Promise.all([page.waitForEvent('download'), confirm.click()]);
     await dialog().waitFor({ state: 'detached' });
-    const written = await readFile(target, 'utf8');
+    expect(download.suggestedFilename()).toBe('talosconfig-reader-lab');
+    const written = await readFile((await download.path())!, 'utf8');
     expect(written).toMatch(/^context: reader@lab$/m);
     expect(written).toContain('endpoints:');
-    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    expect(written).toMatch(/^ {8}key: LS0t/m);
   });
 });
 

@@ -144,7 +144,7 @@ describe('the audit trail', () => {
         id: 'os',
       },
       'downloads.kubeconfig': { identityId: 'practice:admin@lab', node: '10.5.0.2', downloadId: 'audit-kubeconfig', clusterName: 'lab' },
-      'identities.export': { id: ids.reader, path: path.join(dir, 'exported-talosconfig'), acknowledgePlaintextKey: true },
+      'identities.export': { id: ids.reader, acknowledgePlaintextKey: true },
       'identities.exportBundle': { id: ids.reader, passphrase: 'a bundle passphrase for the audit test' },
       'identities.setReadOnly': { id: ids.reader, readOnly: false },
       'identities.mint': {
@@ -158,6 +158,7 @@ describe('the audit trail', () => {
         readOnly: false,
       },
       'identities.renew': { id: ids.reader, identityId: 'practice:admin@lab', node: null },
+      'evidence.generate': { identityId: ids.reader, nodes: ['10.5.0.2'], from: null, runId: 'audit-test' },
       'shift.start': { identityId: 'practice:admin@lab', node: null, ttlSeconds: 3600 },
       'shift.unlock': { identityId: 'practice:admin@lab', reason: 'the audit test needs the admin' },
       'shift.end': {},

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,6 +116,29 @@ describe('evidence pack contents', () => {
     const pdf = await readFile(path.join(adminPack.path, 'report.pdf'));
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(e.unavailable).toEqual([]);
+  });
+
+  it('records each pack in the audit trail: who, when, which nodes, and the SHA-256 of its zip and manifest', async () => {
+    const entries = (await services.audit.entries()).filter((e) => e.method === 'nodeglass/EvidencePack');
+    expect(entries.map((e) => [e.kind, e.identity.name, e.nodes])).toEqual([
+      ['intent', 'practice admin@lab', NODES],
+      ['outcome', 'practice admin@lab', NODES],
+      ['intent', 'practice reader@lab', NODES],
+      ['outcome', 'practice reader@lab', NODES],
+    ]);
+    const sha256 = async (file: string) =>
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex');
+    for (const [k, pack] of [adminPack, readerPack].entries()) {
+      const [intent, outcome] = [entries[2 * k]!, entries[2 * k + 1]!];
+      expect(outcome.operation).toBe(intent.operation);
+      expect(intent.osUser).toBe(os.userInfo().username);
+      // The intent is written before collection starts, the outcome after the pack is on disk.
+      expect(intent.time <= pack.collectedAt && pack.collectedAt <= outcome.time).toBe(true);
+      const note = `evidence pack ${path.basename(pack.zipPath)} sha256:${await sha256(pack.zipPath)} (manifest.json sha256:${await sha256(path.join(pack.path, 'manifest.json'))})`;
+      expect(outcome.outcomes).toEqual(NODES.map((node) => ({ node, ok: true, message: note })));
+    }
   });
 
   it('lists what a reader could not collect, and why, and still produces the pack', async () => {

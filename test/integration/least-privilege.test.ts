@@ -439,7 +439,8 @@ describe('nothing outside the vault is rewritten', () => {
 
     const [found] = await call('identities.discover', {});
     expect(found).toMatchObject({ path: config, source: 'home', error: null });
-    const report = await call('identities.importPath', { path: config, contexts: ['admin@lab'] });
+    const draft = await call('identities.openDiscovered', { source: 'home' });
+    const report = await call('identities.import', { draftId: draft.draftId, contexts: ['admin@lab'] });
     const admin = (await call('identities.list', {})).find((i) => i.name === report.imported[0]!.name)!;
     const { identity: minted } = await mint(admin.id, { name: 'from the home config' });
     await call('identities.renew', { id: minted.id, identityId: admin.id, node: null });
@@ -448,10 +449,10 @@ describe('nothing outside the vault is rewritten', () => {
     await call('identities.setReadOnly', { id: admin.id, readOnly: true });
     await call('identities.setReadOnly', { id: admin.id, readOnly: false });
     await call('identities.exportBundle', { id: admin.id, passphrase: 'a passphrase for the handover' });
-    // An explicit export is the only write outside the vault, and it never overwrites, the user's config least of all.
+    // An export goes to the browser's download (or the desktop's own save dialog), never to a path the renderer names.
+    expect(await call('identities.export', { id: admin.id, acknowledgePlaintextKey: true })).toMatchObject({ path: null });
     expect(await refusal('identities.export', { id: admin.id, path: '~/.talos/config', acknowledgePlaintextKey: true })).toMatchObject({
-      code: 'FAILED_PRECONDITION',
-      message: `${config} already exists; choose a new file name so nothing is overwritten.`,
+      code: 'VALIDATION',
     });
 
     const after = await stat(config);

@@ -207,6 +207,11 @@ export class EvidenceService {
     return { filename: path.basename(file), bytes: await readFile(file) };
   }
 
+  /** One file of a stored pack (`manifest.json`, say). */
+  async fileOf(folder: string, name: 'manifest.json' | 'manifest.sig'): Promise<Buffer> {
+    return readFile(path.join(this.folderPath(folder), name));
+  }
+
   async saveZip(folder: string, target: string): Promise<void> {
     await copyFile(`${this.folderPath(folder)}.zip`, target);
   }

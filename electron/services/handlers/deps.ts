@@ -1,6 +1,7 @@
 import type { Emit } from '../../../shared/handlers';
 import type { AuditLog } from '../audit/audit-log';
 import type { FileDownloads } from '../file-downloads';
+import type { Handovers } from '../handovers';
 import type { Identities } from '../identities';
 import type { IdentityMinting } from '../identities/identity-minting';
 import type { ShiftState } from '../shift/shift-state';
@@ -27,6 +28,8 @@ export interface HandlerDeps {
   pickFile?: () => Promise<string | null>;
   /** The desktop host's save dialog; browser mode has none (the page downloads instead). */
   saveFile?: (suggestedName: string) => Promise<string | null>;
+  /** Browser mode: files handed to the browser's download manager by a one-time URL. */
+  handovers: Handovers;
   minting: IdentityMinting;
   shift: ShiftState;
 }

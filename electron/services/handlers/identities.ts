@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { readTalosconfigFile } from '../identities/identity-import';
 import { goDuration, talosctl } from '../../../shared/talosctl';
 import { writeFileAtomic } from '../../../certs/atomic-file';
 import type { HandlersFor } from '../../../shared/handlers';
@@ -7,8 +9,16 @@ import { allOk } from './outcomes';
 
 const GENERATE = '/machine.MachineService/GenerateClientConfiguration';
 
-export function identityHandlers({ identities, sessions, streams, pickFile, saveFile, minting }: HandlerDeps): HandlersFor<'identities'> {
-  const { store, files, bundles } = identities;
+export function identityHandlers({
+  identities,
+  sessions,
+  streams,
+  pickFile,
+  saveFile,
+  handovers,
+  minting,
+}: HandlerDeps): HandlersFor<'identities'> {
+  const { store, files, bundles, drafts } = identities;
   /** A changed or removed identity must not keep a channel (or streams) opened with its old endpoints or key. */
   const forgetAfter = async <T>(id: string, p: Promise<T>) => {
     const value = await p;
@@ -25,21 +35,39 @@ export function identityHandlers({ identities, sessions, streams, pickFile, save
   return {
     'identities.list': () => store.list(),
     'identities.discover': () => files.discover(),
-    'identities.preview': async ({ yaml }) => files.preview(yaml),
-    'identities.import': ({ yaml, contexts }) => files.importYaml(yaml, contexts),
-    'identities.importPath': ({ path, contexts }) => files.importPath(path, contexts),
-    'identities.pickFile': async () => (pickFile ? { available: true, path: await pickFile() } : { available: false, path: null }),
+    'identities.draft': async ({ yaml, source }) => drafts.open(yaml, source),
+    'identities.openFile': async () => {
+      if (!pickFile) return { available: false, draft: null };
+      const file = await pickFile();
+      return { available: true, draft: file ? drafts.open(await readTalosconfigFile(file), path.basename(file)) : null };
+    },
+    'identities.openDiscovered': async ({ source }) => {
+      const found = await files.readDiscovered(source);
+      return drafts.open(found.yaml, found.path);
+    },
+    'identities.import': ({ draftId, contexts }) => drafts.import(draftId, contexts),
+    'identities.discardDraft': async ({ draftId }) => ({ discarded: drafts.discard(draftId) }),
     'identities.rename': ({ id, name }) => store.rename(id, name),
     'identities.update': ({ id, endpoints, nodes }) => forgetAfter(id, store.update(id, endpoints, nodes)),
     'identities.export': {
-      intent: async ({ id, path }) => ({
+      intent: async ({ id }) => ({
         identityId: id,
         nodes: [],
         method: 'nodeglass/ExportTalosconfig',
-        args: { path },
-        talosctl: `talosctl --talosconfig ${path} config info`,
+        args: { to: saveFile ? 'a file chosen in the save dialog' : 'a download in the browser' },
+        talosctl: '',
       }),
-      run: async ({ id, path }) => ({ path: await files.exportTalosconfig(id, path) }),
+      run: async ({ id }) => {
+        const { filename, content } = await files.talosconfigOf(id);
+        if (!saveFile) {
+          const url = handovers.offer(filename, content, 'application/yaml');
+          return { filename, path: null, url, auditNote: `talosconfig with the key in clear as the browser download ${filename}` };
+        }
+        const target = await saveFile(filename);
+        if (!target) throw new AppError('CANCELLED', 'The export was cancelled; nothing was written.');
+        await files.exportTalosconfig(id, target);
+        return { filename, path: target, url: null, auditNote: `talosconfig with the key in clear to ${target}` };
+      },
       outcomes: allOk,
     },
     'identities.exportBundle': {

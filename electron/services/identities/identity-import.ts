@@ -71,18 +71,10 @@ export class IdentityImport {
     };
   }
 
-  async importPath(file: string, chosen: string[] | null): Promise<ImportReport> {
-    return this.importYaml(await readTalosconfigFile(file), chosen);
-  }
-
   /** Offers `$TALOSCONFIG` and `~/.talos/config` when they exist; never imports them by itself. */
   async discover(): Promise<DiscoveredConfig[]> {
-    const env = this.options.env ?? process.env;
-    const candidates: { path: string; source: DiscoveredConfig['source'] }[] = [];
-    if (env.TALOSCONFIG) candidates.push({ path: path.resolve(env.TALOSCONFIG), source: 'TALOSCONFIG' });
-    candidates.push({ path: path.join(this.options.home ?? os.homedir(), '.talos', 'config'), source: 'home' });
     const found: DiscoveredConfig[] = [];
-    for (const c of candidates) {
+    for (const c of this.candidates()) {
       try {
         await stat(c.path);
       } catch {
@@ -98,9 +90,51 @@ export class IdentityImport {
     return found;
   }
 
-  /** Writes one identity as a talosconfig that talosctl reads (the key in clear, file mode 0600). */
-  async exportTalosconfig(id: string, file: string): Promise<string> {
-    const target = exportTarget(file, this.options.home ?? os.homedir());
+  /** The usual places talosctl reads, resolved by the host (the renderer names a source, never a path). */
+  private candidates(): { path: string; source: DiscoveredConfig['source'] }[] {
+    const env = this.options.env ?? process.env;
+    const candidates: { path: string; source: DiscoveredConfig['source'] }[] = [];
+    if (env.TALOSCONFIG) candidates.push({ path: path.resolve(env.TALOSCONFIG), source: 'TALOSCONFIG' });
+    candidates.push({ path: path.join(this.options.home ?? os.homedir(), '.talos', 'config'), source: 'home' });
+    return candidates;
+  }
+
+  /** The text of a discovered talosconfig, by source ($TALOSCONFIG or ~/.talos/config). */
+  async readDiscovered(source: DiscoveredConfig['source']): Promise<{ path: string; yaml: string }> {
+    const found = this.candidates().find((c) => c.source === source);
+    if (!found) throw new AppError('NOT_FOUND', '$TALOSCONFIG is not set in the environment Nodeglass was started from.');
+    return { path: found.path, yaml: await readTalosconfigFile(found.path) };
+  }
+
+  /** One identity as a talosconfig that talosctl reads (the key in clear), and the file name to offer. */
+  async talosconfigOf(id: string): Promise<{ filename: string; content: string }> {
+    const meta = await this.store.meta(id);
+    const material = await this.store.material(id);
+    try {
+      const content = stringifyTalosconfig({
+        context: meta.name,
+        contexts: {
+          [meta.name]: {
+            endpoints: meta.endpoints,
+            nodes: meta.nodes,
+            ca: b64(meta.caPem),
+            crt: b64(meta.certPem),
+            key: b64(material.keyPem.toString('utf8')),
+          },
+        },
+      });
+      return { filename: `talosconfig-${fileNameOf(meta.name)}`, content };
+    } finally {
+      material.keyPem.fill(0);
+    }
+  }
+
+  /**
+   * Writes the exported talosconfig (mode 0600) to the absolute path the host's save dialog returned; never over
+   * an existing file (the user's ~/.talos/config least of all).
+   */
+  async exportTalosconfig(id: string, target: string): Promise<string> {
+    if (!path.isAbsolute(target)) throw new AppError('INVALID_ARGUMENT', `${target} is not an absolute path; nothing was written.`);
     const exists = await stat(target).then(
       () => true,
       () => false,
@@ -115,38 +149,10 @@ export class IdentityImport {
         'FAILED_PRECONDITION',
         `There is no folder ${path.dirname(target)}; create it or choose another place for the file.`,
       );
-    const meta = await this.store.meta(id);
-    const material = await this.store.material(id);
-    try {
-      const text = stringifyTalosconfig({
-        context: meta.name,
-        contexts: {
-          [meta.name]: {
-            endpoints: meta.endpoints,
-            nodes: meta.nodes,
-            ca: b64(meta.caPem),
-            crt: b64(meta.certPem),
-            key: b64(material.keyPem.toString('utf8')),
-          },
-        },
-      });
-      await writeFileAtomic(target, text, 0o600);
-      return target;
-    } finally {
-      material.keyPem.fill(0);
-    }
+    const { content } = await this.talosconfigOf(id);
+    await writeFileAtomic(target, content, 0o600);
+    return target;
   }
-}
-
-/**
- * Where an export goes: `~/…` and relative paths are taken in the home folder, since the app's working directory
- * means nothing to the person typing the path (on the desktop it is often `/`).
- */
-export function exportTarget(file: string, home: string): string {
-  const trimmed = file.trim();
-  if (trimmed === '~') return home;
-  if (trimmed.startsWith('~/')) return path.join(home, trimmed.slice(2));
-  return path.resolve(home, trimmed);
 }
 
 /** `admin@prod` → `admin-prod`: a file name that means the identity on any system. */
@@ -221,7 +227,7 @@ export class IdentityBundles {
   }
 }
 
-async function readTalosconfigFile(file: string): Promise<string> {
+export async function readTalosconfigFile(file: string): Promise<string> {
   let info;
   try {
     info = await stat(file);

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { IdentitySummary } from '../../../shared/domain/identity';
 import { call, errorText } from '../api/call';
 import { ConfirmDialog } from '../components/ConfirmDialog';
-import { downloadText } from '../lib/download';
+import { downloadText, downloadUrl } from '../lib/download';
+import { useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 
 type Format = 'bundle' | 'talosconfig';
@@ -14,10 +15,10 @@ const MIN_PASSPHRASE = 12;
  */
 export function ExportDialog({ identity: i, onClose }: { identity: IdentitySummary; onClose(): void }) {
   const notify = useUi((s) => s.notify);
+  const host = useSession((s) => s.host);
   const [format, setFormat] = useState<Format>('bundle');
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [path, setPath] = useState(`~/talosconfig-${i.name.replace(/[^\w@.-]+/g, '_')}`);
   const [acknowledged, setAcknowledged] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -45,8 +46,9 @@ export function ExportDialog({ identity: i, onClose }: { identity: IdentitySumma
           `Exported ${i.name} as an encrypted bundle${r.path ? ` to ${r.path}` : ` (${r.filename})`}. Give the passphrase separately.`,
         );
       } else {
-        const r = await call('identities.export', { id: i.id, path, acknowledgePlaintextKey: true });
-        notify('info', `Wrote ${r.path} (mode 0600). The export is in the audit trail.`);
+        const r = await call('identities.export', { id: i.id, acknowledgePlaintextKey: true });
+        if (r.url) downloadUrl(r.filename, r.url);
+        notify('info', `${r.path ? `Wrote ${r.path} (mode 0600)` : `Downloaded ${r.filename}`}. The export is in the audit trail.`);
       }
       onClose();
     } catch (e) {
@@ -110,10 +112,11 @@ export function ExportDialog({ identity: i, onClose }: { identity: IdentitySumma
                 The file will hold this identity's private key unencrypted, as talosctl expects. Anyone who can read it can act with{' '}
                 {i.roles.join(', ')} until {new Date(i.notAfter).toLocaleString()}.
               </p>
-              <label className="export-path">
-                File on the computer running Nodeglass <span className="muted">(~ and relative paths are in your home folder)</span>
-                <input aria-label="Export path" className="mono" value={path} onChange={(e) => setPath(e.target.value)} />
-              </label>
+              <p className="muted">
+                {host === 'desktop'
+                  ? 'You choose where to save it next; Nodeglass never overwrites an existing file.'
+                  : 'Your browser downloads it; move it somewhere only you can read.'}
+              </p>
               <label className="export-acknowledge">
                 <input type="checkbox" checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} /> I understand the key
                 will be stored in clear

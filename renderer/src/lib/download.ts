@@ -10,6 +10,16 @@ export function downloadBlob(filename: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** Lets the browser download a file the host serves once (the bytes never reach this page's script). */
+export function downloadUrl(filename: string, url: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
 export const downloadText = (filename: string, content: string, type = 'text/plain') =>
   downloadBlob(filename, new Blob([content], { type }));
 
