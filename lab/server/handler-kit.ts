@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { hasLifecycleService } from '../../shared/talos-version';
 import type { LabNode } from '../model/node';
 import { GrpcError, contextFor, resolveNode, routeCall, sleep, toServiceError, type CallContext, type Router } from './call-context';
 
@@ -20,13 +21,18 @@ function errorMetadata(hostname: string, error: unknown) {
   return { hostname, error: e.message, status: { code: e.code, message: e.message, details: [] } };
 }
 
+const SINCE_V1_13 = new Set(['machine.ImageService', 'machine.LifecycleService']);
+
 async function runOnNode<T>(node: LabNode, method: string, fn: () => T | Promise<T>): Promise<T> {
   if (node.faults.delayMs > 0) await sleep(node.faults.delayMs);
   if (!node.reachable) throw new GrpcError(grpc.status.UNAVAILABLE, 'connection error: desc = "error reading from server: EOF"');
   const name = method.slice(method.lastIndexOf('/') + 1);
   // What an older Talos without this method answers, so screens can be tried against one.
-  if (node.faults.missingMethods.has(name))
-    throw new GrpcError(grpc.status.UNIMPLEMENTED, `unknown method ${name} for service ${method.slice(1, method.lastIndexOf('/'))}`);
+  const service = method.slice(1, method.lastIndexOf('/'));
+  if (node.faults.missingMethods.has(name)) throw new GrpcError(grpc.status.UNIMPLEMENTED, `unknown method ${name} for service ${service}`);
+  // Talos up to v1.13.0-alpha.2 has no ImageService or LifecycleService: gRPC answers for an unregistered service.
+  if (SINCE_V1_13.has(service) && hasLifecycleService(node.talosVersion) === false)
+    throw new GrpcError(grpc.status.UNIMPLEMENTED, `unknown service ${service}`);
   return fn();
 }
 

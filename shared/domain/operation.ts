@@ -95,6 +95,10 @@ export type NodeRole = z.infer<typeof nodeRoleSchema>;
 export const gateSpecSchema = z.object({ id: z.string(), label: z.string() });
 export type GateSpec = z.infer<typeof gateSpecSchema>;
 
+/** Which upgrade call a step makes on its node, and why (the node's version, or options only the legacy call has). */
+export const upgradePlanPathSchema = z.object({ kind: z.enum(['current', 'legacy']), why: z.string() });
+export type UpgradePlanPath = z.infer<typeof upgradePlanPathSchema>;
+
 export const planStepSchema = z.object({
   index: z.number(),
   batch: z.number(),
@@ -102,6 +106,10 @@ export const planStepSchema = z.object({
   hostname: z.string(),
   role: nodeRoleSchema,
   talosctl: z.string(),
+  /** The call (or calls, in order) this step makes: `/machine.ImageService/Pull → …` for a current-path upgrade. */
+  method: z.string(),
+  /** upgrade: the path this node takes; null for other kinds. */
+  upgradePath: upgradePlanPathSchema.nullable(),
   /** The node stops answering during the step (reboot, shutdown, upgrade). */
   takesDown: z.boolean(),
   gates: z.array(gateSpecSchema),

@@ -245,7 +245,7 @@ describe('every kind of operation', () => {
     const plan = await planOf(['10.5.0.3'], action);
     expect(plan.title).toBe('Rolling upgrade to v1.13.10 of 1 node');
     expect(plan.steps[0]!.talosctl).toBe(
-      "talosctl --context 'practice admin@lab' -n 10.5.0.3 upgrade --image ghcr.io/siderolabs/installer:v1.13.10 --stage --preserve",
+      "talosctl --context 'practice admin@lab' -n 10.5.0.3 upgrade --image ghcr.io/siderolabs/installer:v1.13.10 --stage --preserve  # legacy MachineService/Upgrade",
     );
     expect(plan.steps[0]!.gates.map((g) => g.id)).toEqual(['down', 'boot', 'version', 'services', 'ready']);
     expect(plan.typeClusterName).toBe(false);

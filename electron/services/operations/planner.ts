@@ -8,6 +8,7 @@ import { sameMember } from './gates';
 import { etcdView, etcdWarnings, memberOf, memberRemovalRefusal, quorumRefusal, type EtcdReading } from './quorum';
 import { imageVersion, methodOf, stepKind } from './step-kinds';
 import { clusterName, orderTargets, readTargets, type Target } from './targets';
+import { upgradeMethod, withPathNote } from './upgrade-path';
 
 export const PLAN_TTL_MS = 15 * 60_000;
 
@@ -208,21 +209,27 @@ export async function buildPlan(
   }
 
   const context = { context: identity.name };
-  const steps: PlanStep[] = ordered.map((t, index) => ({
-    index,
-    batch: t.batch,
-    node: t.node,
-    hostname: t.hostname,
-    role: t.role,
-    talosctl: kind.talosctl({ ...context, nodes: [t.node] }, request.action),
-    takesDown: kind.takesDown,
-    gates: kind.gates(t.role, request.action),
-    dryRun: dry.get(t.node)?.text ?? null,
-    warnings: [
-      ...(t.role === 'unknown' ? ['Its machine type could not be read, so it is treated as a control plane (one at a time).'] : []),
-      ...refusals.filter((r) => r.node === t.node).map((r) => `Quorum guard: ${r.reason}.`),
-    ],
-  }));
+  const steps: PlanStep[] = ordered.map((t, index) => {
+    const upgradePath = kind.pathFor?.(t.version, request.action) ?? null;
+    const talosctl = kind.talosctl({ ...context, nodes: [t.node] }, request.action);
+    return {
+      index,
+      batch: t.batch,
+      node: t.node,
+      hostname: t.hostname,
+      role: t.role,
+      talosctl: upgradePath ? withPathNote(talosctl, upgradePath.kind) : talosctl,
+      method: upgradePath ? upgradeMethod(upgradePath.kind) : methodOf(request.action),
+      upgradePath,
+      takesDown: kind.takesDown,
+      gates: kind.gates(t.role, request.action),
+      dryRun: dry.get(t.node)?.text ?? null,
+      warnings: [
+        ...(t.role === 'unknown' ? ['Its machine type could not be read, so it is treated as a control plane (one at a time).'] : []),
+        ...refusals.filter((r) => r.node === t.node).map((r) => `Quorum guard: ${r.reason}.`),
+      ],
+    };
+  });
 
   const created = now();
   const plan: Plan = {

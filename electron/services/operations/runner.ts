@@ -246,10 +246,11 @@ export class OperationRunner {
     } catch (error) {
       return this.fail(step, 'reading the node before the step', message(error));
     }
+    let sending = false;
     const tracker = new StepTracker(client, step.node, (detail) => {
       step.detail = detail;
       step.reports = [...tracker.reports];
-      if (step.stage === 'sent') step.stage = 'sequence';
+      if (step.stage === 'sent' && !sending) step.stage = 'sequence';
       if (step.stage === 'booting' && tracker.bootFinished) step.stage = 'checking';
       this.changed();
     });
@@ -265,8 +266,14 @@ export class OperationRunner {
     step.detail = `${kind.verb} sent`;
     let sentMessage = '';
     this.changed();
+    const planned = stored.plan.steps.find((s) => s.node === step.node);
     try {
-      const sent = await kind.send(client, step.node, action);
+      sending = true;
+      const sent = await kind.send(client, step.node, action, {
+        upgradePath: planned?.upgradePath ?? null,
+        report: (detail) => tracker.report(detail),
+      });
+      sending = false;
       sentMessage = sent.message;
       step.actorId = sent.actorId;
       tracker.setActor(sent.actorId);
@@ -275,6 +282,7 @@ export class OperationRunner {
         { node: step.node, ok: true, message: sent.message, ...(sent.actorId ? { actorId: sent.actorId } : {}) },
       ]);
     } catch (error) {
+      sending = false;
       tracker.stop();
       return this.fail(step, `the ${kind.verb} request`, message(error));
     }

@@ -1,15 +1,23 @@
-import type { GateSpec, NodeRole, OperationAction } from '../../../shared/domain/operation';
+import type { GateSpec, NodeRole, OperationAction, UpgradePlanPath } from '../../../shared/domain/operation';
 import { controlPlaneGates, gates, type GateId } from './gate-ids';
 import { talosctl, type CommandTarget } from '../../../shared/talosctl';
 import type { TalosClient } from '../../talos/client';
 import { lifecycleCalls } from '../../talos/calls/lifecycle';
 import { DAY_TWO_KINDS } from './day-two-kinds';
+import { upgradeCurrentPath } from './upgrade-current';
+import { upgradePathFor } from './upgrade-path';
 
 export { GATES, gates, controlPlaneGates, type GateId } from './gate-ids';
 
 export interface SentStep {
   actorId: string | null;
   message: string;
+}
+
+/** What a step's call may use besides the action: the upgrade path planned for the node, and a progress line. */
+export interface SendContext {
+  upgradePath: UpgradePlanPath | null;
+  report(detail: string): void;
 }
 
 /**
@@ -28,7 +36,9 @@ export interface StepKind<A extends OperationAction = OperationAction> {
   gates(role: NodeRole, action: A): GateSpec[];
   talosctl(target: CommandTarget, action: A): string;
   summary(action: A): string;
-  send(client: TalosClient, node: string, action: A): Promise<SentStep>;
+  send(client: TalosClient, node: string, action: A, context: SendContext): Promise<SentStep>;
+  /** upgrade: which call the node takes, from its version (current LifecycleService path or legacy). */
+  pathFor?(version: string, action: A): UpgradePlanPath;
   /** Only control planes run etcd: a worker target blocks the plan. */
   controlPlanesOnly?: boolean;
   /** Acts on the whole cluster: one target is enough (more block the plan). */
@@ -94,9 +104,14 @@ const upgrade: StepKind<Of<'upgrade'>> = {
       .filter(Boolean)
       .map((f) => `, ${f}`)
       .join('')}`,
-  send: async (c, n, a) => {
+  pathFor: upgradePathFor,
+  send: async (c, n, a, context) => {
+    if (context.upgradePath?.kind === 'current') {
+      const sent = await upgradeCurrentPath(c, n, a, context.report);
+      if (sent) return sent;
+    }
     const u = await lifecycleCalls(c.connection).upgrade(n, a);
-    return { actorId: u.actorId, message: u.ack };
+    return { actorId: u.actorId, message: `${u.ack} (legacy MachineService/Upgrade)` };
   },
 };
 

@@ -122,6 +122,11 @@ export class StepTracker {
     return (this.serviceStates.get(service) ?? []).some((s) => s !== 'Running');
   }
 
+  /** A progress line of the step's own call (an upgrade's pull and installer messages), kept with the events. */
+  report(detail: string): void {
+    this.note(detail);
+  }
+
   private note(detail: string): void {
     this.detail = detail;
     this.reports.push(detail);

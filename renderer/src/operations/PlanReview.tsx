@@ -122,7 +122,15 @@ export function PlanReview({
               </td>
               <td>{s.role === 'controlplane' ? 'control plane' : s.role}</td>
               <td className="wide">
-                <TeachLine command={s.talosctl} method={plan.method} />
+                <TeachLine command={s.talosctl} method={s.method} />
+                {s.upgradePath && (
+                  <div className="muted upgrade-path" data-path={s.upgradePath.kind}>
+                    {s.upgradePath.kind === 'current'
+                      ? 'Current path: pull the installer (ImageService/Pull), install it (LifecycleService/Upgrade), then reboot'
+                      : 'Legacy path: MachineService/Upgrade runs the upgrade sequence'}
+                    {` — ${s.upgradePath.why}.`}
+                  </div>
+                )}
                 {s.warnings.map((w) => (
                   <div key={w} className="warn-text">
                     {w}
