@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors';
 import type { TalosClient } from '../../talos/client';
+import { sameMember } from './gates';
 import type { EtcdReading } from './quorum';
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -13,9 +14,37 @@ export function peerHost(url: string): string | null {
   }
 }
 
+/** The control planes the cluster's discovery lists (`Members` with machineType controlplane; first address = IP, as talosctl health takes it). */
+async function discoveredControlPlanes(client: TalosClient, node: string, timeoutMs: number): Promise<string[]> {
+  try {
+    const members = await withTimeout(client.evidence.clusterMembers(node), timeoutMs, node);
+    return members.flatMap((m) => (m.machineType === 'controlplane' && m.addresses[0] ? [m.addresses[0]] : []));
+  } catch {
+    return [];
+  }
+}
+
+/** Each node's own `EtcdMembers` resource (`local`): the member id its etcd runs as, null when absent, undefined when unreadable. */
+async function localMembers(client: TalosClient, nodes: string[], timeoutMs: number): Promise<Map<string, string | null | undefined>> {
+  const out = new Map<string, string | null | undefined>();
+  await Promise.all(
+    nodes.map(async (node) => {
+      try {
+        out.set(node, await withTimeout(client.evidence.localEtcdMember(node), timeoutMs, node));
+      } catch {
+        out.set(node, undefined);
+      }
+    }),
+  );
+  return out;
+}
+
 /**
- * Reads etcd as the quorum guard needs it: membership from the first control plane that answers EtcdMemberList,
- * then each member's own EtcdStatus (through its peer address) and the alarms. What did not answer stays unknown.
+ * Reads etcd as the quorum guard needs it, from what Talos itself keeps: membership from the first control plane
+ * that answers EtcdMemberList; the control planes from the cluster's `Members`; which node runs which member from
+ * each node's `EtcdMembers` resource (its peer URL only where no node claims it); then each member's own EtcdStatus
+ * and the alarms. A member in the list whose node has no `EtcdMembers` resource is not running and healthy there.
+ * What did not answer stays unknown.
  */
 export async function readEtcd(client: TalosClient, controlPlanes: string[], timeoutMs = 8_000): Promise<EtcdReading> {
   const errors: string[] = [];
@@ -27,10 +56,20 @@ export async function readEtcd(client: TalosClient, controlPlanes: string[], tim
       errors.push(`${node}: ${message(error)}`);
       continue;
     }
+    const peers = members.map((m) => m.peerUrls.map(peerHost).find(Boolean) ?? null);
+    const planes = await discoveredControlPlanes(client, node, timeoutMs);
+    const locals = await localMembers(
+      client,
+      [...new Set([...controlPlanes, ...planes, ...peers.flatMap((p) => (p ? [p] : []))])],
+      timeoutMs,
+    );
     const readings = await Promise.all(
-      members.map(async (m) => {
-        const host = m.peerUrls.map(peerHost).find(Boolean) ?? null;
-        const base = { id: String(m.id), hostname: m.hostname, node: host, learner: m.isLearner };
+      members.map(async (m, i) => {
+        const owner = [...locals].find(([, id]) => typeof id === 'string' && sameMember(id, m.id))?.[0];
+        const host = owner ?? peers[i] ?? null;
+        const local = host ? locals.get(host) : undefined;
+        const localMember = owner ? true : local === undefined ? null : false;
+        const base = { id: String(m.id), hostname: m.hostname, node: host, learner: m.isLearner, localMember };
         if (!host) return { ...base, status: null, error: 'no peer address' };
         try {
           const s = await withTimeout(client.etcdStatus(host), timeoutMs, host);

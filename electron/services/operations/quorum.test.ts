@@ -6,6 +6,7 @@ const member = (n: number, o: Partial<EtcdMemberReading> = {}): EtcdMemberReadin
   hostname: `cp-${n}`,
   node: `10.0.0.${n}`,
   learner: false,
+  localMember: true,
   status: { leader: '1', errors: [] },
   error: '',
   ...o,
@@ -35,6 +36,15 @@ describe('the quorum guard', () => {
     expect(quorumRefusal(oneHealthy, target(1))).toMatch(/only healthy etcd member/);
     // Taking down a member that is already unhealthy costs nothing.
     expect(quorumRefusal(oneHealthy, target(2))).toBeNull();
+  });
+
+  it('counts a member out whose node has no EtcdMembers resource, even when its EtcdStatus still answers', () => {
+    const three = reading(member(1), member(2), member(3, { localMember: false }));
+    expect(etcdView(three)).toMatchObject({ voters: 3, healthy: 2, tolerance: 0 });
+    expect(etcdView(three).members[2]!.detail).toMatch(/in the member list, but etcd is not running and healthy on its node/);
+    expect(quorumRefusal(three, target(1))).toMatch(/leave 1 of 3/);
+    // An unreadable resource is no evidence either way: EtcdStatus decides.
+    expect(quorumRefusal(reading(member(1), member(2), member(3, { localMember: null })), target(1))).toBeNull();
   });
 
   it('does not count learners as voters, and refuses when etcd could not be read', () => {

@@ -7,6 +7,11 @@ export interface EtcdMemberReading {
   /** The address its peer URL names (what the `node` key takes), or null. */
   node: string | null;
   learner: boolean;
+  /**
+   * What its node's `EtcdMembers` resource (`local`) says, as Talos' etcd.MemberController keeps it: true = it names
+   * this member, false = it is absent (etcd is not running and healthy there), null = it could not be read.
+   */
+  localMember: boolean | null;
   status: { leader: string; errors: string[] } | null;
   /** Why there is no status (the node's own error), or ''. */
   error: string;
@@ -19,8 +24,17 @@ export interface EtcdReading {
   error: string | null;
 }
 
+const NOT_RUNNING_HERE = 'in the member list, but etcd is not running and healthy on its node (no EtcdMembers resource there)';
+
 export function memberHealthy(m: EtcdMemberReading): boolean {
-  return !m.learner && m.status !== null && m.status.errors.length === 0 && m.status.leader !== '0' && m.status.leader !== '';
+  return (
+    !m.learner &&
+    m.localMember !== false &&
+    m.status !== null &&
+    m.status.errors.length === 0 &&
+    m.status.leader !== '0' &&
+    m.status.leader !== ''
+  );
 }
 
 /** etcd needs a majority of its voting members: floor(n/2) + 1. */
@@ -41,15 +55,18 @@ export function etcdView(reading: EtcdReading): EtcdView {
       healthy: memberHealthy(m),
       learner: m.learner,
       leader: leaders.has(m.id),
-      detail: m.status
-        ? m.learner
-          ? 'learner (not voting)'
-          : m.status.errors.length
-            ? m.status.errors.join('; ')
-            : m.status.leader === '0'
-              ? 'no leader'
-              : 'healthy'
-        : m.error || 'no status',
+      detail:
+        m.localMember === false && !m.learner
+          ? NOT_RUNNING_HERE
+          : m.status
+            ? m.learner
+              ? 'learner (not voting)'
+              : m.status.errors.length
+                ? m.status.errors.join('; ')
+                : m.status.leader === '0'
+                  ? 'no leader'
+                  : 'healthy'
+            : m.error || 'no status',
     })),
     voters: voters.length,
     healthy,
@@ -101,7 +118,7 @@ export function etcdWarnings(reading: EtcdReading): string[] {
   const unhealthy = reading.members.filter((m) => !m.learner && !memberHealthy(m));
   if (unhealthy.length)
     out.push(
-      `etcd member(s) not healthy now: ${unhealthy.map((m) => `${m.hostname} (${m.status?.errors.join('; ') || m.error || 'no leader'})`).join(', ')}.`,
+      `etcd member(s) not healthy now: ${unhealthy.map((m) => `${m.hostname} (${m.localMember === false ? NOT_RUNNING_HERE : m.status?.errors.join('; ') || m.error || 'no leader'})`).join(', ')}.`,
     );
   return out;
 }
