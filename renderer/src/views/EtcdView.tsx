@@ -63,64 +63,65 @@ export function EtcdView() {
   return (
     <div>
       {controlPlanes.length === 0 && <p className="muted">etcd runs on control-plane nodes; select one.</p>}
-      <EtcdMaintenance controlPlanes={controlPlanes} statuses={ok} />
       <TeachLine command={talosctl.etcdStatus(t)} method="/machine.MachineService/EtcdStatus" />
       <NodeErrors results={results} />
       {ok.map((r) => (
         <CallFailures key={r.node} node={r.node} failures={r.failures} />
       ))}
-      <table className="grid" aria-label="etcd status">
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Member</th>
-            <th scope="col" className="num">
-              DB size
-            </th>
-            <th scope="col" className="num">
-              In use
-            </th>
-            <th scope="col">Leader</th>
-            <th scope="col" className="num">
-              Raft index
-            </th>
-            <th scope="col" className="num">
-              Raft term
-            </th>
-            <th scope="col" className="num">
-              Raft applied
-            </th>
-            <th scope="col">Learner</th>
-            <th scope="col">Protocol</th>
-            <th scope="col">Storage</th>
-            <th scope="col">Errors</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ok.map(({ node, status }) =>
-            status ? (
-              <tr key={node}>
-                <td>{node}</td>
-                <td className="mono">{status.memberId}</td>
-                <td className="num">
-                  <Size value={status.dbSize} />
-                </td>
-                <td className="num">
-                  <Size value={status.dbSizeInUse} /> ({((status.dbSizeInUse / Math.max(1, status.dbSize)) * 100).toFixed(2)}%)
-                </td>
-                <td className="mono">{status.leader}</td>
-                <td className="num">{status.raftIndex}</td>
-                <td className="num">{status.raftTerm}</td>
-                <td className="num">{status.raftAppliedIndex}</td>
-                <td>{String(status.isLearner)}</td>
-                <td>{status.protocolVersion}</td>
-                <td>{status.storageVersion}</td>
-                <td className={status.errors.length ? 'error-text' : ''}>{status.errors.join('; ')}</td>
-              </tr>
-            ) : null,
-          )}
-        </tbody>
-      </table>
+      <div className="table-scroll">
+        <table className="grid" aria-label="etcd status">
+          <thead>
+            <tr>
+              <th scope="col">Node</th>
+              <th scope="col">Member</th>
+              <th scope="col" className="num">
+                DB size
+              </th>
+              <th scope="col" className="num">
+                In use
+              </th>
+              <th scope="col">Leader</th>
+              <th scope="col" className="num">
+                Raft index
+              </th>
+              <th scope="col" className="num">
+                Raft term
+              </th>
+              <th scope="col" className="num">
+                Raft applied
+              </th>
+              <th scope="col">Learner</th>
+              <th scope="col">Protocol</th>
+              <th scope="col">Storage</th>
+              <th scope="col">Errors</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ok.map(({ node, status }) =>
+              status ? (
+                <tr key={node}>
+                  <td>{node}</td>
+                  <td className="mono">{status.memberId}</td>
+                  <td className="num">
+                    <Size value={status.dbSize} />
+                  </td>
+                  <td className="num">
+                    <Size value={status.dbSizeInUse} /> ({((status.dbSizeInUse / Math.max(1, status.dbSize)) * 100).toFixed(2)}%)
+                  </td>
+                  <td className="mono">{status.leader}</td>
+                  <td className="num">{status.raftIndex}</td>
+                  <td className="num">{status.raftTerm}</td>
+                  <td className="num">{status.raftAppliedIndex}</td>
+                  <td>{String(status.isLearner)}</td>
+                  <td>{status.protocolVersion}</td>
+                  <td>{status.storageVersion}</td>
+                  <td className={status.errors.length ? 'error-text' : ''}>{status.errors.join('; ')}</td>
+                </tr>
+              ) : null,
+            )}
+          </tbody>
+        </table>
+      </div>
       {pending && <LoadingState what="etcd status" />}
       {results.length > 0 && !ok.some((r) => r.status) && <p className="warn-text">Status unknown: no node answered EtcdStatus.</p>}
       <h3>Members</h3>
@@ -160,6 +161,8 @@ export function EtcdView() {
           ))
         )}
       </div>
+      {/* What etcd says comes first; the maintenance that changes it follows. */}
+      <EtcdMaintenance controlPlanes={controlPlanes} statuses={ok} />
     </div>
   );
 }
