@@ -5,7 +5,7 @@ import type { TalosClient } from '../../talos/client';
 import { fanOut } from '../../talos/fan-out';
 import { caNotAfter, clusterChecks, nodeChecks } from './checks';
 import { configDrift } from './config-drift';
-import { collectNode, type ClusterEvidence, type NodeEvidence } from './evidence';
+import { collectNode, emptyEvidence, type ClusterEvidence, type NodeEvidence } from './evidence';
 import { findings } from './rules';
 
 export interface HealthIdentity {
@@ -24,9 +24,7 @@ export async function collectCluster(
 ): Promise<ClusterEvidence> {
   const admin = identity.roles.includes('os:admin');
   const results = await fanOut(nodes, (node) => collectNode(client, node, admin), 32);
-  const evidence: NodeEvidence[] = results.map((r) =>
-    r.ok ? r.value : { ...emptyOf(r.node), failures: [{ call: 'Version', ...r.error }] },
-  );
+  const evidence: NodeEvidence[] = results.map((r) => (r.ok ? r.value : emptyEvidence(r.node, [{ call: 'Version', ...r.error }])));
   let members: ClusterMember[] | null = null;
   const endpointNode = evidence.find((e) => e.answered && e.role === 'controlplane') ?? evidence.find((e) => e.answered);
   if (endpointNode) members = await client.evidence.clusterMembers(endpointNode.node).catch(() => null);
@@ -41,31 +39,6 @@ export async function collectCluster(
     members,
     identity: { notAfter: identity.notAfter, caNotAfter: caNotAfter(identity.caPem), roles: identity.roles },
     collectedAt: now(),
-  };
-}
-
-function emptyOf(node: string): NodeEvidence {
-  return {
-    node,
-    answered: false,
-    hostname: null,
-    role: 'unknown',
-    version: null,
-    services: null,
-    machineStatus: null,
-    timeStatus: null,
-    staticPods: null,
-    nodeStatuses: null,
-    diagnostics: null,
-    memory: null,
-    load: null,
-    cpus: null,
-    mounts: null,
-    etcd: null,
-    dmesg: null,
-    logs: {},
-    config: null,
-    failures: [],
   };
 }
 

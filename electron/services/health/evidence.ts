@@ -81,7 +81,7 @@ export async function collectNode(client: TalosClient, node: string, admin: bool
     version = await client.version(node);
   } catch (error) {
     note('Version', error);
-    return empty(node, failures);
+    return emptyEvidence(node, failures);
   }
   const { values: v, failures: first } = await gather({
     Hostname: () => client.hostname(node),
@@ -101,7 +101,7 @@ export async function collectNode(client: TalosClient, node: string, admin: bool
     return { values: null, failures: [] as CallFailure[] };
   });
   failures.push(...first);
-  if (!v) return { ...empty(node, failures), answered: true, version };
+  if (!v) return { ...emptyEvidence(node, failures), answered: true, version };
   const role = v.MachineType ? machineTypeOf(v.MachineType.spec) : 'unknown';
 
   const crashing = (v.ServiceList ?? []).filter((s) => s.events.some((e) => /going to restart/.test(e.msg))).map((s) => s.id);
@@ -159,7 +159,8 @@ export async function collectNode(client: TalosClient, node: string, admin: bool
   };
 }
 
-function empty(node: string, failures: CallFailure[]): NodeEvidence {
+/** A node that did not answer: nothing known, and why. */
+export function emptyEvidence(node: string, failures: CallFailure[]): NodeEvidence {
   return {
     node,
     answered: false,
