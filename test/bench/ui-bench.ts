@@ -120,6 +120,12 @@ async function waitForStatus(page: Page, test: (status: string) => boolean, time
 
 const LINES = 1_000_000;
 
+/** Tail, Follow and the rest sit in the Sources panel, which folds away once a stream starts. */
+async function openSources(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Sources', exact: true });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
 async function filterMs(page: Page, text: string, regex: boolean): Promise<{ ms: number; shown: number }> {
   const search = page.getByLabel('Search logs');
   await search.fill('');
@@ -146,6 +152,7 @@ export async function logViewerBench(figure: (f: FigureInput) => void): Promise<
   try {
     const filled = await lab.ask({ type: 'fill', node: '10.5.0.2', log: 'kubelet', lines: LINES, stepMs: 3, capacityBytes: 2 ** 30 });
     await page.getByRole('tab', { name: 'Logs' }).click();
+    await openSources(page);
     await page.getByLabel('Tail').selectOption('-1');
     await page.getByLabel('Follow').uncheck();
 
@@ -210,6 +217,7 @@ export async function logViewerBench(figure: (f: FigureInput) => void): Promise<
 async function followBench(lab: LabProcess, page: Page, rawRate: number, figure: (f: FigureInput) => void): Promise<void> {
   await page.getByRole('button', { name: 'Stop' }).click();
   await lab.ask({ type: 'fill', node: '10.5.0.2', log: 'kubelet', lines: 0, stepMs: 1, capacityBytes: 256 * 2 ** 20 });
+  await openSources(page);
   await page.getByLabel('Follow').check();
   await page.getByRole('button', { name: /Start|Restart/ }).click();
   await waitForStatus(page, (s) => count(s, 'buffered') === 0, 30_000);
