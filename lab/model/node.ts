@@ -139,6 +139,8 @@ export class LabNode {
   lastRestartCmd: number | null = null;
   config: { active: string; persistent: string };
   applyInProgress = false;
+  /** Counts applied configs: a try-mode revert happens only if no config was applied after it (Talos cancels the rollback timer). */
+  configApplies = 0;
   readonly machineId: string;
   readonly etcdMemberId: string;
   readonly memoryTotalKb: number;

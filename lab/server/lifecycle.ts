@@ -141,6 +141,7 @@ export function applyConfiguration(node: LabNode, req: ApplyConfigurationRequest
       ?.buffer.append([
         `[talos] apply config request: mode ${Mode[req.mode]?.toLowerCase()}(${Mode[mode]?.toLowerCase()}). actor id: ${ctx.actorId()}`,
       ]);
+    const apply = ++node.configApplies;
     if (mode !== Mode.STAGED) {
       node.config.active = text;
       putMachineConfig(node, 'v1alpha1', text);
@@ -155,6 +156,7 @@ export function applyConfiguration(node: LabNode, req: ApplyConfigurationRequest
       details += `\nThe config is applied in 'try' mode and will be automatically reverted back in ${Math.floor(seconds / 60)}m${seconds % 60}s`;
       const previous = node.config.persistent;
       node.after(seconds * 1000, () => {
+        if (node.configApplies !== apply) return;
         node.config.active = previous;
         putMachineConfig(node, 'v1alpha1', previous);
       });
