@@ -37,6 +37,19 @@ export const operationActionSchema = z.discriminatedUnion('kind', [
     mode: z.enum(['auto', 'no-reboot', 'staged', 'try']),
     tryTimeoutSeconds: z.number().int().min(10).max(3600),
   }),
+  /**
+   * `talosctl patch mc --patch @patch.yaml --mode …`: each target's own config is read, patched on the host (JSON
+   * Patch or strategic merge) and applied whole, with that node's dry-run diff in the plan.
+   */
+  z.strictObject({
+    kind: z.literal('patch-config'),
+    patch: z
+      .string()
+      .min(1, 'The patch is empty.')
+      .max(1024 * 1024),
+    mode: z.enum(['auto', 'no-reboot', 'staged', 'try']),
+    tryTimeoutSeconds: z.number().int().min(10).max(3600),
+  }),
   /** `talosctl service <id> start|stop|restart`. */
   z.strictObject({ kind: z.literal('service'), service: z.string().min(1).max(200), action: z.enum(['start', 'stop', 'restart']) }),
   /** `talosctl etcd defrag`: one member at a time (it blocks the member while it runs). */
@@ -113,7 +126,7 @@ export const planStepSchema = z.object({
   /** The node stops answering during the step (reboot, shutdown, upgrade). */
   takesDown: z.boolean(),
   gates: z.array(gateSpecSchema),
-  /** apply-config: the node's own dry-run answer (mode details with the diff). */
+  /** apply-config and patch-config: the node's own dry-run answer (mode details with the diff). */
   dryRun: z.string().nullable(),
   warnings: z.array(z.string()),
 });
@@ -153,6 +166,7 @@ export const planSchema = z.object({
     'shutdown',
     'upgrade',
     'apply-config',
+    'patch-config',
     'service',
     'etcd-defrag',
     'etcd-alarm-disarm',
@@ -226,6 +240,8 @@ export const stepProgressSchema = z.object({
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   actorId: z.string().nullable(),
+  /** Try mode: when the node goes back to its previous config unless the config is applied again without try. */
+  revertsAt: z.string().nullable(),
   gates: z.array(gateSpecSchema.extend({ status: gateStatusSchema, detail: z.string() })),
   failure: z.object({ check: z.string(), message: z.string() }).nullable(),
 });

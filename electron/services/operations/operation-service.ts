@@ -31,6 +31,13 @@ const EMIT_EVERY_MS = 100;
 
 /** The action as the audit trail keeps it: a config is recorded by size and digest, never by content. */
 function recordedAction(action: OperationAction): Record<string, unknown> {
+  if (action.kind === 'patch-config') {
+    const { patch, ...rest } = action;
+    return {
+      ...rest,
+      patch: `[patch, ${Buffer.byteLength(patch)} bytes, sha256 ${createHash('sha256').update(patch).digest('hex').slice(0, 16)}…]`,
+    };
+  }
   if (action.kind !== 'apply-config') return { ...action };
   const { yaml, ...rest } = action;
   return {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Plan, PlanRequest, PlanStep } from '../../../shared/domain/operation';
+import type { OperationAction, Plan, PlanRequest, PlanStep } from '../../../shared/domain/operation';
 import { roleBlockReason, serviceActionBlock } from '../../../shared/talos-rbac';
 import type { TalosClient } from '../../talos/client';
 import { fanOut } from '../../talos/fan-out';
+import { loadPatch, patchNodeConfig } from '../config/patch-config';
 import { readEtcd } from './etcd-reading';
 import { sameMember } from './gates';
 import { etcdView, etcdWarnings, memberOf, memberRemovalRefusal, quorumRefusal, type EtcdReading } from './quorum';
@@ -46,6 +47,8 @@ function titleOf(request: PlanRequest, count: number): string {
       return `Rolling upgrade to ${imageVersion(a.image) ?? a.image} of ${nodes}`;
     case 'apply-config':
       return `Apply config (${a.mode}) to ${nodes}`;
+    case 'patch-config':
+      return `Patch the config (${a.mode}) of ${nodes}`;
     case 'service':
       return `${a.action[0]!.toUpperCase()}${a.action.slice(1)} ${a.service} on ${nodes}`;
     case 'etcd-defrag':
@@ -72,7 +75,7 @@ function titleOf(request: PlanRequest, count: number): string {
 function roleBlock(request: PlanRequest, roles: string[]): string | null {
   const a = request.action;
   if (a.kind === 'service') return serviceActionBlock(a.service, a.action, roles);
-  if (a.kind === 'apply-config' && !roles.includes('os:admin'))
+  if ((a.kind === 'apply-config' || a.kind === 'patch-config') && !roles.includes('os:admin'))
     return `ApplyConfiguration needs os:admin; this identity has ${roles.join(', ') || 'no roles'}`;
   return roleBlockReason(methodOf(a), roles);
 }
@@ -101,6 +104,15 @@ function kindWarnings(request: PlanRequest, targets: Target[]): string[] {
     out.push(
       'Defragmenting blocks each member while it runs; the members go one at a time and the next starts only once this one is healthy.',
     );
+  if (a.kind === 'patch-config') {
+    out.push(
+      `${loadPatch(a.patch).format === 'json6902' ? 'JSON Patch' : 'Strategic merge patch'}: each node's own config is patched, so per-node fields stay as they are; the patch is applied again to the config each node has when its step runs.`,
+    );
+    if (a.mode === 'staged')
+      out.push('Staged: the config takes effect at each node’s next reboot; the gates check the nodes are healthy now.');
+    if (a.mode === 'try')
+      out.push(`Try: each node reverts to its previous config ${a.tryTimeoutSeconds} s after its step unless the config is applied again.`);
+  }
   if (a.kind === 'apply-config') {
     if (targets.length > 1)
       out.push(
@@ -121,6 +133,7 @@ async function dryRuns(
 ): Promise<Map<string, { text: string; error: string | null }>> {
   const a = request.action;
   const out = new Map<string, { text: string; error: string | null }>();
+  if (a.kind === 'patch-config') return patchDryRuns(client, a, nodes);
   if (a.kind !== 'apply-config') return out;
   const results = await fanOut(nodes, (node) =>
     client.applyConfiguration(node, { data: a.yaml, mode: a.mode, dryRun: true, tryTimeoutSeconds: a.tryTimeoutSeconds }),
@@ -132,6 +145,24 @@ async function dryRuns(
   return out;
 }
 
+/** `talosctl patch mc --dry-run` per node: its own config patched, then the node's dry-run diff of that config. */
+async function patchDryRuns(
+  client: TalosClient,
+  a: Extract<OperationAction, { kind: 'patch-config' }>,
+  nodes: string[],
+): Promise<Map<string, { text: string; error: string | null }>> {
+  const patch = loadPatch(a.patch);
+  const out = new Map<string, { text: string; error: string | null }>();
+  const results = await fanOut(nodes, async (node) => {
+    const { before, after } = await patchNodeConfig(client, node, patch);
+    if (before === after) return 'Apply was skipped: no changes detected.';
+    const r = await client.applyConfiguration(node, { data: after, mode: a.mode, dryRun: true, tryTimeoutSeconds: a.tryTimeoutSeconds });
+    return [r.modeDetails, ...r.warnings.map((w) => `warning: ${w}`)].join('\n');
+  });
+  for (const r of results) out.set(r.node, r.ok ? { text: r.value, error: null } : { text: '', error: r.error.message });
+  return out;
+}
+
 /** Reads the targets (and etcd when control planes go down), orders them, and writes the plan the operator confirms. */
 export async function buildPlan(
   client: TalosClient,
@@ -140,6 +171,8 @@ export async function buildPlan(
   now: () => number = Date.now,
 ): Promise<StoredPlan> {
   const nodes = [...new Set(request.nodes)];
+  // A patch that cannot be read is refused before any node is asked.
+  if (request.action.kind === 'patch-config') loadPatch(request.action.patch);
   const kind = stepKind(request.action);
   const targets = await readTargets(client, nodes);
   const answering = targets.filter((t) => !t.error);

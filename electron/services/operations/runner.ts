@@ -1,4 +1,4 @@
-import type { Operation, StepProgress } from '../../../shared/domain/operation';
+import type { Operation, OperationAction, StepProgress } from '../../../shared/domain/operation';
 import type { TalosClient } from '../../talos/client';
 import { lifecycleCalls, type LifecycleCalls } from '../../talos/calls/lifecycle';
 import type { Clock } from './clock';
@@ -23,6 +23,13 @@ export interface RunnerOptions {
 }
 
 type StepResult = { ok: true } | { ok: false; reason: string };
+
+/** A config applied in try mode is reverted by the node after the timeout (Talos' RollbackToConfigAfter). */
+function revertsAt(action: OperationAction, sent: string, now: number): string | null {
+  if ((action.kind !== 'apply-config' && action.kind !== 'patch-config') || action.mode !== 'try') return null;
+  if (sent.startsWith('Apply was skipped')) return null;
+  return new Date(now + action.tryTimeoutSeconds * 1000).toISOString();
+}
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -72,6 +79,7 @@ export class OperationRunner {
         startedAt: null,
         endedAt: null,
         actorId: null,
+        revertsAt: null,
         gates: s.gates.map((g) => ({ ...g, status: 'pending', detail: '' })),
         failure: null,
       })),
@@ -276,6 +284,7 @@ export class OperationRunner {
       sending = false;
       sentMessage = sent.message;
       step.actorId = sent.actorId;
+      step.revertsAt = revertsAt(action, sent.message, this.o.clock.now());
       tracker.setActor(sent.actorId);
       if (step.stage === 'sent') step.detail = sent.message;
       await this.record(`${step.node}: ${kind.verb} sent`, [

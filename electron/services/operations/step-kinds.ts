@@ -6,6 +6,7 @@ import { lifecycleCalls } from '../../talos/calls/lifecycle';
 import { DAY_TWO_KINDS } from './day-two-kinds';
 import { upgradeCurrentPath } from './upgrade-current';
 import { upgradePathFor } from './upgrade-path';
+import { loadPatch, patchNodeConfig } from '../config/patch-config';
 
 export { GATES, gates, controlPlaneGates, type GateId } from './gate-ids';
 
@@ -130,6 +131,33 @@ const applyConfig: StepKind<Of<'apply-config'>> = {
   },
 };
 
+/** Talos skips the apply when the patch changes nothing (talosctl: "Apply was skipped: no changes detected."). */
+const patchConfigKind: StepKind<Of<'patch-config'>> = {
+  method: '/machine.MachineService/ApplyConfiguration',
+  verb: 'patch mc',
+  takesDown: false,
+  staysDown: false,
+  destructive: false,
+  gates: (role) => gates(...afterBoot(role)),
+  talosctl: (t, a) => talosctl.patchMachineConfig(t, 'patch.yaml', a.mode, false, a.tryTimeoutSeconds),
+  summary: (a) => `patch mc (${loadPatch(a.patch).format === 'json6902' ? 'JSON Patch' : 'strategic merge'}, ${a.mode})`,
+  send: async (c, n, a) => {
+    const { before, after } = await patchNodeConfig(c, n, loadPatch(a.patch));
+    if (before === after) return { actorId: null, message: 'Apply was skipped: no changes detected.' };
+    const r = await c.applyConfiguration(n, { data: after, mode: a.mode, dryRun: false, tryTimeoutSeconds: a.tryTimeoutSeconds });
+    return {
+      actorId: null,
+      message: [
+        `patched MachineConfigs.config.talos.dev/v1alpha1 at the node ${n}`,
+        r.modeDetails,
+        ...r.warnings.map((w) => `warning: ${w}`),
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    };
+  },
+};
+
 const service: StepKind<Of<'service'>> = {
   method: '/machine.MachineService/ServiceRestart',
   verb: 'service',
@@ -142,7 +170,15 @@ const service: StepKind<Of<'service'>> = {
   send: async (c, n, a) => ({ actorId: null, message: await c.serviceAction(n, a.service, a.action) }),
 };
 
-const KINDS = { reboot, shutdown, upgrade, 'apply-config': applyConfig, service, ...DAY_TWO_KINDS } as const;
+const KINDS = {
+  reboot,
+  shutdown,
+  upgrade,
+  'apply-config': applyConfig,
+  'patch-config': patchConfigKind,
+  service,
+  ...DAY_TWO_KINDS,
+} as const;
 
 export function stepKind<A extends OperationAction>(action: A): StepKind<A> {
   return KINDS[action.kind] as unknown as StepKind<A>;

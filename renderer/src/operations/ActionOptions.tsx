@@ -87,7 +87,8 @@ function Upgrade({ action, onChange }: Props<'upgrade'>) {
   );
 }
 
-function ApplyConfig({ action, onChange }: Props<'apply-config'>) {
+/** The apply mode and, for try, how long until the node reverts (`--mode`, `--timeout`). */
+function ApplyMode({ action, onChange }: Props<'apply-config' | 'patch-config'>) {
   return (
     <>
       <label className="option">
@@ -117,7 +118,39 @@ function ApplyConfig({ action, onChange }: Props<'apply-config'>) {
           s
         </label>
       )}
+    </>
+  );
+}
+
+function ApplyConfig({ action, onChange }: Props<'apply-config'>) {
+  return (
+    <>
+      <ApplyMode action={action} onChange={onChange} />
       <p className="muted">The config edited in the Config view ({new Blob([action.yaml]).size} bytes) goes to every target.</p>
+    </>
+  );
+}
+
+function PatchConfig({ action, onChange }: Props<'patch-config'>) {
+  return (
+    <>
+      <ApplyMode action={action} onChange={onChange} />
+      <label className="option block">
+        Patch{' '}
+        <textarea
+          aria-label="Patch"
+          className="wide-input mono"
+          rows={Math.min(16, Math.max(4, action.patch.split('\n').length + 1))}
+          spellCheck={false}
+          value={action.patch}
+          onChange={(e) => onChange({ ...action, patch: e.target.value })}
+        />
+      </label>
+      <p className="muted">
+        Each target&apos;s own config is read and patched, then applied whole. A list of operations is a JSON Patch (RFC 6902; Talos takes
+        it only for a single-document config); YAML like the config is a strategic merge patch, one document per config document, with{' '}
+        <code>$patch: delete</code> to remove a key or a document.
+      </p>
     </>
   );
 }
@@ -260,6 +293,8 @@ export function ActionOptions({ action, onChange }: { action: OperationAction; o
       return <Upgrade action={action} onChange={onChange} />;
     case 'apply-config':
       return <ApplyConfig action={action} onChange={onChange} />;
+    case 'patch-config':
+      return <PatchConfig action={action} onChange={onChange} />;
     case 'service':
       return <Service action={action} onChange={onChange} />;
     case 'reset':

@@ -44,6 +44,34 @@ function Elapsed({ step }: { step: StepProgress }) {
   return <span className="mono">{elapsed(end - Date.parse(step.startedAt))}</span>;
 }
 
+const clockTime = (at: number) => new Date(at).toLocaleTimeString('en-GB', { hour12: false });
+
+/**
+ * Try mode: a live countdown to the moment the node goes back to its previous config, and what stops it. Talos
+ * keeps no record the renderer could read of a pending revert, so the time is the one the step was answered at
+ * plus the timeout.
+ */
+export function TryCountdown({ revertsAt }: { revertsAt: string }) {
+  const at = Date.parse(revertsAt);
+  const [now, setNow] = useState(() => Date.now());
+  const live = now < at;
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [live]);
+  return live ? (
+    <div className="try-countdown" role="timer" aria-label="Try mode countdown" data-live="true">
+      Try: <strong className="mono">{elapsed(at - now)}</strong> left — reverts to the previous config at {clockTime(at)} unless you apply
+      it again without try
+    </div>
+  ) : (
+    <div className="try-countdown" role="status" aria-label="Try mode countdown" data-live="false">
+      Try ended at {clockTime(at)}: the node went back to its previous config (unless it was applied again without try)
+    </div>
+  );
+}
+
 function Gates({ step }: { step: StepProgress }) {
   return (
     <ul className="gate-list">
@@ -135,7 +163,7 @@ export function OperationProgress({ operation: op, onFollowLogs }: { operation: 
                 <span className={`badge stage-${s.stage}`}>{STAGES[s.stage]}</span>
               </td>
               <td className="report-cell">
-                {s.detail}
+                <div className="step-detail">{s.detail}</div>
                 {s.reports.length > 1 && (
                   <details className="report-trail">
                     <summary>Talos reported {s.reports.length} events</summary>
@@ -151,6 +179,7 @@ export function OperationProgress({ operation: op, onFollowLogs }: { operation: 
                     <strong>{s.failure.check}</strong>: {s.failure.message}
                   </div>
                 )}
+                {s.revertsAt && <TryCountdown revertsAt={s.revertsAt} />}
                 {s.actorId && <div className="muted mono">actor {s.actorId}</div>}
               </td>
               <td className="num">

@@ -15,6 +15,7 @@ const VERBS: Record<OperationAction['kind'], string> = {
   shutdown: 'Shut down',
   upgrade: 'Upgrade',
   'apply-config': 'Apply config to',
+  'patch-config': 'Patch the config of',
   service: 'Service action on',
   'etcd-defrag': 'Defragment etcd on',
   'etcd-alarm-disarm': 'Disarm etcd alarms through',
@@ -141,7 +142,9 @@ export function PlanDialog() {
             </label>
           </div>
           <p className="muted">
-            Making the plan reads the nodes{action.kind === 'apply-config' ? ' and asks each for a dry run' : ''}; nothing is changed yet.
+            Making the plan reads the nodes
+            {action.kind === 'apply-config' || action.kind === 'patch-config' ? ' and asks each for a dry run' : ''}; nothing is changed
+            yet.
           </p>
         </div>
       ) : (

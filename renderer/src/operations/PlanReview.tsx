@@ -64,6 +64,22 @@ function GatesByRole({ plan }: { plan: Plan }) {
   );
 }
 
+/** The node's dry-run answer, its unified diff's added and removed lines marked (not by colour alone: the +/- stay). */
+function DryRunText({ text }: { text: string }) {
+  const lines = text.split('\n');
+  const mark = (l: string) => (/^\+(?!\+\+ )/.test(l) ? 'diff-add' : /^-(?!-- )/.test(l) ? 'diff-del' : undefined);
+  return (
+    <pre className="mono" data-testid="dry-run-text">
+      {lines.map((l, i) => (
+        <span key={i} className={mark(l)}>
+          {l}
+          {i < lines.length - 1 ? '\n' : ''}
+        </span>
+      ))}
+    </pre>
+  );
+}
+
 /** The plan as the operator confirms it: order, batches, gates, failure policy, talosctl per step, dry runs, quorum. */
 export function PlanReview({
   plan,
@@ -139,7 +155,7 @@ export function PlanReview({
                 {s.dryRun !== null && (
                   <details className="dry-run" open={plan.steps.length === 1}>
                     <summary>Dry run on {s.node}</summary>
-                    <pre className="mono">{s.dryRun}</pre>
+                    <DryRunText text={s.dryRun} />
                   </details>
                 )}
               </td>

@@ -8,10 +8,17 @@ import { FilterBox } from '../components/FilterBox';
 import { TeachLine } from '../components/TeachLine';
 import { YamlViewer } from '../components/YamlViewer';
 import { useActiveIdentity, useSession } from '../stores/session-store';
+import { useOperations } from '../operations/operation-store';
 import { actionBlock } from '../lib/action-gate';
 import { plural } from '../lib/format';
 
 type Which = 'v1alpha1' | 'persistent';
+
+/** What the patch box starts with: a strategic merge patch to edit (or replace by a JSON Patch). */
+const STARTER_PATCH = `machine:
+  sysctls:
+    net.core.somaxconn: "65535"
+`;
 
 function DiffPanel({ identityId, context, blocked }: { identityId: string; context: string; blocked: string | null }) {
   const nodes = useSession((s) => s.nodes);
@@ -176,6 +183,21 @@ export function ConfigsView() {
             Edit and apply…
           </button>
         )}
+        <button
+          disabled={applyBlock !== null}
+          title={
+            applyBlock ?? 'Patch the config of the selected nodes (JSON Patch or strategic merge); the plan shows each node’s dry-run diff'
+          }
+          data-reason={applyBlock ?? ''}
+          onClick={() =>
+            useOperations.getState().openPlan({
+              action: { kind: 'patch-config', patch: STARTER_PATCH, mode: 'auto', tryTimeoutSeconds: 60 },
+              nodes: selected,
+            })
+          }
+        >
+          Patch…
+        </button>
         {!isAdmin && (
           <span className="reason">Revealing secrets needs os:admin; this identity has {identity.roles.join(', ') || 'no roles'}.</span>
         )}

@@ -6,6 +6,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { Drawer, WithDrawer } from '../components/Drawer';
 import { TeachLine } from '../components/TeachLine';
 import { Ago, Size } from '../components/Values';
+import { DownloadButton } from '../day-two/DownloadButton';
 import { downloadBytes } from '../lib/download';
 import { downloadFromNode, type NodeDownload } from '../lib/download-from-node';
 import { bytes, exactBytes } from '../lib/format';
@@ -16,6 +17,30 @@ export const READ_CAP_BYTES = 4 * 1024 * 1024;
 
 const parent = (path: string) => (path === '/' ? '/' : path.slice(0, path.lastIndexOf('/')) || '/');
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+/** The archive name talosctl users would pick: node, folder (or `root`), `.tar.gz`. */
+const archiveName = (node: string, path: string) => `${node}-${baseName(path) || 'root'}.tar.gz`;
+
+/** `talosctl copy <path> -`: the folder or file as a .tar.gz streamed to disk, with progress and its SHA-256. */
+function CopyButton(props: { identityId: string; node: string; path: string; reason: string | null; label: string }) {
+  return (
+    <DownloadButton
+      channel="downloads.copy"
+      label={props.label}
+      request={{ identityId: props.identityId, node: props.node, path: props.path }}
+      filename={archiveName(props.node, props.path)}
+      disabledReason={props.reason}
+    />
+  );
+}
+
+function CopyLine(props: { context: string; node: string; path: string }) {
+  return (
+    <TeachLine
+      command={talosctl.copy({ context: props.context, nodes: [props.node] }, props.path, archiveName(props.node, props.path))}
+      method="/machine.MachineService/Copy"
+    />
+  );
+}
 
 type Opened =
   | { kind: 'text'; path: string; text: string; bytes: Uint8Array }
@@ -118,12 +143,13 @@ export function FilesView() {
 
   if (!identity) return null;
   const target = { context: identity.name, nodes: [node] };
+  const copyReason = reason && reason.replace('Reading files', 'Copying files');
   const crumbs = path.split('/').filter(Boolean);
 
   return (
     <div>
       <form
-        className="toolbar"
+        className="toolbar files-toolbar"
         onSubmit={(e) => {
           e.preventDefault();
           go(typed.trim() || '/');
@@ -139,6 +165,7 @@ export function FilesView() {
         <button type="button" onClick={() => go(parent(path))} disabled={path === '/'}>
           Up
         </button>
+        <CopyButton identityId={identity.id} node={node} path={path} reason={copyReason} label={`Copy ${path} (folder) as .tar.gz`} />
         {reason && <span className="reason">{reason}</span>}
       </form>
       <nav className="crumbs" aria-label="Folder">
@@ -159,6 +186,7 @@ export function FilesView() {
         ))}
       </nav>
       <TeachLine command={talosctl.ls(target, path)} method="/machine.MachineService/List" />
+      <CopyLine context={identity.name} node={node} path={path} />
       {error && (
         <p className="node-error" role="alert">
           {error}
@@ -169,6 +197,10 @@ export function FilesView() {
           opened && (
             <Drawer title={opened.path} onClose={() => setOpened(null)}>
               <TeachLine command={talosctl.read(target, opened.path)} method="/machine.MachineService/Read" />
+              <div className="copy-out">
+                <CopyButton identityId={identity.id} node={node} path={opened.path} reason={copyReason} label="Copy this file as .tar.gz" />
+              </div>
+              <CopyLine context={identity.name} node={node} path={opened.path} />
               {opened.kind === 'text' && (
                 <section aria-label="File content">
                   <div className="toolbar">
