@@ -89,4 +89,65 @@ describe('on-call: health, findings and the timeline', () => {
     await page.getByLabel('Node', { exact: true }).selectOption('');
     await shoot('health-timeline');
   });
+
+  it('Services: each service’s restarts in the last hour and its last change, and every “?” explained in words', async () => {
+    const { page } = app;
+    await page.getByRole('tab', { name: 'Services' }).click();
+    const table = page.getByRole('table', { name: 'Services' });
+    const kubelet = table.locator('tr[data-row="10.5.0.3/kubelet"]');
+    // The staged crash loop: kubelet came back to Running many times in the last hour, counted from its events.
+    await expect
+      .poll(async () => Number(await kubelet.locator('[data-restarts]').getAttribute('data-restarts')), { timeout: 30_000 })
+      .toBeGreaterThan(3);
+    expect(await kubelet.locator('[data-restarts]').getAttribute('title')).toMatch(
+      /^\d+ restarts in the last hour, \d+ restarts in the event history Talos keeps/,
+    );
+    expect(await kubelet.locator('[data-restarts]').getAttribute('class')).toBe('warn-text');
+    const quiet = table.locator('tr[data-row="10.5.0.4/apid"]');
+    expect(await quiet.locator('[data-restarts]').getAttribute('data-restarts')).toBe('0');
+    expect(await quiet.locator('[data-last-change]').getAttribute('title')).toMatch(/^Running since /);
+    // dashboard has no health check: its "?" says so on hover, and the legend says it in text.
+    const dashboard = table.locator('tr[data-row="10.5.0.4/dashboard"] [data-health]');
+    expect(await dashboard.textContent()).toBe('?');
+    expect(await dashboard.getAttribute('title')).toMatch(/no health result: either this service has no health check/);
+    expect(await page.getByLabel('Health legend').textContent()).toMatch(
+      /\? = no result — the service is not running, has no health check, or its first check has not run yet/,
+    );
+    await kubelet.click();
+    const drawer = page.getByRole('complementary', { name: 'Details' });
+    await expect
+      .poll(() => drawer.getByLabel('Restarts').textContent())
+      .toMatch(/^\d+ restarts in the last hour; \d+ restarts in the \d+ events Talos keeps\./);
+    await shoot('services-restarts');
+    await page.keyboard.press('Escape');
+  });
+
+  it('the upgrade plan names the path each node takes: ImageService/Pull, LifecycleService/Upgrade, then Reboot', async () => {
+    const { page } = app;
+    await page.getByRole('tab', { name: 'Overview' }).click();
+    const dialog = page.locator('[aria-modal="true"]');
+    // The theme button is behind the modal, so each theme gets its own plan.
+    for (const theme of ['dark', 'light'] as const) {
+      const current = await page.evaluate(() => document.documentElement.dataset.theme);
+      if (current !== theme) await page.getByRole('button', { name: 'Toggle theme' }).click();
+      await page.getByRole('button', { name: 'Upgrade…' }).click();
+      await dialog.getByRole('button', { name: 'Make the plan' }).click();
+      const paths = dialog.locator('.upgrade-path');
+      await expect.poll(() => paths.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+      expect(await paths.first().getAttribute('data-path')).toBe('current');
+      expect(await paths.first().textContent()).toMatch(
+        /^Current path: pull the installer \(ImageService\/Pull\), install it \(LifecycleService\/Upgrade\), then reboot — the node runs v1\.13\.9, newer than v1\.13\.0-alpha\.2\.$/,
+      );
+      expect(await dialog.getByTestId('talosctl-line').first().textContent()).toMatch(
+        /# ImageService\/Pull, LifecycleService\/Upgrade, then Reboot$/,
+      );
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(200);
+        await page.screenshot({ path: path.join(SHOTS, `upgrade-plan-path-${theme}-${size.width}x${size.height}.png`) });
+      }
+      await page.setViewportSize(SIZES[0]!);
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import type { HealthCheck, Verdict } from '../../../shared/domain/health';
 import { talosctl, type CommandTarget } from '../../../shared/talosctl';
 import type { ClusterEvidence, NodeEvidence } from './evidence';
-import { restartsWithin, serviceDown } from './service-history';
+import { restartsWithin, serviceDown } from '../../../shared/service-history';
 
 /** etcd's default backend quota (2 GiB), which Talos does not change. */
 export const ETCD_QUOTA_BYTES = 2 * 1024 ** 3;

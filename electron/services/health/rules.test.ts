@@ -4,7 +4,7 @@ import type { TalosService } from '../../../shared/domain/talos';
 import { nodeChecks } from './checks';
 import type { ClusterEvidence, NodeEvidence } from './evidence';
 import { errorJump, findings } from './rules';
-import { restartsWithin } from './service-history';
+import { restartsWithin } from '../../../shared/service-history';
 
 const NOW = Date.parse('2026-11-29T08:00:00Z');
 const T = { context: 'admin@lab', nodes: [] };

@@ -6,7 +6,7 @@ import { talosctl, type CommandTarget } from '../../../shared/talosctl';
 import { ETCD_QUOTA_BYTES, THRESHOLDS, watchedMounts } from './checks';
 import { configDrift } from './config-drift';
 import type { ClusterEvidence, NodeEvidence } from './evidence';
-import { crashEvents } from './service-history';
+import { crashEvents } from '../../../shared/service-history';
 
 /**
  * The diagnostics: pure functions from evidence to findings. Each finding says what is wrong, since when, shows

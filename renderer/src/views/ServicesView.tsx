@@ -16,6 +16,7 @@ import { useNodeStream } from '../lib/use-node-stream';
 import { useOperations } from '../operations/operation-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
+import { HEALTH_LEGEND, healthExplanation, restartCounts } from './service-health';
 
 interface Row extends TalosService {
   node: string;
@@ -116,13 +117,44 @@ export function ServicesView() {
         key: 'health',
         label: 'Health',
         value: (r) => r.health,
-        render: (r) => <span className={`health-${r.health}`}>{r.health === 'ok' ? 'OK' : r.health === 'fail' ? 'Fail' : '?'}</span>,
+        render: (r) => (
+          <span className={`health-${r.health}`} title={healthExplanation(r)} aria-label={healthExplanation(r)} data-health={r.health}>
+            {r.health === 'ok' ? 'OK' : r.health === 'fail' ? 'Fail' : '?'}
+          </span>
+        ),
+      },
+      {
+        key: 'restarts',
+        label: 'Restarts (1 h)',
+        value: (r) => restartCounts(r, Date.now()).hour,
+        render: (r) => {
+          const n = restartCounts(r, Date.now());
+          return (
+            <span
+              className={n.hour >= 3 ? 'warn-text' : n.hour ? '' : 'muted'}
+              data-restarts={n.hour}
+              title={`${plural(n.hour, 'restart')} in the last hour, ${plural(n.history, 'restart')} in the event history Talos keeps (its last 64 events), counted from the service's state changes`}
+            >
+              {n.hour}
+            </span>
+          );
+        },
+        align: 'right',
       },
       {
         key: 'change',
         label: 'Last change',
         value: (r) => (r.lastChange ? Date.parse(r.lastChange) : 0),
-        render: (r) => (r.lastChange ? <Ago at={r.lastChange} /> : ''),
+        render: (r) =>
+          r.lastChange ? (
+            <span title={`${r.state} since ${new Date(r.lastChange).toLocaleString()}`} data-last-change={r.lastChange}>
+              <Ago at={r.lastChange} />
+            </span>
+          ) : (
+            <span className="muted" title="Talos reported no time for this service's last state change">
+              unknown
+            </span>
+          ),
         align: 'right',
       },
       { key: 'event', label: 'Last event', value: (r) => r.lastEvent, wide: true },
@@ -163,6 +195,19 @@ export function ServicesView() {
                   </div>
                 ) : null;
               })}
+              <p aria-label="Health explained">{healthExplanation(open)}</p>
+              <p aria-label="Restarts">
+                {(() => {
+                  const n = restartCounts(open, Date.now());
+                  return `${plural(n.hour, 'restart')} in the last hour; ${plural(n.history, 'restart')} in the ${plural(open.events.length, 'event')} Talos keeps.`;
+                })()}
+                {open.lastChange && (
+                  <>
+                    {' '}
+                    {open.state} since <Ago at={open.lastChange} />.
+                  </>
+                )}
+              </p>
               <h4>Events, newest first</h4>
               <ol className="mono event-history" reversed>
                 {[...open.events].reverse().map((e, i) => (
@@ -195,6 +240,9 @@ export function ServicesView() {
           }
         />
       </WithDrawer>
+      <p className="muted legend" aria-label="Health legend">
+        {HEALTH_LEGEND}
+      </p>
     </div>
   );
 }

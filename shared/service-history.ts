@@ -1,4 +1,4 @@
-import type { TalosService } from '../../../shared/domain/talos';
+import type { TalosService } from './domain/talos';
 
 const at = (ts: string | null) => (ts ? Date.parse(ts) : NaN);
 
