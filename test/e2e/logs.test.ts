@@ -198,6 +198,16 @@ describe('the log viewer in Chromium', () => {
     await page.keyboard.type('Kubelet version', { delay: 20 });
     // No Enter: the filter applies as the operator types.
     await expect.poll(() => page.getByLabel('Match count').textContent(), { timeout: 10_000 }).toMatch(/^[1-9][\d,]* match/);
+    // The count can arrive before the view has been filtered down: wait until every row shown is a match.
+    await expect
+      .poll(
+        async () => {
+          const texts = await page.locator('.log-row').allTextContents();
+          return texts.length > 0 && texts.every((t) => t.includes('Kubelet version'));
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     const any = page.locator('.log-row:has(.log-component)').last();
     await expect.poll(() => any.count(), { timeout: 10_000 }).toBe(1);
     // Rows are recycled as lines stream in; follow this one line by its place in the view.
