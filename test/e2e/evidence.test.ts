@@ -201,4 +201,22 @@ describe('compliance evidence in the app', () => {
     await page.getByRole('button', { name: 'Export comparison' }).click();
     expect((await download).suggestedFilename()).toMatch(/^evidence-comparison-.*\.md$/);
   }, 300_000);
+  it('shows the Evidence screen at 1280x720 and 1920x1080 in both themes (screenshots in test-results/evidence)', async () => {
+    await page.getByRole('tab', { name: 'Evidence' }).click();
+    await page.getByRole('table', { name: 'Pack comparison' }).waitFor();
+    for (const theme of ['dark', 'light'] as const) {
+      if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== theme)
+        await page.getByRole('button', { name: 'Toggle theme' }).click();
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      for (const size of [
+        { width: 1280, height: 720 },
+        { width: 1920, height: 1080 },
+      ]) {
+        await page.setViewportSize(size);
+        // Nothing spills sideways out of the screen at either size.
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+        await page.screenshot({ path: path.join(shots, `evidence-${theme}-${size.width}x${size.height}.png`) });
+      }
+    }
+  });
 });

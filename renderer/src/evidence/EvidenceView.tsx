@@ -44,7 +44,7 @@ function PackRow({ pack, onVerify }: { pack: StoredPack; onVerify: (pack: Stored
       </td>
       <td className="num">{pack.unavailable}</td>
       <td className="num">{kib(pack.zipBytes)}</td>
-      <td>
+      <td className="pack-actions">
         <button onClick={() => void save()}>Download .zip</button> <button onClick={() => onVerify(pack)}>Verify</button>
       </td>
     </tr>
@@ -86,7 +86,7 @@ export function EvidenceView() {
 
   return (
     <div>
-      <section className="card" aria-label="Signing key">
+      <section className="card evidence-key" aria-label="Signing key">
         <strong>Pack signing key</strong>{' '}
         {status?.signingKeyFingerprint ? (
           <>
