@@ -68,7 +68,7 @@ export function EtcdView() {
       {ok.map((r) => (
         <CallFailures key={r.node} node={r.node} failures={r.failures} />
       ))}
-      <div className="table-scroll">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="etcd status (scrolls sideways)">
         <table className="grid" aria-label="etcd status">
           <thead>
             <tr>
