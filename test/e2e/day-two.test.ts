@@ -212,6 +212,17 @@ describe('day-two downloads in Chromium against the practice cluster', () => {
       if (read) await page.getByRole('button', { name: read }).click();
       await expect.poll(() => rows(table), { timeout: 20_000, message: `${view} → ${tab}` }).toBeGreaterThan(0);
       await screenshots(`${view.toLowerCase()}-${tab.toLowerCase().replace(/ /g, '-')}`);
+      if (table === 'cgroups') {
+        // The cgroups tree keeps its shape: a pod's sandbox sits deeper than kubepods.
+        const cell = (name: string) =>
+          page
+            .getByRole('table', { name: 'cgroups' })
+            .locator('tbody td span.mono', { hasText: new RegExp(`^${name}$`) })
+            .first();
+        const left = async (name: string) =>
+          await cell(name).evaluate((e) => e.getBoundingClientRect().left + parseFloat(getComputedStyle(e).paddingLeft));
+        expect(await left('sandbox')).toBeGreaterThan(await left('kubepods'));
+      }
     }
-  });
+  }, 180_000);
 });

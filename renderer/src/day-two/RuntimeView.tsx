@@ -107,7 +107,12 @@ function Cgroups({ identity, node }: { identity: { id: string; name: string; rol
       key: 'name',
       label: 'Cgroup',
       value: (c) => c.path,
-      render: (c) => <span className="mono">{`${'  '.repeat(c.depth)}${c.name || c.path}`}</span>,
+      // Indented by depth as talosctl cgroups prints the tree (spaces alone would collapse in HTML).
+      render: (c) => (
+        <span className="mono" style={{ paddingLeft: `${c.depth * 1.5}ch` }}>
+          {c.name || c.path}
+        </span>
+      ),
       wide: true,
     },
     ...PRESET_COLUMNS[preset],
