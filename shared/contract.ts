@@ -9,6 +9,7 @@ import {
   vaultStatusSchema,
 } from './domain/identity';
 import { labStatusSchema } from './domain/lab';
+import { stageScenarioRequestSchema, stagedScenarioSchema } from './domain/lab-scenarios';
 import { auditEntrySchema, auditFilterSchema, auditVerificationSchema } from './domain/audit';
 import { nodeRefSchema } from './domain/node';
 import { shiftSchema } from './domain/shift';
@@ -173,6 +174,11 @@ export const channels = {
     response: labStatusSchema,
   },
   'lab.stop': { request: empty, response: labStatusSchema },
+  /** Practice scenarios staged on the in-process practice cluster (never a real one), oldest first. */
+  'lab.scenarios': { request: empty, response: z.array(stagedScenarioSchema) },
+  'lab.stage': { request: stageScenarioRequestSchema, response: stagedScenarioSchema },
+  /** Heals every staged scenario; the history they wrote (events, log lines) stays, as on a real node. */
+  'lab.clearScenarios': { request: empty, response: z.object({ healed: z.number().int() }) },
 
   'nodes.list': { request: z.strictObject({ identityId }), response: z.array(nodeRefSchema) },
 
@@ -194,6 +200,8 @@ export const channels = {
 
 export const events = {
   'lab.changed': labStatusSchema,
+  /** The practice scenarios staged now (after a stage, a heal, or the practice cluster stopping). */
+  'lab.scenariosChanged': z.array(stagedScenarioSchema),
   /** The audit trail was verified (on unlock, on the Audit screen, or when an append found it changed). */
   'audit.changed': auditVerificationSchema,
   ...talosEvents,

@@ -91,10 +91,15 @@ export function createServices(deps: ServiceDeps): Services {
     home: deps.home,
   });
   const sessions = new TalosSessions(identities.store);
-  const lab = new LabService(identities.store, deps.dataDir, (status) => {
-    sessions.forget();
-    deps.emit('lab.changed', status);
-  });
+  const lab = new LabService(
+    identities.store,
+    deps.dataDir,
+    (status) => {
+      sessions.forget();
+      deps.emit('lab.changed', status);
+    },
+    (staged) => deps.emit('lab.scenariosChanged', staged),
+  );
   const audit: AuditLog = new AuditLog(path.join(deps.dataDir, 'audit', 'audit.jsonl'), () => identities.vault.deriveSecret('audit-seal'), {
     onVerified: (verification) => deps.emit('audit.changed', verification),
     onAppended: (entry) => siem.enqueue(entry),

@@ -1,12 +1,11 @@
+import { SCENARIO_KINDS, defaultScenarioNode, type ScenarioKind } from '../../shared/domain/lab-scenarios';
 import type { LabNode } from '../model/node';
 import { stageCrashLoop } from './crashloop';
 import { stageDiskFull, stageKernelOom, stageNotReady, stageTimeUnsynced } from './conditions';
 import { stageDrift } from './drift';
 import { stageEtcdNoSpace } from './etcd-nospace';
 
-/** Practice scenarios: each stages exactly the evidence a real Talos node shows for that condition. */
-export const SCENARIO_KINDS = ['crashloop', 'etcd-nospace', 'time-unsynced', 'disk-full', 'not-ready', 'kernel-oom', 'drift'] as const;
-export type ScenarioKind = (typeof SCENARIO_KINDS)[number];
+export { SCENARIO_KINDS, type ScenarioKind };
 
 export interface ScenarioRequest {
   kind: ScenarioKind;
@@ -21,6 +20,8 @@ export interface ScenarioRequest {
 export interface StagedScenario {
   kind: ScenarioKind;
   node: { ip: string; hostname: string };
+  /** crashloop: the service that crashes. */
+  service?: string;
   /** What a trainee should find, in one sentence. */
   summary: string;
   /** Where the evidence is, as talosctl would look (without --context/-n). */
@@ -63,18 +64,13 @@ const DESCRIPTIONS: Record<ScenarioKind, (r: ScenarioRequest) => { summary: stri
 
 /** The node a scenario picks when none is named: etcd on the first control plane, drift on the last node of a role with two. */
 export function defaultNode(kind: ScenarioKind, nodes: LabNode[]): LabNode {
-  const controlPlanes = nodes.filter((n) => n.id.type === 'controlplane');
-  const workers = nodes.filter((n) => n.id.type === 'worker');
-  if (kind === 'etcd-nospace') {
-    if (!controlPlanes[0]) throw new Error('etcd-nospace needs a control plane');
-    return controlPlanes[0];
-  }
-  if (kind === 'drift') {
-    const role = workers.length >= 2 ? workers : controlPlanes.length >= 2 ? controlPlanes : null;
-    if (!role) throw new Error('drift needs two nodes of one role (e.g. --nodes 3 gives two workers)');
-    return role[role.length - 1]!;
-  }
-  return workers[0] ?? nodes[0]!;
+  const picked = defaultScenarioNode(
+    kind,
+    nodes.map((n) => ({ node: n, type: n.id.type })),
+  )?.node;
+  if (picked) return picked;
+  if (kind === 'etcd-nospace') throw new Error('etcd-nospace needs a control plane');
+  throw new Error('drift needs two nodes of one role (e.g. --nodes 3 gives two workers)');
 }
 
 /** Stages a scenario on the lab's nodes and returns how to find and heal it. */
@@ -101,6 +97,7 @@ export function stageScenario(nodes: LabNode[], request: ScenarioRequest): Stage
   return {
     kind: request.kind,
     node: { ip: node.id.ip, hostname: node.id.hostname },
+    ...(request.kind === 'crashloop' ? { service: request.service ?? 'kubelet' } : {}),
     ...DESCRIPTIONS[request.kind](request),
     since: node.now(),
     clear() {

@@ -4,6 +4,8 @@ export const labNodeSchema = z.object({
   ip: z.string(),
   hostname: z.string(),
   type: z.enum(['controlplane', 'worker']),
+  /** Its service ids (what a crashloop scenario can crash). */
+  services: z.array(z.string()),
 });
 export type LabNode = z.infer<typeof labNodeSchema>;
 

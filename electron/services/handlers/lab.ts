@@ -9,5 +9,8 @@ export function labHandlers({ lab, streams }: HandlerDeps): HandlersFor<'lab'> {
       streams.closeAll();
       return lab.stop();
     },
+    'lab.scenarios': async () => lab.scenarios(),
+    'lab.stage': async (request) => lab.stage(request),
+    'lab.clearScenarios': async () => lab.clearScenarios(),
   };
 }
