@@ -12,8 +12,3 @@ export function timestampMs(ts: Timestamp | undefined): number | null {
   const ms = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6);
   return ms > 0 ? ms : null;
 }
-
-export function timestampIso(ts: Timestamp | undefined): string | null {
-  const ms = timestampMs(ts);
-  return ms === null ? null : new Date(ms).toISOString();
-}

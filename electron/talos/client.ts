@@ -3,7 +3,6 @@ import { StateService, type Resource, type WatchResponse, EventType } from '../.
 import { Empty } from '../../proto/gen/google/protobuf/empty';
 import { ApplyConfigurationRequest_Mode, MachineServiceService as M } from '../../proto/gen/machine/machine';
 import { TimeServiceService } from '../../proto/gen/time/time';
-import { timestampIso } from '../../proto/timestamps';
 import { AppError } from '../../shared/errors';
 import type { FileEntry } from '../../shared/domain/inspect';
 import type {
@@ -43,6 +42,7 @@ import {
   toMount,
   toNodeCpu,
   toProcess,
+  timestampIso,
   type NodeCpu,
 } from './to-domain';
 

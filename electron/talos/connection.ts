@@ -78,6 +78,7 @@ export class TalosConnection {
   private readonly clients: { endpoint: string; client: grpc.Client }[];
   private current = 0;
   private readonly secureContext: SecureContext;
+  private readonly metadataByNode = new Map<string, grpc.Metadata>();
 
   constructor(readonly material: ConnectionMaterial) {
     if (material.endpoints.length === 0) {
@@ -116,9 +117,19 @@ export class TalosConnection {
     return this.clients[this.current]?.endpoint ?? '';
   }
 
+  /**
+   * The `node` metadata of a call. grpc-js copies a call's metadata before it adds to it, so one object per node
+   * serves every call (a fan-out no longer builds and validates one per call).
+   */
   private metadata(node: string | null): grpc.Metadata {
-    const md = new grpc.Metadata();
-    if (node) md.set('node', node);
+    const key = node ?? '';
+    let md = this.metadataByNode.get(key);
+    if (!md) {
+      md = new grpc.Metadata();
+      if (node) md.set('node', node);
+      if (this.metadataByNode.size >= 4096) this.metadataByNode.clear();
+      this.metadataByNode.set(key, md);
+    }
     return md;
   }
 

@@ -10,9 +10,18 @@ import {
   type ProcessInfo,
   type SystemStat,
 } from '../../proto/gen/machine/machine';
+import type { Timestamp } from '../../proto/gen/google/protobuf/timestamp';
+import { timestampMs } from '../../proto/timestamps';
 import type { FileEntry } from '../../shared/domain/inspect';
 import type { TalosContainer, TalosEtcd, TalosMemory, TalosMount, TalosProcess } from '../../shared/domain/talos';
 import { formatFileMode, formatModified } from '../../shared/file-mode';
+import { isoFromMs } from '../../shared/iso-time';
+
+/** ISO 8601 time of a Timestamp, or null for an absent or zero one. */
+export function timestampIso(ts: Timestamp | undefined): string | null {
+  const ms = timestampMs(ts);
+  return ms === null ? null : isoFromMs(ms);
+}
 
 /**
  * The one place where proto messages become domain data: every TalosClient call returns what these give,

@@ -10,7 +10,6 @@ import {
   type UpgradeRequest,
 } from '../../proto/gen/machine/machine';
 import type { LabNode } from '../model/node';
-import { toTimestamp } from '../../proto/timestamps';
 import { MODE_DIR, MODE_SYMLINK, normalize } from '../model/files';
 import { containers, loadAvg, memInfo, mounts, processes, systemStat } from '../model/node-stats';
 import { apiActionAllowed } from '../model/service-catalog';
@@ -21,8 +20,7 @@ import { generateClientConfiguration } from './client-configuration';
 import { etcdAlarmList, etcdMemberList, etcdStatus } from './etcd-handlers';
 import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
 import { dayTwoHandlers } from './day-two-handlers';
-
-const ts = toTimestamp;
+import { serviceListResponse } from './service-list';
 
 function logSource(node: LabNode, namespace: string, id: string) {
   const source = node.logs.get(id);
@@ -60,19 +58,7 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
       ],
     })),
     hostname: u('Hostname', (node) => ({ messages: [{ metadata: undefined, hostname: node.id.hostname }] })),
-    serviceList: u('ServiceList', (node) => ({
-      messages: [
-        {
-          metadata: undefined,
-          services: [...node.services.values()].map((svc) => ({
-            id: svc.def.id,
-            state: svc.state,
-            events: { events: svc.events.map((e) => ({ msg: e.msg, state: e.state, ts: ts(e.ts) })) },
-            health: { unknown: svc.unknown, healthy: svc.healthy, lastMessage: svc.lastMessage, lastChange: ts(svc.lastChange) },
-          })),
-        },
-      ],
-    })),
+    serviceList: u('ServiceList', serviceListResponse),
     serviceStart: u('ServiceStart', (node, req: { id: string }, ctx) => ({
       messages: [{ metadata: undefined, resp: runServiceAction(node, req.id, 'start', ctx.actorId()) }],
     })),

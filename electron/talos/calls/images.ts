@@ -1,9 +1,9 @@
 import { ContainerDriver, ContainerdNamespace } from '../../../proto/gen/common/common';
 import { ImageServicePullLayerProgress_Status as Status, ImageServiceService as I } from '../../../proto/gen/machine/image';
-import { timestampIso } from '../../../proto/timestamps';
 import { AppError } from '../../../shared/errors';
 import type { CriImage, ImagePullProgress, ImageStoreName } from '../../../shared/domain/compliance';
 import type { TalosClient } from '../client';
+import { timestampIso } from '../to-domain';
 
 /** talosctl's `--namespace`: cri = CRI + k8s.io, system = CRI + system, inmem = the system containerd itself. */
 export function containerdInstance(store: ImageStoreName) {
