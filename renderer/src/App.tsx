@@ -10,6 +10,8 @@ import { useGlobalKeys } from './lib/global-keys';
 import { followOperations } from './operations/operation-store';
 import { useHealthFollower } from './health/use-health-follower';
 import { PlanDialog } from './operations/PlanDialog';
+import { PracticeDialog } from './practice/PracticeDialog';
+import { usePractice } from './practice/practice-store';
 import { useAudit } from './stores/audit-store';
 import { UnlockDialog } from './identities/ShiftDialogs';
 import { useActiveIdentity, useSession } from './stores/session-store';
@@ -45,10 +47,12 @@ export function App() {
       .refresh()
       .catch(() => undefined);
     const offLab = getApi().on('lab.changed', (lab) => useSession.getState().setLab(lab));
+    const offScenarios = getApi().on('lab.scenariosChanged', (staged) => usePractice.getState().set(staged));
     const offAudit = getApi().on('audit.changed', (verification) => useAudit.getState().set(verification));
     const offOperations = followOperations();
     return () => {
       offLab();
+      offScenarios();
       offAudit();
       offOperations();
     };
@@ -68,6 +72,7 @@ export function App() {
       <CommandPalette />
       <ShortcutList />
       <PlanDialog />
+      <PracticeDialog />
       <Notices />
       <UnlockDialog />
     </div>

@@ -1,3 +1,4 @@
+import { usePractice } from '../practice/practice-store';
 import { useAudit } from '../stores/audit-store';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useShift } from '../stores/shift-store';
@@ -18,6 +19,7 @@ export function StatusBar() {
   const setView = useUi((s) => s.setView);
   const audit = useAudit((s) => s.verification);
   const shift = useShift((s) => s.shift);
+  const staged = usePractice((s) => s.staged.length);
   const expiring = identities.filter((i) => i.expiry !== 'ok');
 
   return (
@@ -36,7 +38,18 @@ export function StatusBar() {
           {audit.firstBroken ? ` at ${audit.firstBroken.file} line ${audit.firstBroken.line}` : ''}
         </button>
       )}
-      <span>{lab?.running ? `Practice cluster: ${lab.endpoint}` : 'Practice cluster: stopped'}</span>
+      <button
+        className="link status-lab"
+        title={
+          lab?.running
+            ? 'Practice scenarios: stage a condition to diagnose, or heal them all'
+            : 'Practice scenarios: start the practice cluster'
+        }
+        onClick={() => usePractice.getState().show()}
+      >
+        {lab?.running ? `Practice cluster: ${lab.endpoint}` : 'Practice cluster: stopped'}
+        {lab?.running && staged ? ` · ${plural(staged, 'scenario')} staged` : ''}
+      </button>
       {identity && (
         <span className="status-identity" aria-label="Active identity">
           {(identity.label || identity.readOnly) && <IdentityMark identity={identity} />} {identity.name} ·{' '}

@@ -2,8 +2,8 @@ import { useState } from 'react';
 import { useUi } from '../stores/ui-store';
 import { Visible, visibleText } from '../components/Visible';
 
-/** talosctl lines a fix suggests, always shown (not only in teach mode), with one copy button for all of them. */
-export function CommandLines({ lines }: { lines: string[] }) {
+/** talosctl lines a fix suggests (or evidence to look at), always shown (not only in teach mode), with one copy button for all of them. */
+export function CommandLines({ lines, testId = 'fix-command' }: { lines: string[]; testId?: string }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
@@ -18,7 +18,7 @@ export function CommandLines({ lines }: { lines: string[] }) {
     <div className="command-lines" role="group" aria-label="talosctl commands">
       <pre>
         {lines.map((l, i) => (
-          <code key={i} data-testid="fix-command">
+          <code key={i} data-testid={testId}>
             <Visible text={l} />
             {'\n'}
           </code>

@@ -1,4 +1,5 @@
 import { useEvidence } from '../evidence/evidence-store';
+import { usePractice } from '../practice/practice-store';
 import { useSession } from '../stores/session-store';
 import { useShift } from '../stores/shift-store';
 import { useUi } from '../stores/ui-store';
@@ -20,6 +21,12 @@ export function buildCommands(): Command[] {
     { id: 'theme.toggle', title: `Switch to ${ui.theme === 'dark' ? 'light' : 'dark'} theme`, run: () => ui.toggleTheme() },
     { id: 'teach.toggle', title: `${ui.teach ? 'Hide' : 'Show'} teach mode (talosctl and gRPC lines)`, run: () => ui.setTeach(!ui.teach) },
     { id: 'lab.open', title: 'Open practice cluster', run: () => session.openPracticeCluster() },
+    {
+      id: 'lab.scenarios',
+      title: 'Practice scenarios…',
+      hint: 'stage crashloop, etcd-nospace, drift… on the practice cluster',
+      run: () => usePractice.getState().show(),
+    },
     { id: 'identities.import', title: 'Import talosconfig…', run: () => ui.setView('identities') },
     {
       id: 'evidence.generate',

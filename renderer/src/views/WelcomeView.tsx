@@ -1,3 +1,4 @@
+import { usePractice } from '../practice/practice-store';
 import { useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 
@@ -16,9 +17,11 @@ export function WelcomeView() {
           Import talosconfig
         </button>
         <button onClick={() => void openPracticeCluster()}>Open practice cluster</button>
+        <button onClick={() => usePractice.getState().show()}>Practice scenarios…</button>
       </div>
       <p className="muted">
-        The practice cluster is a simulated Talos cluster on this machine, served over real mTLS. It is safe to break.
+        The practice cluster is a simulated Talos cluster on this machine, served over real mTLS. It is safe to break: Practice scenarios
+        stages a crash loop, a full etcd, drifted config and more on it, for you to diagnose.
       </p>
     </div>
   );
