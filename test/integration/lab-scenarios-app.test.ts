@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher, type Dispatch } from '../../electron/host/dispatch';
 import { createServices, type Services } from '../../electron/services';
 import type { ClusterHealth } from '../../shared/domain/health';
-import type { StagedScenarioInfo } from '../../shared/domain/lab-scenarios';
+import { SCENARIO_KINDS, type StagedScenarioInfo } from '../../shared/domain/lab-scenarios';
 import { labClient } from '../helpers/lab-identity';
 
 /** The practice scenarios as the app stages them: the lab.* channels, validated, against the real in-process lab. */
@@ -149,5 +149,37 @@ describe('practice scenarios staged from the app', () => {
     await dispatch('lab.stop', {});
     expect(await dispatch('lab.scenarios', {})).toEqual({ ok: true, value: [] });
     expect(pushed.at(-1)).toEqual([]);
+  });
+
+  it('every scenario staged through lab.stage raises its finding, with evidence and a talosctl fix; none before', async () => {
+    expect(await dispatch('lab.start', { nodes: 3 })).toMatchObject({ ok: true });
+    const nodes = ['10.5.0.2', '10.5.0.3', '10.5.0.4'];
+    const check = async () => {
+      const health = await dispatch('health.cluster', { identityId: 'practice:admin@lab', nodes });
+      expect(health.ok).toBe(true);
+      return (health.value as ClusterHealth).findings;
+    };
+    expect(await check()).toEqual([]);
+    for (const kind of SCENARIO_KINDS) expect(await dispatch('lab.stage', { kind }), kind).toMatchObject({ ok: true });
+    const findings = await check();
+    const fired = findings.map((f) => `${f.rule}@${f.node ?? 'cluster'}`);
+    expect(fired).toEqual(
+      expect.arrayContaining([
+        'crashloop@10.5.0.3',
+        'time-unsynced@10.5.0.3',
+        'disk-pressure@10.5.0.3',
+        'not-ready@10.5.0.3',
+        'kernel-errors@10.5.0.3',
+        'memory-pressure@10.5.0.3',
+        'config-drift@10.5.0.4',
+      ]),
+    );
+    expect(findings.some((f) => f.rule === 'etcd-alarm')).toBe(true);
+    for (const f of findings) {
+      expect(f.evidence.length, f.id).toBeGreaterThan(0);
+      expect(f.fix.talosctl.length + f.fix.text.length, f.id).toBeGreaterThan(0);
+    }
+    expect(await dispatch('lab.clearScenarios', {})).toEqual({ ok: true, value: { healed: 7 } });
+    await dispatch('lab.stop', {});
   });
 });
