@@ -156,7 +156,7 @@ describe('practice scenarios staged from the app', () => {
     const nodes = ['10.5.0.2', '10.5.0.3', '10.5.0.4'];
     const check = async () => {
       const health = await dispatch('health.cluster', { identityId: 'practice:admin@lab', nodes });
-      expect(health.ok).toBe(true);
+      if (!health.ok) throw new Error(health.error.message);
       return (health.value as ClusterHealth).findings;
     };
     expect(await check()).toEqual([]);
