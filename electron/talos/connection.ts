@@ -53,6 +53,11 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 500,
   // channelz bookkeeping only adds CPU to every call of a 100-node fan-out; nothing here reads it.
   'grpc.enable_channelz': 0,
+  // HTTP/2's default 64 KiB windows let only 64 KiB be unread on the connection before a node must wait for the
+  // client's WINDOW_UPDATE; one round of a 100-node fan-out brings ~450 KB of ServiceList. grpc-go (talosctl,
+  // apid) grows its windows by BDP estimation up to 16 MiB; grpc-js keeps a fixed one, so it starts at 1 MiB
+  // (connection and stream). The app reads every stream as it arrives: this only lets more bytes be in flight.
+  'grpc-node.flow_control_window': 1 << 20,
   'grpc.max_reconnect_backoff_ms': 10_000,
 };
 
