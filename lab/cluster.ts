@@ -57,8 +57,8 @@ export interface Lab {
   stage(scenario: ScenarioKind | ScenarioRequest): StagedScenario;
   /** Scenarios staged and not cleared. */
   scenarios(): StagedScenario[];
-  /** Heals every staged scenario. */
-  clearScenarios(): void;
+  /** Heals every staged scenario, or those `which` picks; returns how many were healed. */
+  clearScenarios(which?: (scenario: StagedScenario) => boolean): number;
   /** Arms a fault for rolling operations (never-returns, service-unhealthy, etcd-no-leader). */
   injectFault(request: FaultRequest): InjectedFault;
   /** Disarms and heals the faults of one node (or all): health checks pass again, a node kept dark boots. */
@@ -220,8 +220,13 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     },
     stage: (scenario) => stage(scenario),
     scenarios: () => [...staged],
-    clearScenarios() {
-      for (const s of staged.splice(0)) s.clear();
+    clearScenarios(which = () => true) {
+      const healed = staged.filter(which);
+      for (const s of healed) {
+        staged.splice(staged.indexOf(s), 1);
+        s.clear();
+      }
+      return healed.length;
     },
     injectFault: (request) => injectFault(findNode(request.node), request),
     clearFaults(target) {

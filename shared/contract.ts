@@ -9,7 +9,7 @@ import {
   vaultStatusSchema,
 } from './domain/identity';
 import { labStatusSchema } from './domain/lab';
-import { stageScenarioRequestSchema, stagedScenarioSchema } from './domain/lab-scenarios';
+import { healScenarioRequestSchema, stageScenarioRequestSchema, stagedScenarioSchema } from './domain/lab-scenarios';
 import { auditEntrySchema, auditFilterSchema, auditVerificationSchema } from './domain/audit';
 import { nodeRefSchema } from './domain/node';
 import { shiftSchema } from './domain/shift';
@@ -179,6 +179,8 @@ export const channels = {
   'lab.stage': { request: stageScenarioRequestSchema, response: stagedScenarioSchema },
   /** Heals every staged scenario; the history they wrote (events, log lines) stays, as on a real node. */
   'lab.clearScenarios': { request: empty, response: z.object({ healed: z.number().int() }) },
+  /** Heals one staged scenario (by kind, node and, for crashloop, service). */
+  'lab.heal': { request: healScenarioRequestSchema, response: z.object({ healed: z.number().int() }) },
 
   'nodes.list': { request: z.strictObject({ identityId }), response: z.array(nodeRefSchema) },
 

@@ -138,6 +138,24 @@ export class LabService {
     return { healed };
   }
 
+  /** Heals one staged scenario; NOT_FOUND when nothing like it is staged. */
+  heal(request: { kind: ScenarioKind; node: string; service?: string }): { healed: number } {
+    const lab = this.running('heal a scenario');
+    const healed = lab.clearScenarios(
+      (s) =>
+        s.kind === request.kind &&
+        (s.node.ip === request.node || s.node.hostname === request.node) &&
+        (request.kind !== 'crashloop' || s.service === (request.service ?? 'kubelet')),
+    );
+    if (!healed)
+      throw new AppError(
+        'NOT_FOUND',
+        `No "${SCENARIO_CATALOGUE[request.kind].title}" scenario is staged on ${request.node}; it may have been healed already.`,
+      );
+    this.onScenarios(this.scenarios());
+    return { healed };
+  }
+
   private running(action: string): Lab {
     if (!this.lab)
       throw new AppError(

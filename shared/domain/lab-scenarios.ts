@@ -86,6 +86,12 @@ export const stageScenarioRequestSchema = z
     path: ['service'],
   });
 
+export const healScenarioRequestSchema = z.strictObject({
+  kind: scenarioKindSchema,
+  node: target,
+  service: z.string().trim().max(63).optional(),
+});
+
 export const stagedScenarioSchema = z.object({
   kind: scenarioKindSchema,
   node: z.object({ ip: z.string(), hostname: z.string() }),

@@ -147,10 +147,20 @@ describe('practice scenarios from the app', () => {
     await page.keyboard.press('Escape');
   });
 
-  it('heals all from the practice cluster menu in the status bar: the list empties and the etcd alarm goes away', async () => {
+  it('heals one, then all, from the practice cluster menu in the status bar: the list empties and the etcd alarm goes away', async () => {
     const { page } = app;
     await page.getByRole('button', { name: /^Practice cluster: 127\.0\.0\.1:\d+ · 2 scenarios staged$/ }).click();
     await expect.poll(() => staged().getByRole('listitem').count()).toBe(2);
+    // One is healed on its own; the status bar counts what is left.
+    await dialog().getByRole('button', { name: 'Heal Crash-looping service (kubelet) on lab-worker-1' }).click();
+    await expect.poll(() => staged().getByRole('listitem').count()).toBe(1);
+    expect(
+      app
+        .lab()
+        .scenarios()
+        .map((s) => s.kind),
+    ).toEqual(['etcd-nospace']);
+    await expect.poll(() => page.getByRole('button', { name: /^Practice cluster: 127\.0\.0\.1:\d+ · 1 scenario staged$/ }).count()).toBe(1);
     await dialog().getByRole('button', { name: 'Heal all' }).click();
     await expect.poll(() => stagedRegion().textContent()).toContain('Nothing staged');
     expect(app.lab().scenarios()).toEqual([]);

@@ -142,6 +142,23 @@ describe('practice scenarios staged from the app', () => {
     expect(!twice.ok && twice.error.message).toBe(
       'Crash-looping service (containerd) is already staged on lab-worker-1. Pick another node, or Heal all first.',
     );
+
+    // One scenario is healed on its own (by node IP or hostname); the others stay.
+    expect(await dispatch('lab.stage', { kind: 'disk-full' })).toMatchObject({ ok: true });
+    pushed.length = 0;
+    expect(await dispatch('lab.heal', { kind: 'crashloop', node: 'lab-worker-1', service: 'containerd' })).toEqual({
+      ok: true,
+      value: { healed: 1 },
+    });
+    const left = await dispatch('lab.scenarios', {});
+    expect(left.ok && (left.value as StagedScenarioInfo[]).map((s) => s.kind)).toEqual(['disk-full']);
+    expect(pushed).toHaveLength(1);
+    const again = await dispatch('lab.heal', { kind: 'crashloop', node: '10.5.0.3', service: 'containerd' });
+    expect(again).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(!again.ok && again.error.message).toBe(
+      'No "Crash-looping service" scenario is staged on 10.5.0.3; it may have been healed already.',
+    );
+    expect(await dispatch('lab.heal', { kind: 'disk-full', node: '10.5.0.3' })).toEqual({ ok: true, value: { healed: 1 } });
   });
 
   it('forgets the staged scenarios when the practice cluster stops', async () => {

@@ -12,5 +12,6 @@ export function labHandlers({ lab, streams }: HandlerDeps): HandlersFor<'lab'> {
     'lab.scenarios': async () => lab.scenarios(),
     'lab.stage': async (request) => lab.stage(request),
     'lab.clearScenarios': async () => lab.clearScenarios(),
+    'lab.heal': async (request) => lab.heal(request),
   };
 }

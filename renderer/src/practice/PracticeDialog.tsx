@@ -90,10 +90,12 @@ function ScenarioRow({ kind, nodes }: { kind: ScenarioKind; nodes: LabNode[] }) 
 }
 
 /** A staged scenario: what the trainee should find and where to look, as talosctl lines. */
-function StagedItem({ s, now }: { s: StagedScenarioInfo; now: number }) {
+function StagedItem({ s, now, onHealed }: { s: StagedScenarioInfo; now: number; onHealed(): void }) {
   const setSelected = useSession((st) => st.setSelected);
   const setView = useUi((st) => st.setView);
   const hide = usePractice((st) => st.hide);
+  const heal = usePractice((st) => st.heal);
+  const title = `${SCENARIO_CATALOGUE[s.kind].title}${s.service ? ` (${s.service})` : ''}`;
   const show = () => {
     setSelected([s.node.ip]);
     setView('overview');
@@ -103,18 +105,19 @@ function StagedItem({ s, now }: { s: StagedScenarioInfo; now: number }) {
     <li className="staged">
       <div className="staged-head">
         <div>
-          <strong>
-            {SCENARIO_CATALOGUE[s.kind].title}
-            {s.service ? ` (${s.service})` : ''}
-          </strong>{' '}
-          on {nodeName(s.node)}
+          <strong>{title}</strong> on {nodeName(s.node)}
           <div className="muted staged-since" title={exactTime(s.since)}>
             staged {ago(s.since, now)}
           </div>
         </div>
-        <button className="link" onClick={show} title={`Select ${s.node.hostname} and open the Overview`}>
-          Show on Overview
-        </button>
+        <div className="staged-actions">
+          <button className="link" onClick={show} title={`Select ${s.node.hostname} and open the Overview`}>
+            Show on Overview
+          </button>
+          <button className="link" onClick={() => void heal(s).then(onHealed)} aria-label={`Heal ${title} on ${s.node.hostname}`}>
+            Heal
+          </button>
+        </div>
       </div>
       <p className="staged-summary">What to find: {s.summary}.</p>
       <div className="muted staged-look">Where to look:</div>
@@ -139,8 +142,9 @@ function PracticeBody() {
   const lab = useSession((s) => s.lab);
   const { staged, busy, error, hide, start, healAll } = usePractice();
   const now = useNow();
-  // Heal all disables itself; the focus moves to the list it emptied, so it stays in the dialog (and Escape still closes it).
+  // A healed item's button goes, and Heal all disables itself: the focus moves to the list, so it stays in the dialog (and Escape still closes it).
   const stagedRef = useRef<HTMLElement>(null);
+  const focusList = () => stagedRef.current?.focus();
   const running = lab?.running ?? false;
   return (
     <>
@@ -168,14 +172,14 @@ function PracticeBody() {
             <div className="staged-title">
               <h3 id="practice-staged-title">Staged now{staged.length ? ` (${staged.length})` : ''}</h3>
               <span className="spacer" />
-              <button className="danger" disabled={!staged.length} onClick={() => void healAll().then(() => stagedRef.current?.focus())}>
+              <button className="danger" disabled={!staged.length} onClick={() => void healAll().then(focusList)}>
                 {busy === 'heal' ? 'Healing…' : 'Heal all'}
               </button>
             </div>
             {staged.length ? (
               <ul aria-label="Staged scenarios">
                 {staged.map((s, i) => (
-                  <StagedItem key={`${s.kind}-${s.node.ip}-${s.service ?? ''}-${i}`} s={s} now={now} />
+                  <StagedItem key={`${s.kind}-${s.node.ip}-${s.service ?? ''}-${i}`} s={s} now={now} onHealed={focusList} />
                 ))}
               </ul>
             ) : (

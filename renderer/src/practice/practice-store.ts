@@ -17,6 +17,7 @@ interface PracticeState {
   start(): Promise<void>;
   stage(request: { kind: ScenarioKind; node?: string; service?: string }): Promise<void>;
   healAll(): Promise<void>;
+  heal(staged: StagedScenarioInfo): Promise<void>;
 }
 
 /** Health is recomputed at once after a stage or a heal, so the Overview answers without waiting for its next round. */
@@ -62,6 +63,19 @@ export const usePractice = create<PracticeState>((set, get) => ({
     set({ busy: request.kind, error: null });
     try {
       await call('lab.stage', request);
+      await get().refresh();
+      refreshHealth();
+    } catch (error) {
+      set({ error: errorText(error) });
+    } finally {
+      set({ busy: null });
+    }
+  },
+  async heal(staged) {
+    if (get().busy) return;
+    set({ busy: 'heal', error: null });
+    try {
+      await call('lab.heal', { kind: staged.kind, node: staged.node.ip, ...(staged.service ? { service: staged.service } : {}) });
       await get().refresh();
       refreshHealth();
     } catch (error) {
