@@ -135,10 +135,16 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     ['127.0.0.1', '::1', ...layout.filter((l) => l.type === 'controlplane').map((l) => l.ip)],
     ['localhost', `${cluster}-controlplane-1`],
   );
+  // Every call looks its node up by address or name: a map, not a scan of all nodes (identities never change).
+  const byTarget = new Map<string, LabNode>();
+  for (const n of nodes) {
+    if (!byTarget.has(n.id.ip)) byTarget.set(n.id.ip, n);
+    if (!byTarget.has(n.id.hostname)) byTarget.set(n.id.hostname, n);
+  }
   const router: Router = {
     osCa: ca,
     endpointNode: () => nodes[0]!,
-    find: (target) => nodes.find((n) => n.id.ip === target || n.id.hostname === target),
+    find: (target) => byTarget.get(target),
     all: () => nodes,
   };
   const refusedConnections: string[] = [];

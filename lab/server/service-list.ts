@@ -9,11 +9,10 @@ import type { LabNode, ServiceState } from '../model/node';
  * object keeps its encoding (see `serviceListSerialize`).
  */
 export function serviceListResponse(node: LabNode): ServiceListResponse {
-  const seen = shown(node);
   const last = lastAnswer.get(node);
-  if (last && sameItems(last.seen, seen)) return last.response;
+  if (last && unchanged(node, last.seen)) return last.response;
   const response = deepFreeze(build(node));
-  lastAnswer.set(node, { seen, response });
+  lastAnswer.set(node, { seen: shown(node), response });
   kept.add(response);
   return response;
 }
@@ -58,10 +57,16 @@ function shown(node: LabNode): unknown[] {
   return items;
 }
 
-function sameItems(a: unknown[], b: unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Whether the node still shows exactly `seen` (walked in `shown`'s order, without building a new list). */
+function unchanged(node: LabNode, seen: unknown[]): boolean {
+  let i = 0;
+  const next = (value: unknown) => i < seen.length && seen[i++] === value;
+  for (const svc of node.services.values() as IterableIterator<ServiceState>) {
+    if (!next(svc.def.id) || !next(svc.state) || !next(svc.unknown) || !next(svc.healthy)) return false;
+    if (!next(svc.lastMessage) || !next(svc.lastChange) || !next(svc.events.length)) return false;
+    for (const event of svc.events) if (!next(event) || !next(event.msg) || !next(event.state) || !next(event.ts)) return false;
+  }
+  return i === seen.length;
 }
 
 function deepFreeze<T>(value: T): T {
