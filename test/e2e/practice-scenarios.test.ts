@@ -6,7 +6,7 @@ import { startApp, type App } from './app-fixture';
 
 /**
  * A trainee practises a diagnosis without a terminal: the practice cluster started from the Practice scenarios
- * dialog (command palette), two scenarios staged from it, the findings they cause on the Overview with their
+ * dialog (command palette), three scenarios staged from it (one on a picked node), the findings they cause on the Overview with their
  * evidence and fix, then Heal all from the status bar's practice cluster menu. Screenshots of the dialog go to
  * NODEGLASS_SCREENSHOTS (or a temp folder) at both sizes and themes.
  */
@@ -81,6 +81,7 @@ describe('practice scenarios from the app', () => {
     await page.getByRole('dialog', { name: 'Command palette' }).getByRole('textbox').fill('practice scenarios');
     await page.keyboard.press('Enter');
     await expect.poll(() => dialog().textContent()).toContain('The practice cluster is not running');
+    await shoot('practice-stopped');
     await dialog().getByRole('button', { name: 'Start the practice cluster' }).click();
     await scenario('Crash-looping service').waitFor({ timeout: 45_000 });
     expect(await dialog().getByRole('group').count()).toBe(7);
@@ -95,12 +96,17 @@ describe('practice scenarios from the app', () => {
     expect(await stagedRegion().textContent()).toContain('Nothing staged');
   });
 
-  it('stages crashloop and etcd-nospace, lists each with what to look for, and shows the dialog finished in both themes', async () => {
+  it('stages crashloop, etcd-nospace and disk-full on a picked node, lists each with what to look for, and shows the dialog finished in both themes', async () => {
     await scenario('Crash-looping service').getByRole('button', { name: 'Stage' }).click();
     await expect.poll(() => staged().getByRole('listitem').count()).toBe(1);
     await scenario('etcd out of space').getByRole('button', { name: 'Stage' }).click();
     await expect.poll(() => staged().getByRole('listitem').count()).toBe(2);
-    const [crash, etcd] = await staged().getByRole('listitem').all();
+    // The node picker: disk-full on the second worker instead of its default.
+    await scenario('Disk full').getByLabel('Node').selectOption({ label: 'lab-worker-2 (10.5.0.4)' });
+    await scenario('Disk full').getByRole('button', { name: 'Stage' }).click();
+    await expect.poll(() => staged().getByRole('listitem').count()).toBe(3);
+    const [crash, etcd, disk] = await staged().getByRole('listitem').all();
+    expect(await disk!.textContent()).toContain('/var (EPHEMERAL) is 98.6 % full');
     expect(await crash!.textContent()).toContain('kubelet exits with code 1 every 15 s and Talos restarts it forever');
     expect(await crash!.textContent()).toContain('lab-worker-1');
     expect((await crash!.getByTestId('evidence-command').allTextContents()).map((l) => l.trim())).toEqual([
@@ -115,11 +121,11 @@ describe('practice scenarios from the app', () => {
         .lab()
         .scenarios()
         .map((s) => `${s.kind}@${s.node.hostname}`),
-    ).toEqual(['crashloop@lab-worker-1', 'etcd-nospace@lab-controlplane-1']);
+    ).toEqual(['crashloop@lab-worker-1', 'etcd-nospace@lab-controlplane-1', 'disk-full@lab-worker-2']);
     // The same scenario twice on the same node is refused, and the dialog says why.
     await scenario('Crash-looping service').getByRole('button', { name: 'Stage' }).click();
     await expect.poll(() => dialog().getByRole('alert').textContent()).toContain('is already staged on lab-worker-1');
-    expect(app.lab().scenarios()).toHaveLength(2);
+    expect(app.lab().scenarios()).toHaveLength(3);
     await shoot('practice-scenarios');
   });
 
@@ -130,6 +136,7 @@ describe('practice scenarios from the app', () => {
     const findings = page.getByRole('list', { name: 'Findings' });
     await expect.poll(() => findings.textContent(), { timeout: 30_000 }).toContain('kubelet is crash-looping on lab-worker-1');
     await expect.poll(() => findings.textContent(), { timeout: 30_000 }).toContain('etcd NOSPACE alarm');
+    await expect.poll(() => findings.textContent(), { timeout: 30_000 }).toContain('/var is 98.6 % full on lab-worker-2');
 
     await page.getByRole('button', { name: /kubelet is crash-looping/ }).click();
     const drawer = page.getByRole('complementary', { name: 'Details' });
@@ -149,18 +156,20 @@ describe('practice scenarios from the app', () => {
 
   it('heals one, then all, from the practice cluster menu in the status bar: the list empties and the etcd alarm goes away', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: /^Practice cluster: 127\.0\.0\.1:\d+ · 2 scenarios staged$/ }).click();
-    await expect.poll(() => staged().getByRole('listitem').count()).toBe(2);
+    await page.getByRole('button', { name: /^Practice cluster: 127\.0\.0\.1:\d+ · 3 scenarios staged$/ }).click();
+    await expect.poll(() => staged().getByRole('listitem').count()).toBe(3);
     // One is healed on its own; the status bar counts what is left.
     await dialog().getByRole('button', { name: 'Heal Crash-looping service (kubelet) on lab-worker-1' }).click();
-    await expect.poll(() => staged().getByRole('listitem').count()).toBe(1);
+    await expect.poll(() => staged().getByRole('listitem').count()).toBe(2);
     expect(
       app
         .lab()
         .scenarios()
         .map((s) => s.kind),
-    ).toEqual(['etcd-nospace']);
-    await expect.poll(() => page.getByRole('button', { name: /^Practice cluster: 127\.0\.0\.1:\d+ · 1 scenario staged$/ }).count()).toBe(1);
+    ).toEqual(['etcd-nospace', 'disk-full']);
+    await expect
+      .poll(() => page.getByRole('button', { name: /^Practice cluster: 127\.0\.0\.1:\d+ · 2 scenarios staged$/ }).count())
+      .toBe(1);
     await dialog().getByRole('button', { name: 'Heal all' }).click();
     await expect.poll(() => stagedRegion().textContent()).toContain('Nothing staged');
     expect(app.lab().scenarios()).toEqual([]);

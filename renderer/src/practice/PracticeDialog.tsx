@@ -130,9 +130,10 @@ function StagedItem({ s, now, onHealed }: { s: StagedScenarioInfo; now: number; 
 export function PracticeDialog() {
   const open = usePractice((s) => s.open);
   const hide = usePractice((s) => s.hide);
+  const running = useSession((s) => s.lab?.running ?? false);
   if (!open) return null;
   return (
-    <Modal label="Practice scenarios" className="dialog practice-dialog" onClose={hide}>
+    <Modal label="Practice scenarios" className={`dialog practice-dialog${running ? '' : ' practice-dialog-stopped'}`} onClose={hide}>
       <PracticeBody />
     </Modal>
   );
