@@ -9,9 +9,37 @@ const RTT_MS = 20;
 const WARM_UP_ROUNDS = 20;
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+const grpcClientOf = (client: TalosClient) => (client.connection as unknown as { clients: { client: grpc.Client }[] }).clients[0]!.client;
+
+/**
+ * Version + ServiceList to one node through grpc-js alone: the same channel, decoders and per-node metadata as
+ * the client, none of Nodeglass's code (no deadline, error mapping or domain conversion). Its CPU per call is
+ * the floor under the client's.
+ */
+function bareGrpcPair(client: TalosClient): (node: string) => Promise<void> {
+  const raw = grpcClientOf(client);
+  const metadata = new Map<string, grpc.Metadata>();
+  const call = (def: typeof M.version | typeof M.serviceList, node: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      let md = metadata.get(node);
+      if (!md) {
+        md = new grpc.Metadata();
+        md.set('node', node);
+        metadata.set(node, md);
+      }
+      raw.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, {}, md, {}, (error, value) =>
+        error ? reject(error) : resolve(value),
+      );
+    });
+  return async (node) => {
+    await call(M.version, node);
+    await call(M.serviceList, node);
+  };
+}
+
 /** Reads a whole log with a bare grpc-js client on the same channel: the fastest any client can take it. */
 export function readRaw(client: TalosClient, node: string, id: string): Promise<{ lines: number; bytes: number; ms: number }> {
-  const raw = (client.connection as unknown as { clients: { client: grpc.Client }[] }).clients[0]!.client;
+  const raw = grpcClientOf(client);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const md = new grpc.Metadata();
@@ -91,44 +119,49 @@ export async function fanOutBench(figure: (f: FigureInput) => void): Promise<voi
       await client.version(nodes[0]!);
       await client.services(nodes[0]!);
     };
-    const all = async () => {
-      const results = await fanOut(nodes, async (n) => {
-        await client.version(n);
-        await client.services(n);
-      });
+    const fanOutWith = async (pair: (node: string) => Promise<void>) => {
+      const results = await fanOut(nodes, pair);
       const failed = results.filter((r) => !r.ok);
       if (failed.length) throw new Error(`fan-out: ${failed.length} nodes failed`);
     };
+    const nodeglass = async (n: string) => {
+      await client.version(n);
+      await client.services(n);
+    };
+    const bare = bareGrpcPair(client);
+    /** One round's time and the CPU it took on both sides (µs). */
+    const round = async (pair: (node: string) => Promise<void>) => {
+      const labBefore = (await lab.ask({ type: 'cpu' })).cpuUs!;
+      const before = process.cpuUsage();
+      const started = performance.now();
+      await fanOutWith(pair);
+      const ms = performance.now() - started;
+      const used = process.cpuUsage(before);
+      return { ms, clientUs: used.user + used.system, labUs: (await lab.ask({ type: 'cpu' })).cpuUs! - labBefore };
+    };
     await one();
-    let t = performance.now();
-    await all();
-    const coldMs = performance.now() - t;
+    const coldMs = (await round(nodeglass)).ms;
     // The first rounds run in V8's interpreter and baseline tiers on both sides (a round took ~165 ms, then
     // ~120 ms by the 5th, and settled by the ~15th): warm up past that, so the figure is the per-call cost.
     for (let i = 0; i < WARM_UP_ROUNDS; i++) {
       await one();
-      await all();
+      await fanOutWith(nodeglass);
+      await fanOutWith(bare);
     }
     const oneTimes: number[] = [];
-    const allTimes: number[] = [];
-    let clientCpu = 0;
-    let labCpu = 0;
+    const rounds: Awaited<ReturnType<typeof round>>[] = [];
+    const bareRounds: Awaited<ReturnType<typeof round>>[] = [];
     for (let i = 0; i < 15; i++) {
-      t = performance.now();
+      const t = performance.now();
       await one();
       oneTimes.push(performance.now() - t);
-      const labBefore = (await lab.ask({ type: 'cpu' })).cpuUs!;
-      const before = process.cpuUsage();
-      t = performance.now();
-      await all();
-      allTimes.push(performance.now() - t);
-      const used = process.cpuUsage(before);
-      clientCpu += used.user + used.system;
-      labCpu += (await lab.ask({ type: 'cpu' })).cpuUs! - labBefore;
+      rounds.push(await round(nodeglass));
+      bareRounds.push(await round(bare));
     }
     const oneMs = median(oneTimes);
-    const allMs = median(allTimes);
+    const allMs = median(rounds.map((r) => r.ms));
     const calls = 15 * 2 * nodes.length;
+    const perCall = (rs: typeof rounds, side: 'clientUs' | 'labUs') => rs.reduce((sum, r) => sum + r[side], 0) / calls / 1000;
     figure({
       name: `Version+ServiceList, 100 nodes (simulated ${RTT_MS} ms round trip per call)`,
       value: allMs,
@@ -138,8 +171,18 @@ export async function fanOutBench(figure: (f: FigureInput) => void): Promise<voi
       pass: allMs <= 2 * oneMs,
     });
     figure({ name: 'fan-out: the first 100-node round after connecting (cold, before warm-up)', value: coldMs, unit: 'ms' });
-    figure({ name: 'fan-out: client CPU per call', value: clientCpu / calls / 1000, unit: 'ms' });
-    figure({ name: 'fan-out: lab CPU per call (the lab answers for all 100 nodes)', value: labCpu / calls / 1000, unit: 'ms' });
+    figure({ name: 'fan-out: client CPU per call', value: perCall(rounds, 'clientUs'), unit: 'ms' });
+    figure({ name: 'fan-out: lab CPU per call (the lab answers for all 100 nodes)', value: perCall(rounds, 'labUs'), unit: 'ms' });
+    figure({
+      name: 'fan-out through bare grpc-js (same calls and channel, no Nodeglass code)',
+      value: median(bareRounds.map((r) => r.ms)),
+      unit: 'ms',
+    });
+    figure({
+      name: 'fan-out: bare grpc-js client CPU per call (the floor under the client)',
+      value: perCall(bareRounds, 'clientUs'),
+      unit: 'ms',
+    });
   } finally {
     client.close();
     await lab.stop();
