@@ -19,7 +19,7 @@ const grpcClientOf = (client: TalosClient) => (client.connection as unknown as {
 function bareGrpcPair(client: TalosClient): (node: string) => Promise<void> {
   const raw = grpcClientOf(client);
   const metadata = new Map<string, grpc.Metadata>();
-  const call = (def: typeof M.version | typeof M.serviceList, node: string) =>
+  const call = (def: { path: string; requestSerialize(v: object): Buffer; responseDeserialize(b: Buffer): unknown }, node: string) =>
     new Promise<unknown>((resolve, reject) => {
       let md = metadata.get(node);
       if (!md) {
