@@ -158,6 +158,15 @@ describe('practice scenarios from the app', () => {
     const { page } = app;
     await page.getByRole('button', { name: /^Practice cluster: 127\.0\.0\.1:\d+ · 3 scenarios staged$/ }).click();
     await expect.poll(() => staged().getByRole('listitem').count()).toBe(3);
+    // Hide the answers: what to find stays folded until the trainee reveals it.
+    const first = staged().getByRole('listitem').first();
+    expect(await first.getByText(/^What to find:/).isVisible()).toBe(true);
+    await dialog().getByLabel('Hide the answers').check();
+    expect(await first.getByText(/^What to find:/).isVisible()).toBe(false);
+    await shoot('practice-blind');
+    await first.getByText('Reveal what to find and where to look').click();
+    expect(await first.getByText(/^What to find:/).isVisible()).toBe(true);
+    await dialog().getByLabel('Hide the answers').uncheck();
     // One is healed on its own; the status bar counts what is left.
     await dialog().getByRole('button', { name: 'Heal Crash-looping service (kubelet) on lab-worker-1' }).click();
     await expect.poll(() => staged().getByRole('listitem').count()).toBe(2);

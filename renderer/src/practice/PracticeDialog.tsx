@@ -89,12 +89,23 @@ function ScenarioRow({ kind, nodes }: { kind: ScenarioKind; nodes: LabNode[] }) 
   );
 }
 
+function Answer({ s }: { s: StagedScenarioInfo }) {
+  return (
+    <>
+      <p className="staged-summary">What to find: {s.summary}.</p>
+      <div className="muted staged-look">Where to look:</div>
+      <CommandLines lines={s.evidence} testId="evidence-command" />
+    </>
+  );
+}
+
 /** A staged scenario: what the trainee should find and where to look, as talosctl lines. */
 function StagedItem({ s, now, onHealed }: { s: StagedScenarioInfo; now: number; onHealed(): void }) {
   const setSelected = useSession((st) => st.setSelected);
   const setView = useUi((st) => st.setView);
   const hide = usePractice((st) => st.hide);
   const heal = usePractice((st) => st.heal);
+  const blind = usePractice((st) => st.blind);
   const title = `${SCENARIO_CATALOGUE[s.kind].title}${s.service ? ` (${s.service})` : ''}`;
   const show = () => {
     setSelected([s.node.ip]);
@@ -119,9 +130,14 @@ function StagedItem({ s, now, onHealed }: { s: StagedScenarioInfo; now: number; 
           </button>
         </div>
       </div>
-      <p className="staged-summary">What to find: {s.summary}.</p>
-      <div className="muted staged-look">Where to look:</div>
-      <CommandLines lines={s.evidence} testId="evidence-command" />
+      {blind ? (
+        <details className="staged-answer">
+          <summary>Reveal what to find and where to look</summary>
+          <Answer s={s} />
+        </details>
+      ) : (
+        <Answer s={s} />
+      )}
     </li>
   );
 }
@@ -141,7 +157,7 @@ export function PracticeDialog() {
 
 function PracticeBody() {
   const lab = useSession((s) => s.lab);
-  const { staged, busy, error, hide, start, healAll } = usePractice();
+  const { staged, busy, error, hide, start, healAll, blind, setBlind } = usePractice();
   const now = useNow();
   // A healed item's button goes, and Heal all disables itself: the focus moves to the list, so it stays in the dialog (and Escape still closes it).
   const stagedRef = useRef<HTMLElement>(null);
@@ -173,6 +189,9 @@ function PracticeBody() {
             <div className="staged-title">
               <h3 id="practice-staged-title">Staged now{staged.length ? ` (${staged.length})` : ''}</h3>
               <span className="spacer" />
+              <label className="blind-toggle" title="Keep what to find and where to look folded until you reveal it">
+                <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Hide the answers
+              </label>
               <button className="danger" disabled={!staged.length} onClick={() => void healAll().then(focusList)}>
                 {busy === 'heal' ? 'Healing…' : 'Heal all'}
               </button>

@@ -10,6 +10,9 @@ interface PracticeState {
   /** The scenario being staged, or 'heal' while healing. */
   busy: ScenarioKind | 'heal' | 'start' | null;
   error: string | null;
+  /** Hide the answers: what to find and where to look stay folded until revealed (kept across sessions). */
+  blind: boolean;
+  setBlind(blind: boolean): void;
   show(): void;
   hide(): void;
   refresh(): Promise<void>;
@@ -36,6 +39,11 @@ export const usePractice = create<PracticeState>((set, get) => ({
   staged: [],
   busy: null,
   error: null,
+  blind: typeof localStorage !== 'undefined' && localStorage.getItem('nodeglass.practiseBlind') === 'true',
+  setBlind(blind) {
+    localStorage.setItem('nodeglass.practiseBlind', String(blind));
+    set({ blind });
+  },
   show() {
     set({ open: true, error: null });
     void get().refresh();
