@@ -9,13 +9,15 @@ export interface NodeglassApi {
   calls: ApiCalls;
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void;
   /**
-   * Browser mode: routes the binary log frames of one stream to `port` (the log worker holds the other end).
-   * The desktop preload has no such function: there the page hands the port to the main process.
+   * Browser mode: where the log worker opens the socket that carries one stream's binary frames (and its
+   * acknowledgements back). The desktop preload has no such function: there the page hands a MessagePort to
+   * the main process.
    */
-  attachLogPort?(streamId: string, port: FramePort): () => void;
+  logSocket?(streamId: string): LogSocketAddress;
 }
 
-/** The sending end of a MessagePort, as far as log frames need it. */
-export interface FramePort {
-  postMessage(frame: ArrayBuffer, transfer: ArrayBuffer[]): void;
+/** A log stream's WebSocket: its URL and the subprotocols to offer (the token travels as one, never in the URL). */
+export interface LogSocketAddress {
+  url: string;
+  protocols: string[];
 }

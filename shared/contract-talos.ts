@@ -14,6 +14,7 @@ import {
   versionSchema,
 } from './domain/talos';
 import { errorShapeSchema } from './result';
+import { STREAM_ID } from './stream-keys';
 import {
   configDiffSchema,
   fileEntrySchema,
@@ -31,7 +32,7 @@ const which = z.enum(['v1alpha1', 'persistent']);
 const resourceRef = { type: z.string().min(1).max(300), namespace: z.string().min(1).max(100) };
 const downloadId = z.string().min(1).max(100);
 /** Chosen by the renderer before it opens a stream, so the first event already has a known id. */
-const streamId = z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, 'A stream id is 8 to 100 letters, digits, "-" or "_".');
+const streamId = z.string().regex(STREAM_ID, 'A stream id is 8 to 100 letters, digits, "-" or "_".');
 const filePath = z.string().min(1).max(4096).startsWith('/', 'Paths on a Talos node are absolute, like /var/log.');
 
 /** Channels that talk to Talos nodes. */

@@ -1,3 +1,6 @@
+/** Stream ids as the renderer picks them and the contract allows them. */
+export const STREAM_ID = /^[A-Za-z0-9_-]{8,100}$/;
+
 /**
  * Every event of a stream carries `key`: which part of the stream it belongs to. The renderer computes the
  * keys before it opens a stream, so it can route the very first event.

@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors';
 import type { Dispatch } from '../host/dispatch';
 import type { Emit } from '../../shared/handlers';
 import type { Handovers } from '../services/handovers';
+import type { LogSockets } from './log-sockets';
 import { loadStaticFile } from './static-files';
 
 export interface BrowserHostOptions {
@@ -18,6 +19,8 @@ export interface BrowserHostOptions {
   log?: (msg: string) => void;
   /** Files offered for one download at `/handover/<id>` (an exported talosconfig). */
   handovers?: Pick<Handovers, 'take'>;
+  /** Log streams' sockets (`/ws/logs?stream=ID`), opened by the log worker. */
+  logSockets?: Pick<LogSockets, 'attach' | 'closeAll'>;
 }
 
 export interface BrowserHost {
@@ -26,8 +29,6 @@ export interface BrowserHost {
   port: number;
   token: string;
   emit: Emit;
-  /** Sends a binary frame (a log frame) to every connected page; false when none is connected. */
-  sendBinary(data: ArrayBuffer): boolean;
   close(): Promise<void>;
 }
 
@@ -35,6 +36,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** The WebSocket subprotocol the page asks for; the token travels as a second offered subprotocol. */
 export const WS_PROTOCOL = 'nodeglass.v1';
+/** The subprotocol of a log stream's socket (binary frames to the log worker, acknowledgements back). */
+export const LOG_WS_PROTOCOL = 'nodeglass.logs.v1';
 export const TOKEN_PROTOCOL_PREFIX = 'nodeglass.token.';
 
 function sameToken(given: string | null, token: string): boolean {
@@ -147,7 +150,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     noServer: true,
     maxPayload: MAX_MESSAGE_BYTES,
     perMessageDeflate: false,
-    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : protocols.has(LOG_WS_PROTOCOL) ? LOG_WS_PROTOCOL : false),
   });
   wss.on('error', (error) => log(`[browser-host] WebSocket server error: ${error.message}`));
   server.on('clientError', (_error, socket) => socket.destroy());
@@ -155,7 +158,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   server.on('upgrade', (req, socket: Socket, head) => {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    const logStream = url.pathname === '/ws/logs' && options.logSockets ? url.searchParams.get('stream') : null;
+    if (url.pathname !== '/ws' && logStream === null) return refuse(socket, 404, 'Not Found');
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(socket, 421, 'Misdirected Request');
     if (!allowedOrigins().has(req.headers.origin ?? '')) {
       log(`[browser-host] refused a WebSocket from origin ${JSON.stringify(req.headers.origin ?? null)}`);
@@ -166,6 +170,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return refuse(socket, 401, 'Unauthorized');
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (logStream !== null) {
+        ws.on('error', (error) => log(`[browser-host] closed a log socket after a bad frame: ${error.message}`));
+        return options.logSockets!.attach(logStream, ws);
+      }
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       // ws closes the socket itself after a protocol error; without this listener the error would end the process.
@@ -199,26 +207,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
   };
 
-  const sendBinary = (data: ArrayBuffer) => {
-    let sent = false;
-    for (const ws of sockets) {
-      if (ws.readyState !== ws.OPEN) continue;
-      ws.send(data, { binary: true });
-      sent = true;
-    }
-    return sent;
-  };
-
   return {
     url: `${origin}/#token=${token}`,
     origin,
     port,
     token,
     emit,
-    sendBinary,
     close: () =>
       new Promise<void>((resolve) => {
         for (const ws of sockets) ws.terminate();
+        options.logSockets?.closeAll();
         wss.close();
         server.closeAllConnections();
         server.close(() => resolve());

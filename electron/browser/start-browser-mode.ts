@@ -3,6 +3,7 @@ import { createEventBus } from '../host/event-bus';
 import { lockProfile } from '../host/profile-lock';
 import { createServices, type Services } from '../services';
 import { chromiumPdfPrinter } from './chromium-pdf';
+import { LogSockets } from './log-sockets';
 import { startBrowserHost, type BrowserHost } from './server';
 
 export interface BrowserModeOptions {
@@ -21,21 +22,24 @@ export async function startBrowserMode(
   // One host per profile: a second one would write the same vault and audit trail.
   const lock = await lockProfile(options.dataDir, 'browser');
   const bus = createEventBus();
-  let host: BrowserHost | null = null;
+  // Each log stream's frames go to its worker over a socket of its own; acknowledgements take the contract's path.
+  let dispatch: ReturnType<typeof createDispatcher> | null = null;
+  const logSockets = new LogSockets((streamId, frames) => void dispatch?.('logs.ack', { streamId, frames }));
   const services = createServices({
     host: 'browser',
     version: options.version,
     dataDir: options.dataDir,
     emit: bus.emit,
     pdfPrinter: chromiumPdfPrinter(),
-    // Log frames go over the same WebSocket as binary messages; the page hands each to its stream's worker.
-    logFrames: { send: (_streamId, frame) => host?.sendBinary(frame) ?? false, close: () => undefined },
+    logFrames: logSockets,
   });
+  dispatch = createDispatcher(services, options.log);
   let started: BrowserHost;
   try {
     started = await startBrowserHost({
       staticDir: options.staticDir,
-      dispatch: createDispatcher(services, options.log),
+      dispatch,
+      logSockets,
       handovers: services.handovers,
       port: options.port,
       host: options.host,
@@ -47,7 +51,6 @@ export async function startBrowserMode(
     await lock.release();
     throw error;
   }
-  host = started;
   const unsubscribe = bus.subscribe((name, payload) => started.emit(name, payload as never));
   return {
     host: started,

@@ -1,8 +1,7 @@
 import type { MessagePortMain } from 'electron';
 import type { LogFrameSink } from '../../shared/handlers';
+import { STREAM_ID } from '../../shared/stream-keys';
 
-/** Stream ids as the contract allows them (renderer-chosen). */
-export const STREAM_ID = /^[A-Za-z0-9_-]{8,100}$/;
 
 /**
  * Desktop: the MessagePorts the renderer hands over for log streams, one per stream. Frames go from here

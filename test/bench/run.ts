@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { launchChromium } from '../e2e/chromium';
 import { clientBench } from './client-bench';
 import { appendHistory, BenchReport, currentCommit, formatValue, machineFacts, table, type BenchRun, type FigureInput } from './report';
-import { consoleBench, logViewerBench } from './ui-bench';
+import { logViewerBench } from './logs-bench';
+import { consoleBench } from './ui-bench';
 
 const HISTORY = 'test/bench/history.json';
 

@@ -90,6 +90,39 @@ describe('browser mode', () => {
     ws!.close();
   });
 
+  const logSocket = (token: string | null, origin: string, query: string) =>
+    new Promise<{ status: number | 'open'; ws?: WebSocket }>((resolve) => {
+      const protocols = token === null ? ['nodeglass.logs.v1'] : ['nodeglass.logs.v1', `nodeglass.token.${token}`];
+      const ws = new WebSocket(`ws://127.0.0.1:${mode.host.port}/ws/logs${query}`, protocols, { origin });
+      ws.on('open', () => resolve({ status: 'open', ws }));
+      ws.on('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+      ws.on('error', () => undefined);
+    });
+
+  it("guards a log stream's socket like the contract's, and closes it on anything but an acknowledgement", async () => {
+    expect((await logSocket(null, mode.host.origin, '?stream=abcdefgh12')).status).toBe(401);
+    expect((await logSocket(mode.host.token, 'http://evil.example', '?stream=abcdefgh12')).status).toBe(403);
+    expect((await logSocket(mode.host.token, mode.host.origin, '')).status).toBe(404);
+
+    const badId = (await logSocket(mode.host.token, mode.host.origin, '?stream=../../x')).ws!;
+    expect(await new Promise((resolve) => badId.once('close', (code) => resolve(code)))).toBe(1008);
+
+    for (const message of ['{"ack":0}', '{"ack":1.5}', '{"ack":1,"x":1}', 'not json', '{"id":1,"channel":"app.info","request":{}}']) {
+      const { status, ws } = await logSocket(mode.host.token, mode.host.origin, '?stream=abcdefgh12');
+      expect(status).toBe('open');
+      expect(ws!.protocol).toBe('nodeglass.logs.v1');
+      const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)));
+      ws!.send(message);
+      expect(await closed).toBe(1008);
+    }
+    // An acknowledgement for a stream the host does not know is harmless: the socket stays open.
+    const { ws } = await logSocket(mode.host.token, mode.host.origin, '?stream=abcdefgh12');
+    ws!.send('{"ack":1}');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(ws!.readyState).toBe(WebSocket.OPEN);
+    ws!.close();
+  });
+
   /** Opens a WebSocket by hand, so the test can send frames no well-behaved client would. */
   const rawSocket = async () => {
     const socket = net.connect(mode.host.port, '127.0.0.1');

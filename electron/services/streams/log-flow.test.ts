@@ -101,4 +101,36 @@ describe('LogFlow: back-pressure between host and viewer', () => {
       ['quiet', 0, 2],
     ]);
   });
+
+  it('coalesces while frames are in flight: an acknowledgement sends small held lines only when nothing else is in flight', () => {
+    const frames: LogFrame[] = [];
+    const f = new LogFlow({
+      streamId: 'stream-1',
+      capLines: 1000,
+      window: 4,
+      coalesceBytes: 1000,
+      send: (frame) => frames.push(decodeLogFrame(frame)) > 0,
+    });
+    f.push('a', chunk(0, 1));
+    f.flush();
+    f.push('a', chunk(1, 1));
+    f.flush();
+    expect(frames).toHaveLength(2);
+    // One of two frames acknowledged, a few bytes held: they wait to grow into a larger frame.
+    f.push('a', chunk(2, 1));
+    f.ack(1);
+    expect(frames).toHaveLength(2);
+    f.push('a', chunk(3, 1));
+    // The last frame acknowledged: nothing in flight, so what is held goes at once, as one frame.
+    f.ack(1);
+    expect(frames).toHaveLength(3);
+    expect(linesOf(frames, 'a')).toEqual(['line 0', 'line 1', 'line 2', 'line 3']);
+    // Held bytes past the threshold go with the acknowledgement even while a frame is in flight.
+    f.push('a', chunk(4, 1));
+    f.flush();
+    f.push('a', chunk(5, 200));
+    f.ack(1);
+    expect(frames).toHaveLength(5);
+    expect(f.behind).toBe(201);
+  });
 });

@@ -9,6 +9,11 @@ export interface LogFlowOptions {
   window?: number;
   /** A frame grows to about this size when lines have piled up. */
   maxFrameBytes?: number;
+  /**
+   * While frames are still in flight, an acknowledgement sends held lines only once this many bytes are
+   * held (else the timer does): a fast viewer then gets a few large frames rather than one per wire chunk.
+   */
+  coalesceBytes?: number;
   /** Hands a frame on; false when it cannot go yet (nowhere to send it), and the lines stay held. */
   send(frame: ArrayBuffer): boolean;
   /** Whether to send at all (false once the stream is closed). */
@@ -36,6 +41,7 @@ const NL = 0x0a;
 export class LogFlow {
   private held: Held[] = [];
   private heldLines = 0;
+  private heldBytes = 0;
   private readonly inFlight: number[] = [];
   private inFlightLines = 0;
   private readonly droppedBy = new Map<string, number>();
@@ -53,19 +59,26 @@ export class LogFlow {
     if (chunk.lines === 0) return;
     this.held.push({ key, chunk, arrivedAt: (this.o.now ?? Date.now)() });
     this.heldLines += chunk.lines;
+    this.heldBytes += chunk.bytes.length;
     this.dropBeyondCap();
+    if (this.heldBytes >= this.maxFrameBytes) this.flush();
+  }
+
+  private get maxFrameBytes(): number {
+    return this.o.maxFrameBytes ?? 4 * 1024 * 1024;
   }
 
   /** The viewer took in `frames` more frames. */
   ack(frames: number): void {
     for (let i = 0; i < frames && this.inFlight.length; i++) this.inFlightLines -= this.inFlight.shift()!;
-    this.flush();
+    if (this.inFlight.length === 0 || this.heldBytes >= (this.o.coalesceBytes ?? 256 * 1024)) this.flush();
+    else this.report();
   }
 
   /** Sends held lines, as far as the window allows. */
   flush(): void {
     const window = this.o.window ?? 4;
-    const maxBytes = this.o.maxFrameBytes ?? 4 * 1024 * 1024;
+    const maxBytes = this.maxFrameBytes;
     while (this.held.length && this.inFlight.length < window && (this.o.canSend?.() ?? true)) {
       let bytes = 0;
       let take = 0;
@@ -74,6 +87,7 @@ export class LogFlow {
       const { frame, lines } = this.frame(this.held.slice(0, take));
       if (!this.o.send(frame)) break;
       this.held.splice(0, take);
+      this.heldBytes -= bytes;
       this.droppedBy.clear();
       this.framesSent++;
       this.heldLines -= lines;
@@ -118,8 +132,10 @@ export class LogFlow {
     while (excess > 0 && this.held.length) {
       const oldest = this.held[0]!;
       const gone = Math.min(excess, oldest.chunk.lines);
-      if (gone === oldest.chunk.lines) this.held.shift();
-      else oldest.chunk = skipLines(oldest.chunk, gone);
+      const rest = gone === oldest.chunk.lines ? null : skipLines(oldest.chunk, gone);
+      this.heldBytes -= oldest.chunk.bytes.length - (rest?.bytes.length ?? 0);
+      if (rest) oldest.chunk = rest;
+      else this.held.shift();
       this.droppedBy.set(oldest.key, (this.droppedBy.get(oldest.key) ?? 0) + gone);
       this.droppedTotal += gone;
       this.heldLines -= gone;

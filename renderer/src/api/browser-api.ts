@@ -1,6 +1,5 @@
-import type { ApiCalls, FramePort, NodeglassApi } from '../../../shared/api';
+import type { ApiCalls, NodeglassApi } from '../../../shared/api';
 import { channelNames, type EventName } from '../../../shared/contract';
-import { logFrameStreamId } from '../../../shared/log-frame';
 import type { Result } from '../../../shared/result';
 
 const TOKEN_KEY = 'nodeglass.token';
@@ -21,17 +20,6 @@ export function createBrowserApi(token: string | null): NodeglassApi {
   let nextId = 1;
   const pending = new Map<number, (result: Result<unknown>) => void>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const logPorts = new Map<string, FramePort>();
-  // Binary messages are log frames: handed, not copied, to the worker of their stream.
-  const routeFrame = (frame: ArrayBuffer) => {
-    let streamId: string;
-    try {
-      streamId = logFrameStreamId(frame);
-    } catch {
-      return;
-    }
-    logPorts.get(streamId)?.postMessage(frame, [frame]);
-  };
   let socket: WebSocket | null = null;
   let opening: Promise<WebSocket> | null = null;
 
@@ -59,7 +47,7 @@ export function createBrowserApi(token: string | null): NodeglassApi {
         pending.clear();
       };
       ws.onmessage = (message: MessageEvent<string | ArrayBuffer>) => {
-        if (typeof message.data !== 'string') return routeFrame(message.data);
+        if (typeof message.data !== 'string') return;
         const data = JSON.parse(message.data) as { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
         if (typeof data.id === 'number') {
           pending.get(data.id)?.(data.result as Result<unknown>);
@@ -105,12 +93,9 @@ export function createBrowserApi(token: string | null): NodeglassApi {
       void connect().catch(() => undefined);
       return () => set.delete(listener as (payload: unknown) => void);
     },
-    attachLogPort(streamId, port) {
-      logPorts.set(streamId, port);
-      void connect().catch(() => undefined);
-      return () => {
-        if (logPorts.get(streamId) === port) logPorts.delete(streamId);
-      };
-    },
+    logSocket: (streamId) => ({
+      url: `ws://${window.location.host}/ws/logs?stream=${encodeURIComponent(streamId)}`,
+      protocols: ['nodeglass.logs.v1', `nodeglass.token.${token ?? ''}`],
+    }),
   };
 }

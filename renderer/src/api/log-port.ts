@@ -1,23 +1,18 @@
+import type { LogSocketAddress } from '../../../shared/api';
 import { getApi } from '.';
 
+/** Where one log stream's binary frames reach the log worker, never through the page's main thread. */
+export type LogFrameRoute = { port: MessagePort; socket?: undefined } | { socket: LogSocketAddress; port?: undefined };
+
 /**
- * A MessageChannel for one log stream's binary frames: the host gets one end, the log worker the other, so
- * frames never wait on the page's main thread (desktop) or are handed over without a copy (browser mode).
+ * Desktop: a MessageChannel, one end to the main process (through the preload), the other to the worker.
+ * Browser mode: the worker opens the stream's own WebSocket to the host.
  */
-export function openLogPort(streamId: string): { port: MessagePort; release(): void } {
-  const channel = new MessageChannel();
+export function openLogRoute(streamId: string): LogFrameRoute {
   const api = getApi();
-  if (api.attachLogPort) {
-    const detach = api.attachLogPort(streamId, channel.port1);
-    return {
-      port: channel.port2,
-      release: () => {
-        detach();
-        channel.port1.close();
-      },
-    };
-  }
-  // Desktop: the preload passes this end on to the main process (ports cannot cross contextBridge).
+  if (api.logSocket) return { socket: api.logSocket(streamId) };
+  const channel = new MessageChannel();
+  // Ports cannot cross contextBridge: the preload passes this end on to the main process.
   window.postMessage({ type: 'nodeglass:log-port', streamId }, window.location.origin, [channel.port1]);
-  return { port: channel.port2, release: () => undefined };
+  return { port: channel.port2 };
 }

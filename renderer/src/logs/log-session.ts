@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { logStreamKey } from '../../../shared/stream-keys';
 import { getApi } from '../api';
 import { call } from '../api/call';
-import { openLogPort } from '../api/log-port';
+import { openLogRoute } from '../api/log-port';
 import { newStreamId } from '../api/stream-id';
 import { NO_FILTER, type LogFilter, type LogRow } from './log-store';
 import type { FromWorker, StoreState, ToWorker } from './worker-protocol';
@@ -50,7 +50,6 @@ export class LogSession {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly waiting = new Map<number, (m: FromWorker) => void>();
-  private port: { release(): void } | null = null;
   private pendingState: StoreState | null = null;
   private frame = 0;
   private streamId: string | null = null;
@@ -147,10 +146,9 @@ export class LogSession {
       behind: 0,
     });
     // Lines come as binary frames on a port straight into the worker; only marks and states come as events.
-    const { port, release } = openLogPort(streamId);
-    this.port = { release };
+    const route = openLogRoute(streamId);
     this.send({ type: 'pause', paused: false });
-    this.worker.postMessage({ type: 'attach', streamId, keys: infos.map((s) => s.key), port } satisfies ToWorker, [port]);
+    this.worker.postMessage({ type: 'attach', streamId, keys: infos.map((s) => s.key), ...route } satisfies ToWorker, route.port ? [route.port] : []);
     const api = getApi();
     this.offs.push(
       api.on('stream.behind', (b) => {
@@ -191,8 +189,6 @@ export class LogSession {
     const streamId = this.streamId;
     this.streamId = null;
     this.send({ type: 'detach' });
-    this.port?.release();
-    this.port = null;
     this.state.setState({ running: false, behind: 0 });
     if (streamId) await call('stream.close', { streamId }).catch(() => undefined);
   }

@@ -8,14 +8,32 @@ import type { FromWorker, ToWorker } from './worker-protocol';
 let store = new LogStore(1_000_000);
 let revision = 0;
 let scheduled = false;
-let port: MessagePort | null = null;
+/** Where frames come from: the desktop's MessagePort, or browser mode's log socket (which takes the acks too). */
+let route: { close(): void; ack?(frames: number): void } | null = null;
 
 const post = (message: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
 const intake = new FrameIntake(
   () => store,
-  (streamId, frames) => post({ type: 'acked', streamId, frames }),
+  (streamId, frames) => (route?.ack ? route.ack(frames) : post({ type: 'acked', streamId, frames })),
   (message) => post({ type: 'frameError', message }),
 );
+
+const take = (data: unknown) => {
+  if (!(data instanceof ArrayBuffer)) return;
+  intake.receive(data);
+  notify();
+};
+
+function openSocket(url: string, protocols: string[]): NonNullable<typeof route> {
+  const ws = new WebSocket(url, protocols);
+  ws.binaryType = 'arraybuffer';
+  ws.onmessage = (e: MessageEvent<unknown>) => take(e.data);
+  ws.onclose = (e) => {
+    if (e.code !== 1000 && route?.close === close) post({ type: 'frameError', message: `the log socket closed (${e.code} ${e.reason})` });
+  };
+  const close = () => ws.close(1000);
+  return { close, ack: (frames) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ ack: frames })) };
+}
 
 function notify(): void {
   revision++;
@@ -43,18 +61,20 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       store = new LogStore(m.capacity);
       notify();
       break;
-    case 'attach':
-      port?.close();
-      port = m.port;
+    case 'attach': {
+      route?.close();
       intake.attach(m.streamId, m.keys);
-      port.onmessage = (e: MessageEvent<ArrayBuffer>) => {
-        intake.receive(e.data);
-        notify();
-      };
+      const port = m.port;
+      if (m.socket) route = openSocket(m.socket.url, m.socket.protocols);
+      else if (port) {
+        port.onmessage = (e: MessageEvent<unknown>) => take(e.data);
+        route = { close: () => port.close() };
+      }
       break;
+    }
     case 'detach':
-      port?.close();
-      port = null;
+      route?.close();
+      route = null;
       intake.detach();
       break;
     case 'pause':

@@ -1,9 +1,13 @@
+import type { LogSocketAddress } from '../../../shared/api';
 import type { LogFilter, LogRow } from './log-store';
 
 export type ToWorker =
   | { type: 'init'; capacity: number }
-  /** Take the log frames of `streamId` from `port`; `keys[i]` is the stream part that is source i. */
-  | { type: 'attach'; streamId: string; keys: string[]; port: MessagePort }
+  /**
+   * Take the log frames of `streamId` from `port` (desktop) or from a WebSocket the worker opens (browser
+   * mode; it also carries the acknowledgements); `keys[i]` is the stream part that is source i.
+   */
+  | { type: 'attach'; streamId: string; keys: string[]; port?: MessagePort; socket?: LogSocketAddress }
   | { type: 'detach' }
   /** While paused, frames wait unacknowledged, so the host holds lines back. */
   | { type: 'pause'; paused: boolean }

@@ -14,6 +14,7 @@ import { SEVERITY, SEVERITY_NAMES, type Severity } from '../logs/parse-line';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
 import { LogSourcesPanel } from './LogSourcesPanel';
+import { useFixedRows } from './use-fixed-rows';
 
 const ROW = 20;
 
@@ -135,8 +136,19 @@ function LogSessionView({ tab }: { tab: LogTab }) {
   const [, setTick] = useState(0);
   const parent = useRef<HTMLDivElement>(null);
 
-  const virtualizer = useVirtualizer({ count: view.view, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 30 });
-  const items = virtualizer.getVirtualItems();
+  // Rows are 20 px unless wrapped or opened; only then are they measured (measuring costs a layout per row).
+  const measured = wrap || [...opened.values()].some(Boolean);
+  const fixed = useFixedRows(measured ? 0 : view.view, ROW, parent, 30);
+  const virtualizer = useVirtualizer({
+    count: measured ? view.view : 0,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW,
+    overscan: 30,
+  });
+  const items = measured ? virtualizer.getVirtualItems() : fixed.items;
+  const totalSize = measured ? virtualizer.getTotalSize() : fixed.totalSize;
+  const scrollToIndex = (index: number, align: 'center' | 'end') =>
+    measured ? virtualizer.scrollToIndex(index, { align }) : fixed.scrollToIndex(index, align);
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
 
@@ -155,8 +167,9 @@ function LogSessionView({ tab }: { tab: LogTab }) {
   }, [session, first, last, view.revision]);
 
   useEffect(() => {
-    if (stickToEnd && view.view > 0) virtualizer.scrollToIndex(view.view - 1, { align: 'end' });
-  }, [stickToEnd, view.view, view.revision, virtualizer, fullScreen, panelOpen]);
+    if (stickToEnd && view.view > 0) scrollToIndex(view.view - 1, 'end');
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- scrollToIndex follows `measured`, listed here
+  }, [stickToEnd, view.view, view.revision, measured, fullScreen, panelOpen]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -208,7 +221,7 @@ function LogSessionView({ tab }: { tab: LogTab }) {
     if (index >= 0) {
       setCurrent(index);
       setStickToEnd(false);
-      virtualizer.scrollToIndex(index, { align: 'center' });
+      scrollToIndex(index, 'center');
     }
   };
   const selectedLines = selection ? Math.abs(selection.to - selection.from) + 1 : 0;
@@ -222,8 +235,6 @@ function LogSessionView({ tab }: { tab: LogTab }) {
   };
   const download = async (scope: 'view' | 'all') =>
     downloadParts(`nodeglass-${scope}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`, await session.exportText(scope));
-  // Rows are 20 px unless wrapped or opened; only then are they measured (measuring costs a layout per row).
-  const measured = wrap || [...opened.values()].some(Boolean);
   const sourceSummary = [...new Set(view.choice.sources.map((s) => (s.kind === 'kernel' ? 'kernel' : s.id)))].join(', ') || 'none';
 
   return (
@@ -344,7 +355,7 @@ function LogSessionView({ tab }: { tab: LogTab }) {
           <button
             onClick={() => {
               setStickToEnd(true);
-              virtualizer.scrollToIndex(view.view - 1, { align: 'end' });
+              scrollToIndex(view.view - 1, 'end');
             }}
             title="Follow the newest line"
           >
@@ -384,7 +395,7 @@ function LogSessionView({ tab }: { tab: LogTab }) {
               : 'Choose sources under Sources, then Start.'}
           </p>
         )}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div style={{ height: totalSize, position: 'relative' }}>
           {items.map((item) => {
             const row = rowsCache.current.get(item.index);
             const source = row ? view.sources[row.source] : undefined;
