@@ -2,7 +2,6 @@ import type { MessagePortMain } from 'electron';
 import type { LogFrameSink } from '../../shared/handlers';
 import { STREAM_ID } from '../../shared/stream-keys';
 
-
 /**
  * Desktop: the MessagePorts the renderer hands over for log streams, one per stream. Frames go from here
  * straight to the log worker that holds the other end, never through the page's main thread.

@@ -19,7 +19,13 @@ export interface BarePage {
   close(): Promise<void>;
 }
 
-type Message = { id?: number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: { message: string } };
+type Message = {
+  id?: number;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: { message: string };
+};
 
 /** How messages reach a target: through the browser session, or nested through its parent target (a page's workers). */
 interface Transport {

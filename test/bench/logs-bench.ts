@@ -99,7 +99,7 @@ export async function logViewerBench(figure: (f: FigureInput) => void): Promise<
   try {
     const filled = await lab.ask({ type: 'fill', node: NODE, log: 'kubelet', lines: LINES, stepMs: 3, capacityBytes: 2 ** 30 });
     await ng(page, 'tab', 'Logs');
-    await until(page, "document.querySelector('[aria-label=\"Buffer status\"]')", 10_000);
+    await until(page, 'document.querySelector(\'[aria-label="Buffer status"]\')', 10_000);
     await ng(page, 'expand', 'Sources');
     await ng(page, 'select', 'Tail', '-1');
     await ng(page, 'check', 'Follow', false);

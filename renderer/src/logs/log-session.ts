@@ -148,7 +148,10 @@ export class LogSession {
     // Lines come as binary frames on a port straight into the worker; only marks and states come as events.
     const route = openLogRoute(streamId);
     this.send({ type: 'pause', paused: false });
-    this.worker.postMessage({ type: 'attach', streamId, keys: infos.map((s) => s.key), ...route } satisfies ToWorker, route.port ? [route.port] : []);
+    this.worker.postMessage(
+      { type: 'attach', streamId, keys: infos.map((s) => s.key), ...route } satisfies ToWorker,
+      route.port ? [route.port] : [],
+    );
     const api = getApi();
     this.offs.push(
       api.on('stream.behind', (b) => {

@@ -22,7 +22,8 @@ export function useFixedRows(count: number, rowHeight: number, parent: RefObject
   useLayoutEffect(() => {
     const el = parent.current;
     if (!el) return;
-    const update = () => setViewport((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
+    const update = () =>
+      setViewport((v) => (v.top === el.scrollTop && v.height === el.clientHeight ? v : { top: el.scrollTop, height: el.clientHeight }));
     update();
     el.addEventListener('scroll', update, { passive: true });
     const resize = new ResizeObserver(update);
