@@ -87,12 +87,12 @@ describe('practice scenarios from the app', () => {
     expect(await dialog().getByRole('group').count()).toBe(7);
     expect(await scenario('etcd out of space').textContent()).toContain('raises the NOSPACE alarm');
     // The node picker starts on the scenario's default node and offers only nodes it can be staged on.
-    expect(await scenario('etcd out of space').getByLabel('Node').textContent()).not.toContain('lab-worker-1');
-    expect(await scenario('Crash-looping service').getByLabel('Node').inputValue()).toBe('');
-    expect(await scenario('Crash-looping service').getByLabel('Node').locator('option:checked').textContent()).toBe(
+    expect(await scenario('etcd out of space').getByLabel('Node', { exact: true }).textContent()).not.toContain('lab-worker-1');
+    expect(await scenario('Crash-looping service').getByLabel('Node', { exact: true }).inputValue()).toBe('');
+    expect(await scenario('Crash-looping service').getByLabel('Node', { exact: true }).locator('option:checked').textContent()).toBe(
       'Default: lab-worker-1 (10.5.0.3)',
     );
-    expect(await scenario('Crash-looping service').getByLabel('Service').inputValue()).toBe('kubelet');
+    expect(await scenario('Crash-looping service').getByLabel('Service', { exact: true }).inputValue()).toBe('kubelet');
     expect(await stagedRegion().textContent()).toContain('Nothing staged');
   });
 
@@ -102,7 +102,7 @@ describe('practice scenarios from the app', () => {
     await scenario('etcd out of space').getByRole('button', { name: 'Stage' }).click();
     await expect.poll(() => staged().getByRole('listitem').count()).toBe(2);
     // The node picker: disk-full on the second worker instead of its default.
-    await scenario('Disk full').getByLabel('Node').selectOption({ label: 'lab-worker-2 (10.5.0.4)' });
+    await scenario('Disk full').getByLabel('Node', { exact: true }).selectOption({ label: 'lab-worker-2 (10.5.0.4)' });
     await scenario('Disk full').getByRole('button', { name: 'Stage' }).click();
     await expect.poll(() => staged().getByRole('listitem').count()).toBe(3);
     const [crash, etcd, disk] = await staged().getByRole('listitem').all();

@@ -68,6 +68,7 @@ function ScenarioRow({ kind, nodes }: { kind: ScenarioKind; nodes: LabNode[] }) 
             </>
           )}
           <button
+            aria-label={`Stage ${title}`}
             aria-busy={busy === kind}
             onClick={() =>
               void stage({
