@@ -20,6 +20,11 @@ export interface StreamHubOptions {
 
 /** How often held log lines are offered to the viewer. */
 const LOG_FLUSH_MS = 50;
+/**
+ * "N lines behind" changes with every frame while a fast stream runs; the viewer hears it at most this often
+ * (the latest count), since each event re-renders the page.
+ */
+const BEHIND_EVENT_MS = 250;
 
 /**
  * Owns every server stream the renderer follows. The renderer picks the stream id, so it can route the
@@ -69,13 +74,22 @@ export class StreamHub {
       capLines,
       canSend: () => !signal.aborted,
       send: (frame) => sink.send(streamId, frame),
-      onBehind: (lines) => this.emit('stream.behind', { streamId, lines }),
+      onBehind: (lines) => {
+        latestBehind = lines;
+        behindTimer ??= setTimeout(() => {
+          behindTimer = null;
+          if (!signal.aborted) this.emit('stream.behind', { streamId, lines: latestBehind });
+        }, BEHIND_EVENT_MS);
+      },
     });
+    let latestBehind = 0;
+    let behindTimer: ReturnType<typeof setTimeout> | null = null;
     const timer = setInterval(() => flow.flush(), LOG_FLUSH_MS);
     signal.addEventListener(
       'abort',
       () => {
         clearInterval(timer);
+        if (behindTimer) clearTimeout(behindTimer);
         sink.close(streamId);
       },
       { once: true },

@@ -1,9 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { errorText } from '../api/call';
 import { FilterBox } from '../components/FilterBox';
-import { LogLine } from '../components/LogLine';
 import { downloadParts } from '../lib/download';
 import { plural } from '../lib/format';
 import type { LogRow } from '../logs/log-store';
@@ -13,16 +12,11 @@ import { linesInUse, TOTAL_LINE_BUDGET, useLogTabs, type LogTab } from '../logs/
 import { SEVERITY, SEVERITY_NAMES, type Severity } from '../logs/parse-line';
 import { useActiveIdentity, useSession } from '../stores/session-store';
 import { useUi } from '../stores/ui-store';
+import { LogRowView, searchHighlighter } from './LogRowView';
 import { LogSourcesPanel } from './LogSourcesPanel';
 import { useFixedRows } from './use-fixed-rows';
 
 const ROW = 20;
-
-function time(row: LogRow): string {
-  if (row.untimed) return 'no timestamp';
-  const d = new Date(row.ts);
-  return Number.isNaN(d.getTime()) ? '' : d.toISOString().replace('T', ' ').replace('Z', '');
-}
 
 /** A tab's name: what it streams and from where, once started. */
 function TabLabel({ session }: { session: LogSession }) {
@@ -199,23 +193,19 @@ function LogSessionView({ tab }: { tab: LogTab }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [fullScreen]);
 
+  const selectRow = useCallback(
+    (index: number, extend: boolean) => setSelection((sel) => (extend && sel ? { from: sel.from, to: index } : { from: index, to: index })),
+    [],
+  );
+  const toggleFields = useCallback((key: string, open: boolean) => setOpened((m) => new Map(m).set(key, open)), []);
+  const highlighter = useMemo(() => searchHighlighter(view.filter), [view.filter]);
+
   if (!identity) return null;
   const start = () => {
     setPanelOpen(false);
     void session.open(identity, selected).catch((e) => notify('error', errorText(e)));
   };
   const setFilter = (patch: Partial<typeof view.filter>) => session.setFilter({ ...view.filter, ...patch });
-  let highlighter: RegExp | null = null;
-  try {
-    highlighter = view.filter.text
-      ? new RegExp(
-          view.filter.regex ? view.filter.text : view.filter.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-          view.filter.caseSensitive ? 'g' : 'gi',
-        )
-      : null;
-  } catch {
-    highlighter = null;
-  }
   const jump = async (direction: 1 | -1) => {
     const index = await session.find(current < 0 ? (direction === 1 ? -1 : 0) : current, direction);
     if (index >= 0) {
@@ -398,48 +388,31 @@ function LogSessionView({ tab }: { tab: LogTab }) {
         <div style={{ height: totalSize, position: 'relative' }}>
           {items.map((item) => {
             const row = rowsCache.current.get(item.index);
-            const source = row ? view.sources[row.source] : undefined;
-            const isSelected =
-              selection && item.index >= Math.min(selection.from, selection.to) && item.index <= Math.max(selection.from, selection.to);
             const key = row ? lineKey(row) : '';
             const expanded = row ? opened.get(key) : undefined;
-            const tall = wrap || expanded === true;
             return (
-              <div
+              <LogRowView
                 key={item.key}
-                data-index={item.index}
-                ref={measured ? virtualizer.measureElement : undefined}
-                className={`log-row sev-${row ? SEVERITY_NAMES[row.severity] : 'unknown'}${row?.mark ? ' log-mark' : ''}${isSelected ? ' selected' : ''}${item.index === current ? ' current' : ''}`}
-                style={{
-                  position: 'absolute',
-                  top: 0,
-                  left: 0,
-                  right: 0,
-                  transform: `translateY(${item.start}px)`,
-                  height: tall ? undefined : ROW,
-                  whiteSpace: tall ? 'pre-wrap' : 'pre',
-                }}
-                onClick={(e) =>
-                  setSelection(e.shiftKey && selection ? { from: selection.from, to: item.index } : { from: item.index, to: item.index })
+                index={item.index}
+                start={item.start}
+                row={row}
+                source={row ? view.sources[row.source] : undefined}
+                lineKey={key}
+                tall={wrap || expanded === true}
+                measure={measured ? virtualizer.measureElement : undefined}
+                selected={
+                  selection !== null &&
+                  item.index >= Math.min(selection.from, selection.to) &&
+                  item.index <= Math.max(selection.from, selection.to)
                 }
-              >
-                {row && (
-                  <>
-                    {showTime && <span className={row.untimed ? 'log-time untimed' : 'log-time'}>{time(row)}</span>}
-                    <span className="log-source" style={{ color: source?.color }}>
-                      {source?.label ?? row.source}
-                    </span>
-                    <LogLine
-                      text={row.text}
-                      severity={row.severity}
-                      search={highlighter}
-                      columns={columns && !row.mark}
-                      expanded={expanded}
-                      onToggleFields={(open) => setOpened((m) => new Map(m).set(key, open))}
-                    />
-                  </>
-                )}
-              </div>
+                current={item.index === current}
+                showTime={showTime}
+                columns={columns}
+                expanded={expanded}
+                search={highlighter}
+                onSelect={selectRow}
+                onToggleFields={toggleFields}
+              />
             );
           })}
         </div>
