@@ -11,7 +11,8 @@ export interface LogFlowOptions {
   maxFrameBytes?: number;
   /**
    * While frames are still in flight, an acknowledgement sends held lines only once this many bytes are
-   * held (else the timer does): a fast viewer then gets a few large frames rather than one per wire chunk.
+   * held (else the timer does): a fast viewer then gets a few large frames rather than one per wire chunk,
+   * and a bulk load arrives in batches large enough for the viewer to keep as they are (no second copy).
    */
   coalesceBytes?: number;
   /** Hands a frame on; false when it cannot go yet (nowhere to send it), and the lines stay held. */
@@ -71,7 +72,7 @@ export class LogFlow {
   /** The viewer took in `frames` more frames. */
   ack(frames: number): void {
     for (let i = 0; i < frames && this.inFlight.length; i++) this.inFlightLines -= this.inFlight.shift()!;
-    if (this.inFlight.length === 0 || this.heldBytes >= (this.o.coalesceBytes ?? 256 * 1024)) this.flush();
+    if (this.inFlight.length === 0 || this.heldBytes >= (this.o.coalesceBytes ?? 2 * 1024 * 1024)) this.flush();
     else this.report();
   }
 

@@ -184,8 +184,8 @@ describe('LogStore', () => {
   });
 
   describe('with small batches merged into blocks', () => {
-    // Blocks of 4 lines, so merges happen often and searches cross where batches were joined.
-    const merged = () => new LogStore(8, 4);
+    // Blocks of 4 lines merged from batches of up to 2, so merges happen often and searches cross where batches were joined.
+    const merged = () => new LogStore(8, 4, 2);
 
     it('keeps every line, its order and its text through merges and evictions', () => {
       const store = merged();
@@ -214,7 +214,7 @@ describe('LogStore', () => {
     });
 
     it('finds matches in the last line of a block and the first of the next, and in lines added after a search', () => {
-      const store = new LogStore(100, 3);
+      const store = new LogStore(100, 3, 2);
       store.setFilter({ ...NO_FILTER, text: 'hit' });
       for (let i = 0; i < 10; i++) add(store, 0, [`${i % 3 === 2 ? 'hit' : 'miss'} ${i}`, `${i % 3 === 0 ? 'HIT' : 'miss'} b${i}`], 0);
       const expected = texts(store);

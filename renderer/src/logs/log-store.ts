@@ -64,12 +64,13 @@ export class LogStore {
   private matcher: LineMatcher | null = null;
   dropped = 0;
 
-  /** `blockLines`: lines per text block once small batches are merged (see TextChunks). */
+  /** `blockLines`, `smallBatch`: how small batches are merged into text blocks (see TextChunks). */
   constructor(
     readonly capacity: number,
     blockLines?: number,
+    smallBatch?: number,
   ) {
-    this.chunks = new TextChunks(blockLines);
+    this.chunks = new TextChunks(blockLines, smallBatch);
     this.ts = new Float64Array(capacity);
     this.chunkOf = new Int32Array(capacity).fill(-1);
     this.lineOf = new Uint32Array(capacity);

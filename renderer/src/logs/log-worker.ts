@@ -35,6 +35,12 @@ function openSocket(url: string, protocols: string[]): NonNullable<typeof route>
   return { close, ack: (frames) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ ack: frames })) };
 }
 
+/**
+ * How often the page hears that lines arrived (then renders and asks for rows): ~30 times a second reads as
+ * live, and leaves the page's thread and the CPU to the stream when thousands of lines arrive per second.
+ */
+const STATE_MS = 33;
+
 function notify(): void {
   revision++;
   if (scheduled) return;
@@ -51,7 +57,7 @@ function notify(): void {
       lostBehind: intake.lostBehind,
       revision,
     });
-  }, 16);
+  }, STATE_MS);
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {

@@ -1,9 +1,11 @@
 /**
  * Log text kept as it arrived: one string per batch of lines (joined by "\n"), with the offset where each
- * line starts, instead of one string per line. Small batches (a follower gets a few lines per frame) are
- * merged into blocks of about `blockLines` lines once that many have arrived, so a search is a few long scans
- * rather than a hundred thousand short ones, and the per-batch arrays cost next to nothing. A chunk is
- * released when its last line leaves the store.
+ * line starts, instead of one string per line. Small batches (at most `smallBatch` lines; a follower gets a few
+ * lines per frame) are merged into blocks of about `blockLines` lines once that many have arrived, so a
+ * search is a few long scans rather than a hundred thousand short ones, and the per-batch arrays cost next
+ * to nothing. Larger batches (a bulk load arrives in frames of thousands of lines) stay as they came:
+ * copying them again costs time and memory and does not make a search faster. A chunk is released when its
+ * last line leaves the store.
  */
 export interface Chunk {
   text: string;
@@ -26,7 +28,10 @@ export class TextChunks {
   private small: number[] = [];
   private smallLines = 0;
 
-  constructor(readonly blockLines = 16_384) {}
+  constructor(
+    readonly blockLines = 16_384,
+    readonly smallBatch = Math.ceil(blockLines / 16),
+  ) {}
 
   /** Splits `text` at "\n" into a new chunk; returns its id. */
   add(text: string): number {
@@ -49,7 +54,7 @@ export class TextChunks {
    */
   settle(id: number, moved: Moved): void {
     const chunk = this.chunks[id];
-    if (!chunk || chunk.count >= this.blockLines) return;
+    if (!chunk || chunk.count > this.smallBatch) return;
     chunk.small = true;
     this.small.push(id);
     this.smallLines += chunk.count;
