@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Request, Response } from '../../shared/contract';
 import type { OperationAction } from '../../shared/domain/operation';
-import { createDispatcher } from '../../electron/host/dispatch';
-import { createServices, type Services } from '../../electron/services';
+import type { Services } from '../../electron/services';
+import { startServicesWithLab, type ServicesWithLab } from '../helpers/services-with-lab';
 import type { Lab } from '../../lab/cluster';
 import { timings } from '../../lab/server/lifecycle';
 
@@ -14,15 +11,10 @@ import { timings } from '../../lab/server/lifecycle';
  * still answer with a leader, while its node has no EtcdMembers resource because etcd there is not healthy.
  */
 
-let dir: string;
+let host: ServicesWithLab;
 let services: Services;
-let dispatch: ReturnType<typeof createDispatcher>;
 
-async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> {
-  const result = await dispatch(channel, request);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as Response<C>;
-}
+const call = <C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> => host.call(channel, request);
 
 const lab = (): Lab => services.lab.current()!;
 const reboot: OperationAction = { kind: 'reboot', mode: 'default' };
@@ -32,24 +24,10 @@ const planOf = (nodes: string[]) =>
 beforeAll(async () => {
   timings.stepMs = 20;
   timings.rebootDowntimeMs = 300;
-  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-quorum-members-'));
-  services = createServices({
-    host: 'browser',
-    version: 'test',
-    dataDir: dir,
-    emit: () => undefined,
-    env: {},
-    home: dir,
-    operations: { pollMs: 50 },
-  });
-  dispatch = createDispatcher(services, () => undefined);
-  await call('vault.setup', { passphrase: 'quorum members passphrase' });
-  await call('lab.start', { nodes: 3, controlPlanes: 3 });
+  host = await startServicesWithLab('quorum-members', { nodes: 3, controlPlanes: 3 });
+  services = host.services;
 });
-afterAll(async () => {
-  await services.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => host?.stop());
 
 describe('the quorum guard and a member that is in the list but not healthy', () => {
   it('maps every member to its node by the node’s own EtcdMembers resource, and sees all three healthy', async () => {

@@ -1,26 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Request, Response } from '../../shared/contract';
 import type { Operation, OperationAction } from '../../shared/domain/operation';
-import { createDispatcher } from '../../electron/host/dispatch';
-import { createServices, type Services } from '../../electron/services';
+import type { Services } from '../../electron/services';
+import { startServicesWithLab, type ServicesWithLab } from '../helpers/services-with-lab';
 import type { Lab } from '../../lab/cluster';
 import { timings } from '../../lab/server/lifecycle';
 import { REBOOT_CMD } from '../../lab/server/sequences';
 
 /** `talosctl reboot --mode force` and `--mode powercycle` as rolling operations over mTLS against the lab. */
 
-let dir: string;
+let host: ServicesWithLab;
 let services: Services;
-let dispatch: ReturnType<typeof createDispatcher>;
 
-async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> {
-  const result = await dispatch(channel, request);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as Response<C>;
-}
+const call = <C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> => host.call(channel, request);
 
 const lab = (): Lab => services.lab.current()!;
 
@@ -52,25 +44,11 @@ const sequenceOf = (op: Operation) => op.steps[0]!.reports.filter((r) => r.start
 beforeAll(async () => {
   timings.stepMs = 20;
   timings.rebootDowntimeMs = 300;
-  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-reboot-modes-'));
-  services = createServices({
-    host: 'browser',
-    version: 'test',
-    dataDir: dir,
-    emit: () => undefined,
-    env: {},
-    home: dir,
-    operations: { pollMs: 50 },
-  });
-  dispatch = createDispatcher(services, () => undefined);
-  await call('vault.setup', { passphrase: 'reboot modes passphrase' });
-  await call('lab.start', { nodes: 3, controlPlanes: 1 });
+  host = await startServicesWithLab('reboot-modes', { nodes: 3, controlPlanes: 1 });
+  services = host.services;
   await Promise.all(['10.5.0.3', '10.5.0.4'].map(running));
 });
-afterAll(async () => {
-  await services.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => host?.stop());
 
 describe('reboot modes as operations', () => {
   it('--mode force: the node runs only the reboot phase (no services stopped, no kexec), then passes every gate', async () => {

@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Request, Response } from '../../shared/contract';
 import type { Operation, OperationAction } from '../../shared/domain/operation';
-import { createDispatcher } from '../../electron/host/dispatch';
-import { createServices, type Services } from '../../electron/services';
+import type { Services } from '../../electron/services';
+import { startServicesWithLab, type ServicesWithLab } from '../helpers/services-with-lab';
 import type { Lab } from '../../lab/cluster';
 import { imagesOf } from '../../lab/model/images';
 import { timings } from '../../lab/server/lifecycle';
@@ -16,15 +13,10 @@ import { pullTimings } from '../../lab/server/image-service';
  * v1.13.0-alpha.2, the legacy MachineService/Upgrade on older ones (and when a node answers UNIMPLEMENTED).
  */
 
-let dir: string;
+let host: ServicesWithLab;
 let services: Services;
-let dispatch: ReturnType<typeof createDispatcher>;
 
-async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> {
-  const result = await dispatch(channel, request);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as Response<C>;
-}
+const call = <C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> => host.call(channel, request);
 
 const lab = (): Lab => services.lab.current()!;
 const upgradeTo = (tag: string): OperationAction => ({
@@ -60,25 +52,11 @@ beforeAll(async () => {
   timings.stepMs = 20;
   timings.rebootDowntimeMs = 300;
   pullTimings.stepMs = 5;
-  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-upgrade-paths-'));
-  services = createServices({
-    host: 'browser',
-    version: 'test',
-    dataDir: dir,
-    emit: () => undefined,
-    env: {},
-    home: dir,
-    operations: { pollMs: 50 },
-  });
-  dispatch = createDispatcher(services, () => undefined);
-  await call('vault.setup', { passphrase: 'upgrade paths passphrase' });
-  await call('lab.start', { nodes: 3, controlPlanes: 1 });
+  host = await startServicesWithLab('upgrade-paths', { nodes: 3, controlPlanes: 1 });
+  services = host.services;
   await Promise.all(['10.5.0.3', '10.5.0.4'].map(running));
 });
-afterAll(async () => {
-  await services.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => host?.stop());
 
 describe('upgrade paths', () => {
   it('a v1.13.9 node: ImageService/Pull, LifecycleService/Upgrade (no sequence), then a Reboot whose actor the step follows', async () => {

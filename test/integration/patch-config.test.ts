@@ -1,25 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, Request, Response } from '../../shared/contract';
 import type { Operation, OperationAction } from '../../shared/domain/operation';
-import { createDispatcher } from '../../electron/host/dispatch';
-import { createServices, type Services } from '../../electron/services';
+import type { Services } from '../../electron/services';
+import { startServicesWithLab, type ServicesWithLab } from '../helpers/services-with-lab';
 import type { Lab } from '../../lab/cluster';
 import { timings } from '../../lab/server/lifecycle';
 
 /** `talosctl patch mc` through the operations engine against the practice cluster over mTLS, and try mode's revert. */
-let dir: string;
+let host: ServicesWithLab;
 let services: Services;
-let dispatch: ReturnType<typeof createDispatcher>;
 const admin = 'practice:admin@lab';
 
-async function call<C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> {
-  const result = await dispatch(channel, request);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as Response<C>;
-}
+const call = <C extends Channel>(channel: C, request: Request<C>): Promise<Response<C>> => host.call(channel, request);
 
 const lab = (): Lab => services.lab.current()!;
 const patchOf = (patch: string, mode: 'no-reboot' | 'try' | 'staged' = 'no-reboot', tryTimeoutSeconds = 60): OperationAction => ({
@@ -41,24 +33,10 @@ const sysctl = (value: string) => `machine:\n  sysctls:\n    net.core.somaxconn:
 
 beforeAll(async () => {
   timings.stepMs = 20;
-  dir = await mkdtemp(path.join(os.tmpdir(), 'nodeglass-patch-'));
-  services = createServices({
-    host: 'browser',
-    version: 'test',
-    dataDir: dir,
-    emit: () => undefined,
-    env: {},
-    home: dir,
-    operations: { pollMs: 50 },
-  });
-  dispatch = createDispatcher(services, () => undefined);
-  await call('vault.setup', { passphrase: 'patch test passphrase' });
-  await call('lab.start', { nodes: 3, controlPlanes: 1 });
+  host = await startServicesWithLab('patch', { nodes: 3, controlPlanes: 1 });
+  services = host.services;
 });
-afterAll(async () => {
-  await services.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => host?.stop());
 
 describe('talosctl patch mc through the plan', () => {
   it('patches each node’s own config: a dry-run diff per node in the plan, then applied and audited by digest', async () => {
@@ -119,7 +97,7 @@ describe('talosctl patch mc through the plan', () => {
     expect(missing.blockers).toEqual([
       "The dry run on 10.5.0.3 failed: patch delete: path 'machine.network.nameservers' in document '/v1alpha1': failed to delete path 'machine.network.nameservers': lookup failed",
     ]);
-    const result = await dispatch('operations.plan', {
+    const result = await host.dispatch('operations.plan', {
       identityId: admin,
       nodes: ['10.5.0.3'],
       action: patchOf('machine: ['),
