@@ -15,14 +15,30 @@ export interface LineMatcher {
   scan(block: string, starts: Uint32Array, count: number, hit: (line: number) => void): void;
 }
 
+/** The line holding `index`, at or after line `from` (matches come in order): a binary search over the starts. */
+function lineAt(starts: Uint32Array, count: number, from: number, index: number): number {
+  let low = from;
+  let high = count - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (starts[mid]! <= index) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Compiles a search; throws SyntaxError on an invalid regular expression. */
-export function compileMatcher(text: string, regex: boolean, caseSensitive: boolean): LineMatcher {
+/**
+ * Compiles a search; throws SyntaxError on an invalid regular expression. `tuning` (see regexp-tuning.ts)
+ * is a text with the character frequencies of the text it will scan.
+ */
+export function compileMatcher(text: string, regex: boolean, caseSensitive: boolean, tuning = ''): LineMatcher {
   const source = regex ? text : escape(text);
   const flags = caseSensitive ? '' : 'i';
   const line = new RegExp(source, flags);
   const block = new RegExp(source, `${flags}gm`);
+  if (tuning) block.exec(tuning);
   // A literal without "\n" can neither span lines nor see past them.
   const literal = !regex;
   if (literal && text.includes('\n')) return { test: () => false, scan: () => undefined };
@@ -43,8 +59,7 @@ export function compileMatcher(text: string, regex: boolean, caseSensitive: bool
       for (;;) {
         const m = block.exec(blockText);
         if (!m) return;
-        // the line holding the match start (matches come in order, so walk forward)
-        while (i + 1 < count && starts[i + 1]! <= m.index) i++;
+        i = lineAt(starts, count, i, m.index);
         const end = lineEnd(i);
         if (literal || (!lookaround && m.index + m[0].length <= end) || test(blockText.slice(starts[i]!, end))) hit(i);
         if (i + 1 >= count) return;

@@ -1,5 +1,6 @@
 import { compileMatcher, type LineMatcher } from './line-matcher';
 import { parseChunk } from './parse-chunk';
+import { tuningText } from './regexp-tuning';
 import { SEVERITY, stripAnsi, type Severity } from './parse-line';
 import { SlotDeque } from './slot-deque';
 import { TextChunks } from './text-chunks';
@@ -221,7 +222,7 @@ export class LogStore {
 
   /** Applies a filter to everything buffered; throws on an invalid regular expression. */
   setFilter(filter: LogFilter): void {
-    const matcher = filter.text ? compileMatcher(filter.text, filter.regex, filter.caseSensitive) : null;
+    const matcher = filter.text ? compileMatcher(filter.text, filter.regex, filter.caseSensitive, tuningText(this.chunks.texts())) : null;
     const hadSearch = this.matcher !== null;
     this.filter = filter;
     this.matcher = matcher;

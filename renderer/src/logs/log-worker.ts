@@ -37,11 +37,12 @@ function openSocket(url: string, protocols: string[]): NonNullable<typeof route>
 
 /**
  * How often the page hears that lines arrived (then renders and asks for rows): ~30 times a second reads as
- * live. When more than FLOOD_LINES arrived between two updates (a bulk load, a node spewing), nobody reads
- * the lines flying by, so ten updates a second leave the page's thread and the CPU to the stream.
+ * live. When more than FLOOD_LINES arrived between two updates (a bulk load, a node spewing: 10,000 lines a
+ * second or more), nobody reads the lines flying by, so five updates a second leave the page's thread and
+ * the CPU to the stream (on two cores, each update the page draws is CPU the stream does not get).
  */
 const STATE_MS = 33;
-const FLOOD_MS = 100;
+const FLOOD_MS = 200;
 const FLOOD_LINES = 2_000;
 let postedReceived = 0;
 let lastStep = 0;

@@ -97,6 +97,11 @@ export class TextChunks {
     for (const chunk of this.chunks) if (chunk) yield chunk;
   }
 
+  /** The text of every chunk holding lines. */
+  *texts(): Iterable<string> {
+    for (const chunk of this.all()) yield chunk.text;
+  }
+
   /** How many chunks hold lines (merging keeps this small). */
   get size(): number {
     return this.chunks.length - this.free.length;

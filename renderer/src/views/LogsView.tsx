@@ -132,7 +132,10 @@ function LogSessionView({ tab }: { tab: LogTab }) {
 
   // Rows are 20 px unless wrapped or opened; only then are they measured (measuring costs a layout per row).
   const measured = wrap || [...opened.values()].some(Boolean);
-  const fixed = useFixedRows(measured ? 0 : view.view, ROW, parent, 30);
+  // Following the newest lines, every update replaces every row drawn: draw few beyond the screen (the ones
+  // above are needed only once the operator scrolls up, which stops the following). A third of the page's
+  // time during a bulk load went to rows nobody could see.
+  const fixed = useFixedRows(measured ? 0 : view.view, ROW, parent, stickToEnd ? 5 : 30);
   const virtualizer = useVirtualizer({
     count: measured ? view.view : 0,
     getScrollElement: () => parent.current,
