@@ -38,7 +38,8 @@ function bareGrpcPair(client: TalosClient): (node: string) => Promise<void> {
 }
 
 /** Reads a whole log with a bare grpc-js client on the same channel: the fastest any client can take it. */
-export function readRaw(client: TalosClient, node: string, id: string): Promise<{ lines: number; bytes: number; ms: number }> {
+/** Reads a whole log with bare grpc-js; `firstMs` is when its first bytes came (the node's time to answer). */
+export function readRaw(client: TalosClient, node: string, id: string): Promise<{ lines: number; bytes: number; ms: number; firstMs: number }> {
   const raw = grpcClientOf(client);
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -46,6 +47,7 @@ export function readRaw(client: TalosClient, node: string, id: string): Promise<
     md.set('node', node);
     let bytes = 0;
     let lines = 0;
+    let firstMs = 0;
     const call = raw.makeServerStreamRequest(
       M.logs.path,
       M.logs.requestSerialize,
@@ -55,11 +57,12 @@ export function readRaw(client: TalosClient, node: string, id: string): Promise<
       {},
     );
     call.on('data', (d: { bytes: Buffer }) => {
+      if (bytes === 0) firstMs = performance.now() - started;
       bytes += d.bytes.length;
       for (let i = d.bytes.indexOf(10); i !== -1; i = d.bytes.indexOf(10, i + 1)) lines++;
     });
     call.on('error', reject);
-    call.on('end', () => resolve({ bytes, lines, ms: performance.now() - started }));
+    call.on('end', () => resolve({ bytes, lines, ms: performance.now() - started, firstMs }));
   });
 }
 
