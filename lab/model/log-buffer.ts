@@ -30,11 +30,16 @@ export class LogBuffer {
     for (const follower of this.followers) follower(text);
   }
 
-  /** `tail` < 0 means every line; 0 means none; N means the last N. */
-  tail(tail: number): string {
+  /** The lines `tail` asks for: < 0 means every line; 0 means none; N means the last N. */
+  tailLines(tail: number): string[] {
     const count = tail < 0 ? this.size : Math.min(tail, this.size);
-    if (count === 0) return '';
-    return this.lines.slice(this.lines.length - count).join('\n') + '\n';
+    return count === 0 ? [] : this.lines.slice(this.lines.length - count);
+  }
+
+  /** The same as text, each line ended by "\n". */
+  tail(tail: number): string {
+    const lines = this.tailLines(tail);
+    return lines.length ? lines.join('\n') + '\n' : '';
   }
 
   follow(listener: (text: string) => void): () => void {

@@ -6,12 +6,17 @@ import { GrpcError, contextFor, resolveNode, routeCall, sleep, toServiceError, t
 type WithMessages = { messages: { metadata?: unknown }[] };
 
 export type UnaryFn<Req, Res> = (node: LabNode, request: Req, ctx: CallContext) => Res | Promise<Res>;
+/**
+ * A server stream's handler. `send` says whether the client keeps up (false: the call's buffer is full);
+ * `drained` resolves once it has taken what was sent (or the call ended), like a Go server's blocking Send.
+ */
 export type StreamFn<Req, Res> = (
   node: LabNode,
   request: Req,
   ctx: CallContext,
-  send: (message: Res) => void,
+  send: (message: Res) => boolean,
   signal: AbortSignal,
+  drained: () => Promise<void>,
 ) => Promise<void>;
 
 export type ApidHooks = { onCall?: (node: LabNode, method: string, code: string, roles: string[]) => void };
@@ -104,13 +109,24 @@ export function serverStream<Req, Res>(
       try {
         const ctx = contextFor(call, method);
         const target = routeCall(call, method, router);
+        const drained = () =>
+          new Promise<void>((resolve) => {
+            if (abort.signal.aborted) return resolve();
+            const done = () => {
+              call.off('drain', done);
+              abort.signal.removeEventListener('abort', done);
+              resolve();
+            };
+            call.on('drain', done);
+            abort.signal.addEventListener('abort', done);
+          });
         const one = async (node: LabNode, decorate: (m: Res) => Res) => {
           const kill = (reason: string) =>
             fail(new GrpcError(grpc.status.UNAVAILABLE, `connection error: desc = "error reading from server: EOF" (${reason})`));
           node.streamKillers.add(kill);
           try {
             await runOnNode(node, method, () =>
-              fn(node, call.request, ctx, (m) => !abort.signal.aborted && call.write(decorate(m)), abort.signal),
+              fn(node, call.request, ctx, (m) => !abort.signal.aborted && call.write(decorate(m)), abort.signal, drained),
             );
           } finally {
             node.streamKillers.delete(kill);
@@ -145,6 +161,34 @@ export function serverStream<Req, Res>(
 export function chunked(text: string | Buffer, send: (bytes: Buffer) => void, size = 1024): void {
   const buffer = typeof text === 'string' ? Buffer.from(text) : text;
   for (let at = 0; at < buffer.length; at += size) send(buffer.subarray(at, at + size));
+}
+
+/**
+ * Sends lines as 1 KiB chunks (not aligned to lines) the way a node reads a log file out: as the client takes
+ * them, so the first bytes leave at once and a million lines never wait in memory as one answer.
+ */
+export async function sendLines(
+  lines: readonly string[],
+  send: (bytes: Buffer) => boolean,
+  drained: () => Promise<void>,
+  signal: AbortSignal,
+  size = 1024,
+): Promise<void> {
+  const PIECE = 64 * 1024;
+  let carry = Buffer.alloc(0);
+  let text = '';
+  for (let i = 0; i < lines.length && !signal.aborted; i++) {
+    text += lines[i] + '\n';
+    const last = i + 1 === lines.length;
+    if (text.length < PIECE && !last) continue;
+    const buffer = carry.length ? Buffer.concat([carry, Buffer.from(text)]) : Buffer.from(text);
+    text = '';
+    const whole = last ? buffer.length : buffer.length - (buffer.length % size);
+    let full = false;
+    for (let at = 0; at < whole; at += size) full = !send(buffer.subarray(at, at + size)) || full;
+    carry = buffer.subarray(whole);
+    if (full) await drained();
+  }
 }
 
 export function waitForAbort(signal: AbortSignal): Promise<void> {

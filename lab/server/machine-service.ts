@@ -15,7 +15,7 @@ import { containers, loadAvg, memInfo, mounts, processes, systemStat } from '../
 import { apiActionAllowed } from '../model/service-catalog';
 import { GrpcError, type Router } from './call-context';
 export { requireControlPlane } from './call-context';
-import { chunked, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
+import { chunked, sendLines, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
 import { generateClientConfiguration } from './client-configuration';
 import { etcdAlarmList, etcdMemberList, etcdStatus } from './etcd-handlers';
 import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
@@ -79,31 +79,39 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
         },
       ],
     })),
-    logs: s('Logs', async (node, req, _ctx, send, signal) => {
+    logs: s('Logs', async (node, req, _ctx, send, signal, drained) => {
       const source = req.id === 'kernel' && req.namespace === 'system' ? null : logSource(node, req.namespace, req.id);
       const buffer = source ? source.buffer : node.kernel;
       if (source) node.catchUp(source);
-      chunked(buffer.tail(req.tailLines), (b) => send(data(b)));
-      if (!req.follow) return;
+      // The lines there are now go out as the client takes them; lines written meanwhile wait, then follow.
       let pending = '';
-      const stop = buffer.follow((text) => {
-        pending += text;
-        if (pending.length >= 1024) {
-          const cut = pending.length - (pending.length % 1024);
-          chunked(pending.slice(0, cut), (b) => send(data(b)));
-          pending = pending.slice(cut);
-        }
-      });
-      const flush = setInterval(() => {
-        if (source) node.catchUp(source);
-        if (pending) {
-          chunked(pending, (b) => send(data(b)));
-          pending = '';
-        }
-      }, 50);
-      await waitForAbort(signal);
-      clearInterval(flush);
-      stop();
+      let tailSent = false;
+      const sendPending = (all: boolean) => {
+        const cut = all ? pending.length : pending.length - (pending.length % 1024);
+        if (cut === 0) return;
+        chunked(pending.slice(0, cut), (b) => send(data(b)));
+        pending = pending.slice(cut);
+      };
+      const stop = req.follow
+        ? buffer.follow((text) => {
+            pending += text;
+            if (tailSent && pending.length >= 1024) sendPending(false);
+          })
+        : null;
+      try {
+        await sendLines(buffer.tailLines(req.tailLines), (b) => send(data(b)), drained, signal);
+        tailSent = true;
+        if (!stop) return;
+        sendPending(true);
+        const flush = setInterval(() => {
+          if (source) node.catchUp(source);
+          sendPending(true);
+        }, 50);
+        await waitForAbort(signal);
+        clearInterval(flush);
+      } finally {
+        stop?.();
+      }
     }),
     dmesg: s('Dmesg', async (node, req, _ctx, send, signal) => {
       if (!req.tail) for (const record of node.kernel.tail(-1).split('\n').filter(Boolean)) send(data(Buffer.from(record + '\n')));

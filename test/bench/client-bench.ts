@@ -39,7 +39,11 @@ function bareGrpcPair(client: TalosClient): (node: string) => Promise<void> {
 
 /** Reads a whole log with a bare grpc-js client on the same channel: the fastest any client can take it. */
 /** Reads a whole log with bare grpc-js; `firstMs` is when its first bytes came (the node's time to answer). */
-export function readRaw(client: TalosClient, node: string, id: string): Promise<{ lines: number; bytes: number; ms: number; firstMs: number }> {
+export function readRaw(
+  client: TalosClient,
+  node: string,
+  id: string,
+): Promise<{ lines: number; bytes: number; ms: number; firstMs: number }> {
   const raw = grpcClientOf(client);
   const started = performance.now();
   return new Promise((resolve, reject) => {

@@ -114,9 +114,12 @@ export async function logViewerBench(figure: (f: FigureInput) => void): Promise<
     const rawRate = (2 * LINES) / ((rawBefore.ms + rawAfter.ms) / 1000);
     const e2eRate = LINES / (e2eMs / 1000);
     figure({ name: 'time to stream 1,000,000 lines into the viewer', value: e2eMs / 1000, unit: 's' });
-    // Both paths include it: the lab builds its whole answer to "all lines" before it sends the first (a Talos
-    // node streams from its log file at once), so the ratio below is kinder than the streaming alone.
-    figure({ name: "the lab's time to its first line of 1,000,000 (raw reader; in both paths)", value: (rawBefore.firstMs + rawAfter.firstMs) / 2000, unit: 's' });
+    // Both paths include it; near zero, since the lab reads a log out as the client takes it (as Talos does).
+    figure({
+      name: "the lab's time to its first line of 1,000,000 (raw reader; in both paths)",
+      value: (rawBefore.firstMs + rawAfter.firstMs) / 2000,
+      unit: 's',
+    });
     figure({
       name: 'end to end, node -> viewer store (1,000,000 lines)',
       value: e2eRate,

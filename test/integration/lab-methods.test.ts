@@ -5,6 +5,7 @@ import { parseTalosconfig } from '../../certs/talosconfig-import';
 import { MachineServiceService as M } from '../../proto/gen/machine/machine';
 import type { TalosClient } from '../../electron/talos/client';
 import { labClient } from '../helpers/lab-identity';
+import { LogBuffer } from '../../lab/model/log-buffer';
 
 let lab: Lab;
 let admin: TalosClient;
@@ -109,6 +110,45 @@ describe('practice cluster methods', () => {
     lab.setLogRate(50, W, 'containerd');
     expect(Math.max(...sizes)).toBe(1024);
     expect(endsWithNewline.filter((x) => !x).length).toBeGreaterThan(10);
+  });
+
+  it('reads a long log out in 1 KiB chunks, then the lines written while it went out, in order and none lost', async () => {
+    const source = lab.node(W).logs.get('kubelet')!;
+    const saved = { rate: source.rate, buffer: source.buffer };
+    source.rate = 0;
+    source.buffer = new LogBuffer(64 * 1024 * 1024);
+    const old = Array.from({ length: 100_000 }, (_, i) => `old line ${i} ${'x'.repeat(i % 97)}`);
+    source.buffer.append(old);
+    const sizes: number[] = [];
+    const chunks: Buffer[] = [];
+    let end = '';
+    let wroteMeanwhile = false;
+    const abort = new AbortController();
+    const done = reader.connection
+      .stream(
+        M.logs,
+        { namespace: 'system', id: 'kubelet', driver: 0, follow: true, tailLines: -1 },
+        W,
+        (d) => {
+          sizes.push(d.bytes.length);
+          chunks.push(d.bytes);
+          end = (end + d.bytes.toString()).slice(-100);
+          // Lines written while the tail is still going out come after it, none lost.
+          if (!wroteMeanwhile) {
+            wroteMeanwhile = true;
+            source.buffer.append(['new line 0', 'new line 1']);
+          }
+          if (end.endsWith('new line 1\n')) abort.abort();
+        },
+        abort.signal,
+      )
+      .catch(() => undefined);
+    await done;
+    source.rate = saved.rate;
+    source.buffer = saved.buffer;
+    expect(Buffer.concat(chunks).toString().split('\n')).toEqual([...old, 'new line 0', 'new line 1', '']);
+    expect(sizes.length).toBeGreaterThan(1000);
+    expect(sizes.slice(0, -2).every((n) => n === 1024)).toBe(true);
   });
 
   it('watches a resource kind: ready signal skipped, bootstrap, BOOTSTRAPPED, then updates', async () => {

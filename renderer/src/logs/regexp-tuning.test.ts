@@ -36,7 +36,12 @@ describe('tuningText', () => {
 });
 
 describe('a matcher tuned on the logs', () => {
-  const lines = ['{"msg":"Kubelet version","v":0}', 'E1129 unable to fetch pod log stats', 'plain line', '{"msg":"ContainerStatus from runtime service failed"}'];
+  const lines = [
+    '{"msg":"Kubelet version","v":0}',
+    'E1129 unable to fetch pod log stats',
+    'plain line',
+    '{"msg":"ContainerStatus from runtime service failed"}',
+  ];
   const block = lines.join('\n');
   const starts = Uint32Array.from(lines, (_, i) => lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0));
   const hitsOf = (text: string, regex: boolean, tuning: string) => {
@@ -65,7 +70,9 @@ describe('a matcher scanning a block', () => {
     let seed = 7;
     const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
     const words = ['error', 'Error', 'ok', 'pod', 'x', '', 'ERROR:', 'a.b', 'warn'];
-    const lines = Array.from({ length: 3000 }, () => Array.from({ length: Math.floor(random() * 6) }, () => words[Math.floor(random() * words.length)]).join(' '));
+    const lines = Array.from({ length: 3000 }, () =>
+      Array.from({ length: Math.floor(random() * 6) }, () => words[Math.floor(random() * words.length)]).join(' '),
+    );
     const block = lines.join('\n');
     const starts = Uint32Array.from(lines, (_, i) => lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0));
     for (const [text, regex] of [
