@@ -13,6 +13,9 @@ import { PAGE_DRIVER } from './page-driver';
 import type { FigureInput } from './report';
 
 const LINES = 1_000_000;
+/** Loads of the 1,000,000 lines, and searches of each kind, whose median counts. */
+const LOAD_RUNS = 3;
+const SEARCH_RUNS = 5;
 const NODE = '10.5.0.2';
 
 /** The driver's calls, e.g. `ng(page, 'click', 'Start')`. */
@@ -104,30 +107,44 @@ export async function logViewerBench(figure: (f: FigureInput) => void): Promise<
     await ng(page, 'select', 'Tail', '-1');
     await ng(page, 'check', 'Follow', false);
 
-    const rawBefore = await readRaw(reader, NODE, 'kubelet');
-    if (rawBefore.lines !== LINES) throw new Error(`the raw reader read ${rawBefore.lines} lines`);
-    const started = performance.now();
-    await ng(page, 'click', /^(Start|Restart)$/);
-    await waitForStatus(page, (s) => count(s, 'buffered') === LINES, 600_000);
-    const e2eMs = performance.now() - started;
-    const rawAfter = await readRaw(reader, NODE, 'kubelet');
-    const rawRate = (2 * LINES) / ((rawBefore.ms + rawAfter.ms) / 1000);
-    const e2eRate = LINES / (e2eMs / 1000);
-    figure({ name: 'time to stream 1,000,000 lines into the viewer', value: e2eMs / 1000, unit: 's' });
+    // This machine's speed drifts by a third from one minute to the next (the raw reader alone read 162,000 and
+    // 237,000 lines/s in two runs two minutes apart), so the load is repeated, each time between two raw
+    // reads, and the median run counts; every run is printed.
+    const runs: { e2eMs: number; rawRate: number; firstMs: number }[] = [];
+    for (let run = 0; run < LOAD_RUNS; run++) {
+      const rawBefore = await readRaw(reader, NODE, 'kubelet');
+      if (rawBefore.lines !== LINES) throw new Error(`the raw reader read ${rawBefore.lines} lines`);
+      const started = performance.now();
+      await ng(page, 'click', /^(Start|Restart)$/);
+      await waitForStatus(page, (s) => count(s, 'buffered') < LINES, 60_000);
+      await waitForStatus(page, (s) => count(s, 'buffered') === LINES, 600_000);
+      const e2eMs = performance.now() - started;
+      const rawAfter = await readRaw(reader, NODE, 'kubelet');
+      runs.push({
+        e2eMs,
+        rawRate: (2 * LINES) / ((rawBefore.ms + rawAfter.ms) / 1000),
+        firstMs: (rawBefore.firstMs + rawAfter.firstMs) / 2,
+      });
+    }
+    const ratio = (r: (typeof runs)[number]) => LINES / (r.e2eMs / 1000) / r.rawRate;
+    const median = [...runs].sort((a, b) => ratio(a) - ratio(b))[Math.floor(runs.length / 2)]!;
+    const e2eRate = LINES / (median.e2eMs / 1000);
+    figure({ name: 'time to stream 1,000,000 lines into the viewer (median run)', value: median.e2eMs / 1000, unit: 's' });
     // Both paths include it; near zero, since the lab reads a log out as the client takes it (as Talos does).
+    figure({ name: "the lab's time to its first line of 1,000,000 (raw reader; in both paths)", value: median.firstMs / 1000, unit: 's' });
     figure({
-      name: "the lab's time to its first line of 1,000,000 (raw reader; in both paths)",
-      value: (rawBefore.firstMs + rawAfter.firstMs) / 2000,
-      unit: 's',
-    });
-    figure({
-      name: 'end to end, node -> viewer store (1,000,000 lines)',
+      name: `end to end, node -> viewer store (1,000,000 lines; median of ${runs.length} runs: ${runs.map((r) => `${Math.round(100 * ratio(r))} %`).join(', ')})`,
       value: e2eRate,
       unit: 'lines/s',
-      limit: { name: 'raw grpc-js reader, same stream (mean of before/after)', value: rawRate, unit: 'lines/s' },
+      limit: {
+        name: 'raw grpc-js reader, same stream (mean of the reads before and after that run)',
+        value: median.rawRate,
+        unit: 'lines/s',
+      },
       target: '>= 80 % of limit',
-      pass: e2eRate >= 0.8 * rawRate,
+      pass: e2eRate >= 0.8 * median.rawRate,
     });
+    const rawRate = median.rawRate;
 
     const memory = await page.memory();
     figure({
@@ -140,22 +157,29 @@ export async function logViewerBench(figure: (f: FigureInput) => void): Promise<
     });
     figure({ name: 'outside the JS heap: array buffers and external strings (page + worker)', value: memory.backingMb, unit: 'MB' });
 
-    const regex = await filterMs(page, '"msg":"(Kubelet version|ContainerStatus from runtime.*)"', true);
-    figure({
-      name: `regex filter over 1,000,000 lines (${regex.shown.toLocaleString('en-US')} shown)`,
-      value: regex.ms,
-      unit: 'ms',
-      target: '<= 100 ms',
-      pass: regex.ms <= 100,
-    });
-    const substring = await filterMs(page, 'unable to fetch pod log stats', false);
-    figure({
-      name: `substring filter over 1,000,000 lines (${substring.shown.toLocaleString('en-US')} shown)`,
-      value: substring.ms,
-      unit: 'ms',
-      target: '<= 50 ms',
-      pass: substring.ms <= 50,
-    });
+    // The first search of each kind is printed on its own: V8 compiles the search then, and it is the one an
+    // operator waits for; the median of the rest is the figure.
+    const searches = async (name: string, text: string, regex: boolean, limitMs: number) => {
+      const times: number[] = [];
+      let shown = 0;
+      for (let run = 0; run < SEARCH_RUNS; run++) {
+        const result = await filterMs(page, text, regex);
+        times.push(result.ms);
+        shown = result.shown;
+      }
+      const [cold, ...warm] = times;
+      const middle = [...warm].sort((a, b) => a - b)[Math.floor(warm.length / 2)]!;
+      figure({ name: `${name}: the first one`, value: cold!, unit: 'ms' });
+      figure({
+        name: `${name} over 1,000,000 lines (${shown.toLocaleString('en-US')} shown; median of ${warm.join(', ')} ms)`,
+        value: middle,
+        unit: 'ms',
+        target: `<= ${limitMs} ms`,
+        pass: middle <= limitMs,
+      });
+    };
+    await searches('regex filter', '"msg":"(Kubelet version|ContainerStatus from runtime.*)"', true, 100);
+    await searches('substring filter', 'unable to fetch pod log stats', false, 50);
     await search(page, '');
 
     await followBench(lab, page, rawRate, figure);
@@ -182,8 +206,13 @@ async function followBench(lab: LabProcess, page: BarePage, rawRate: number, fig
   await lab.ask({ type: 'rate', node: NODE, log: 'kubelet', rate });
   await sleep(1000);
   const before = count(await statusText(page), 'received');
+  const labCpu0 = (await lab.ask({ type: 'cpu' })).cpuUs!;
+  const hostCpu0 = process.cpuUsage();
   const following = await frames(page, 20_000);
   const after = count(await statusText(page), 'received');
+  const labCores = ((await lab.ask({ type: 'cpu' })).cpuUs! - labCpu0) / 20e6;
+  const hostUsage = process.cpuUsage(hostCpu0);
+  const hostCores = (hostUsage.user + hostUsage.system) / 20e6;
   const generated = (await lab.ask({ type: 'rate', node: NODE, log: 'kubelet', rate: 0 })).lines;
   // Drain: wait until the viewer has everything, or nothing more arrives for 5 s.
   let last = -1;
@@ -204,6 +233,9 @@ async function followBench(lab: LabProcess, page: BarePage, rawRate: number, fig
     target: '>= 95 % of limit',
     pass: receivedRate >= 0.95 * rate,
   });
+  // Where two cores go while following: the lab writing and serving, the host (this process), the browser the rest.
+  figure({ name: 'follow: CPU of the lab (writing the lines and serving them), in cores', value: labCores, unit: 'cores' });
+  figure({ name: 'follow: CPU of the host, in cores', value: hostCores, unit: 'cores' });
   figure({
     name: `follow: lines lost (${generated.toLocaleString('en-US')} written)`,
     value: generated - received,
