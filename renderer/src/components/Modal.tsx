@@ -3,9 +3,13 @@ import { useEffect, useRef, type ReactNode } from 'react';
 const FOCUSABLE =
   'button:not(:disabled), [href], input:not(:disabled), select:not(:disabled), textarea:not(:disabled), [tabindex]:not([tabindex="-1"])';
 
+/** Open dialogs, innermost last: Escape closes the innermost one only. */
+const openDialogs: symbol[] = [];
+
 /**
  * A modal dialog: the focus moves in, Tab and Shift+Tab stay inside, Escape closes, and the focus goes back
- * to where it was. Clicking the backdrop closes it too.
+ * to where it was. Clicking the backdrop closes it too. Escape and Tab are heard on the whole document, so
+ * they still work when the focus has fallen out (a pressed button that disables itself drops it on the page).
  */
 export function Modal(props: {
   label: string;
@@ -28,12 +32,28 @@ export function Modal(props: {
     return () => before?.focus();
   }, [initial]);
 
+  useEffect(() => {
+    const me = Symbol('dialog');
+    openDialogs.push(me);
+    const onKey = (e: KeyboardEvent) => {
+      if (openDialogs[openDialogs.length - 1] !== me) return;
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        close.current();
+      } else if (e.key === 'Tab' && box.current && !box.current.contains(document.activeElement)) {
+        e.preventDefault();
+        (box.current.querySelector<HTMLElement>(FOCUSABLE) ?? box.current).focus();
+      }
+    };
+    // Capture: before the page's own keys (Escape also leaves the log view's full screen, say).
+    document.addEventListener('keydown', onKey, true);
+    return () => {
+      document.removeEventListener('keydown', onKey, true);
+      openDialogs.splice(openDialogs.indexOf(me), 1);
+    };
+  }, []);
+
   const onKeyDown = (e: React.KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      close.current();
-      return;
-    }
     if (e.key !== 'Tab' || !box.current) return;
     const items = [...box.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => el.offsetParent !== null);
     const first = items[0];
