@@ -52,7 +52,7 @@ export function etcdMaintenanceHandlers(router: Router, hooks: ApidHooks): Parti
       const etcd = localEtcd(node);
       const revision = Math.floor(etcd.statusOf(node, node.now())!.raftIndex * 0.6);
       const chunks: Buffer[] = [];
-      chunked(etcdSnapshot(etcd, router.all(), node, revision), (b) => chunks.push(b));
+      chunked(etcdSnapshot(etcd, router.all(), node, revision), (b) => void chunks.push(b));
       for (let i = 0; i < chunks.length; i++) {
         if (signal.aborted) return;
         send(data(chunks[i]!));

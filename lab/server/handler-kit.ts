@@ -157,10 +157,15 @@ export function serverStream<Req, Res>(
   };
 }
 
-/** Sends bytes as `common.Data` chunks of at most 1 KiB, not aligned to lines (like Talos' chunker). */
-export function chunked(text: string | Buffer, send: (bytes: Buffer) => void, size = 1024): void {
+/**
+ * Sends bytes as `common.Data` chunks of at most 1 KiB, not aligned to lines (like Talos' chunker); true when
+ * a `send` said the client's buffer is full.
+ */
+export function chunked(text: string | Buffer, send: (bytes: Buffer) => boolean | void, size = 1024): boolean {
   const buffer = typeof text === 'string' ? Buffer.from(text) : text;
-  for (let at = 0; at < buffer.length; at += size) send(buffer.subarray(at, at + size));
+  let full = false;
+  for (let at = 0; at < buffer.length; at += size) full = send(buffer.subarray(at, at + size)) === false || full;
+  return full;
 }
 
 /**
@@ -184,8 +189,7 @@ export async function sendLines(
     const buffer = carry.length ? Buffer.concat([carry, Buffer.from(text)]) : Buffer.from(text);
     text = '';
     const whole = last ? buffer.length : buffer.length - (buffer.length % size);
-    let full = false;
-    for (let at = 0; at < whole; at += size) full = !send(buffer.subarray(at, at + size)) || full;
+    const full = chunked(buffer.subarray(0, whole), send, size);
     carry = buffer.subarray(whole);
     if (full) await drained();
   }
