@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { FrameIntake } from './frame-intake';
 import { LogStore } from './log-store';
+import { LIVE_MS, nextUpdateDelay } from './update-pace';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 // The log store lives here, off the UI thread: appends, filters over a million lines and exports never block a frame.
@@ -35,40 +36,31 @@ function openSocket(url: string, protocols: string[]): NonNullable<typeof route>
   return { close, ack: (frames) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ ack: frames })) };
 }
 
-/**
- * How often the page hears that lines arrived (then renders and asks for rows): ~30 times a second reads as
- * live. When more than FLOOD_LINES arrived between two updates (a bulk load, a node spewing: 10,000 lines a
- * second or more), nobody reads the lines flying by, so five updates a second leave the page's thread and
- * the CPU to the stream (on two cores, each update the page draws is CPU the stream does not get).
- */
-const STATE_MS = 33;
-const FLOOD_MS = 200;
-const FLOOD_LINES = 2_000;
 let postedReceived = 0;
-let lastStep = 0;
+let postedAt = 0;
+let delay = LIVE_MS;
 
 function notify(): void {
   revision++;
   if (scheduled) return;
   scheduled = true;
-  setTimeout(
-    () => {
-      scheduled = false;
-      lastStep = store.received - postedReceived;
-      postedReceived = store.received;
-      post({
-        type: 'state',
-        total: store.total,
-        view: store.viewLength,
-        matches: store.matchCount,
-        dropped: store.dropped,
-        received: store.received,
-        lostBehind: intake.lostBehind,
-        revision,
-      });
-    },
-    lastStep > FLOOD_LINES ? FLOOD_MS : STATE_MS,
-  );
+  setTimeout(() => {
+    scheduled = false;
+    const now = performance.now();
+    delay = nextUpdateDelay(store.received - postedReceived, now - postedAt);
+    postedReceived = store.received;
+    postedAt = now;
+    post({
+      type: 'state',
+      total: store.total,
+      view: store.viewLength,
+      matches: store.matchCount,
+      dropped: store.dropped,
+      received: store.received,
+      lostBehind: intake.lostBehind,
+      revision,
+    });
+  }, delay);
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
