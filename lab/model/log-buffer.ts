@@ -2,6 +2,8 @@
 export class LogBuffer {
   private lines: string[] = [];
   private start = 0;
+  /** How many lines were cut off the front of `lines` (so a line's position stays the same for readers). */
+  private cut = 0;
   private bytes = 0;
   private readonly followers = new Set<(text: string) => void>();
 
@@ -25,6 +27,7 @@ export class LogBuffer {
     }
     if (this.start > 4096 && this.start * 2 > this.lines.length) {
       this.lines = this.lines.slice(this.start);
+      this.cut += this.start;
       this.start = 0;
     }
     for (const follower of this.followers) follower(text);
@@ -42,6 +45,24 @@ export class LogBuffer {
     return lines.length ? lines.join('\n') + '\n' : '';
   }
 
+  /** The position after the newest line: where a reader that wants only new lines starts. */
+  get end(): number {
+    return this.cut + this.lines.length;
+  }
+
+  /**
+   * Lines from position `from` on, up to about `maxBytes`, as text ending in "\n", and the position after them.
+   * A reader the writer has lapped starts again at the oldest line still held: the lines between are gone,
+   * as in a node's ring buffer.
+   */
+  readFrom(from: number, maxBytes: number): { text: string; next: number } {
+    let at = Math.max(from, this.cut + this.start) - this.cut;
+    let text = '';
+    while (at < this.lines.length && text.length < maxBytes) text += this.lines[at++] + '\n';
+    return { text, next: at + this.cut };
+  }
+
+  /** Calls `listener` with the text of every append (each line ended by "\n"). */
   follow(listener: (text: string) => void): () => void {
     this.followers.add(listener);
     return () => this.followers.delete(listener);

@@ -195,6 +195,63 @@ export async function sendLines(
   }
 }
 
+/** A node's log as a follower reads it: by position, woken by appends (see LogBuffer). */
+export interface FollowedLog {
+  readFrom(from: number, maxBytes: number): { text: string; next: number };
+  follow(listener: () => void): () => void;
+}
+
+/**
+ * Sends a log's new lines from position `from` on, in 1 KiB chunks, until the call ends, reading only as
+ * fast as the client takes them: a slow client leaves its lines in the log (where the writer may lap it)
+ * instead of in a send queue that grows without bound. `idle` runs every 50 ms while there is nothing new
+ * (the lab writes its logs lazily); a part chunk goes out once the reader has caught up.
+ */
+export async function sendFollowed(
+  log: FollowedLog,
+  from: number,
+  send: (bytes: Buffer) => boolean,
+  drained: () => Promise<void>,
+  signal: AbortSignal,
+  idle: () => void = () => undefined,
+  size = 1024,
+): Promise<void> {
+  let cursor = from;
+  let carry = Buffer.alloc(0);
+  let wake: (() => void) | null = null;
+  const stop = log.follow(() => wake?.());
+  const aborted = waitForAbort(signal);
+  try {
+    while (!signal.aborted) {
+      const { text, next } = log.readFrom(cursor, 64 * 1024);
+      cursor = next;
+      if (text) {
+        const buffer = carry.length ? Buffer.concat([carry, Buffer.from(text)]) : Buffer.from(text);
+        const whole = buffer.length - (buffer.length % size);
+        carry = buffer.subarray(whole);
+        if (chunked(buffer.subarray(0, whole), send, size)) await Promise.race([drained(), aborted]);
+        continue;
+      }
+      if (carry.length) chunked(carry, send, size);
+      carry = Buffer.alloc(0);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          wake = null;
+          resolve();
+        };
+        const timer = setTimeout(done, 50);
+        signal.addEventListener('abort', done);
+        wake = done;
+      });
+      idle();
+    }
+  } finally {
+    stop();
+  }
+}
+
 export function waitForAbort(signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();

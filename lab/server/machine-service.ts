@@ -15,7 +15,7 @@ import { containers, loadAvg, memInfo, mounts, processes, systemStat } from '../
 import { apiActionAllowed } from '../model/service-catalog';
 import { GrpcError, type Router } from './call-context';
 export { requireControlPlane } from './call-context';
-import { chunked, sendLines, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
+import { chunked, sendFollowed, sendLines, serverStream, unary, waitForAbort, type ApidHooks } from './handler-kit';
 import { generateClientConfiguration } from './client-configuration';
 import { etcdAlarmList, etcdMemberList, etcdStatus } from './etcd-handlers';
 import { applyConfiguration, reboot, runServiceAction, shutdown, upgrade } from './lifecycle';
@@ -83,35 +83,20 @@ export function machineService(router: Router, hooks: ApidHooks): Partial<Machin
       const source = req.id === 'kernel' && req.namespace === 'system' ? null : logSource(node, req.namespace, req.id);
       const buffer = source ? source.buffer : node.kernel;
       if (source) node.catchUp(source);
-      // The lines there are now go out as the client takes them; lines written meanwhile wait, then follow.
-      let pending = '';
-      let tailSent = false;
-      const sendPending = (all: boolean) => {
-        const cut = all ? pending.length : pending.length - (pending.length % 1024);
-        if (cut === 0) return;
-        chunked(pending.slice(0, cut), (b) => send(data(b)));
-        pending = pending.slice(cut);
-      };
-      const stop = req.follow
-        ? buffer.follow((text) => {
-            pending += text;
-            if (tailSent && pending.length >= 1024) sendPending(false);
-          })
-        : null;
-      try {
-        await sendLines(buffer.tailLines(req.tailLines), (b) => send(data(b)), drained, signal);
-        tailSent = true;
-        if (!stop) return;
-        sendPending(true);
-        const flush = setInterval(() => {
-          if (source) node.catchUp(source);
-          sendPending(true);
-        }, 50);
-        await waitForAbort(signal);
-        clearInterval(flush);
-      } finally {
-        stop?.();
-      }
+      // Like a node reading its ring buffer: the lines there now go out as the client takes them, then the
+      // lines written since, from where the tail ended.
+      const tail = buffer.tailLines(req.tailLines);
+      const end = buffer.end;
+      await sendLines(tail, (b) => send(data(b)), drained, signal);
+      if (!req.follow) return;
+      await sendFollowed(
+        buffer,
+        end,
+        (b) => send(data(b)),
+        drained,
+        signal,
+        () => source && node.catchUp(source),
+      );
     }),
     dmesg: s('Dmesg', async (node, req, _ctx, send, signal) => {
       if (!req.tail) for (const record of node.kernel.tail(-1).split('\n').filter(Boolean)) send(data(Buffer.from(record + '\n')));
