@@ -204,8 +204,8 @@ export interface FollowedLog {
 /**
  * Sends a log's new lines from position `from` on, in 1 KiB chunks, until the call ends, reading only as
  * fast as the client takes them: a slow client leaves its lines in the log (where the writer may lap it)
- * instead of in a send queue that grows without bound. `idle` runs every 50 ms while there is nothing new
- * (the lab writes its logs lazily); a part chunk goes out once the reader has caught up.
+ * instead of in a send queue that grows without bound. `tick` runs about every 50 ms (the lab writes its logs
+ * lazily); a part chunk goes out once the reader has caught up.
  */
 export async function sendFollowed(
   log: FollowedLog,
@@ -213,7 +213,7 @@ export async function sendFollowed(
   send: (bytes: Buffer) => boolean,
   drained: () => Promise<void>,
   signal: AbortSignal,
-  idle: () => void = () => undefined,
+  tick: () => void = () => undefined,
   size = 1024,
 ): Promise<void> {
   let cursor = from;
@@ -221,8 +221,13 @@ export async function sendFollowed(
   let wake: (() => void) | null = null;
   const stop = log.follow(() => wake?.());
   const aborted = waitForAbort(signal);
+  let ticked = performance.now();
   try {
     while (!signal.aborted) {
+      if (performance.now() - ticked >= 50) {
+        ticked = performance.now();
+        tick();
+      }
       const { text, next } = log.readFrom(cursor, 64 * 1024);
       cursor = next;
       if (text) {
@@ -245,7 +250,6 @@ export async function sendFollowed(
         signal.addEventListener('abort', done);
         wake = done;
       });
-      idle();
     }
   } finally {
     stop();
