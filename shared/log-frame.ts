@@ -119,3 +119,16 @@ export function logFrameStreamId(buffer: ArrayBuffer): string {
   if (6 + length > buffer.byteLength) throw new LogFrameError('log frame: truncated');
   return decoder.decode(new Uint8Array(buffer, 6, length));
 }
+
+/** The most frames one acknowledgement may cover (the host never has more than a few in flight). */
+const MAX_ACK = 1000;
+
+/**
+ * The frame count of a log worker's acknowledgement, `{ "ack": n }` with n a whole number from 1 to 1,000;
+ * null for anything else (the host then closes the channel it came on).
+ */
+export function logAckFrames(message: unknown): number | null {
+  if (!message || typeof message !== 'object' || Object.keys(message).length !== 1) return null;
+  const n = (message as { ack?: unknown }).ack;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= MAX_ACK ? n : null;
+}

@@ -1,9 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { LogFrameSink } from '../../shared/handlers';
+import { logAckFrames } from '../../shared/log-frame';
 import { STREAM_ID } from '../../shared/stream-keys';
-
-/** The most frames one acknowledgement may cover (the host never has more than a few in flight). */
-const MAX_ACK = 1000;
 
 /**
  * Browser mode: one WebSocket per log stream, opened by the log worker itself (`/ws/logs?stream=ID`), so
@@ -50,10 +48,7 @@ export class LogSockets implements LogFrameSink {
 
 function ackCount(text: string): number | null {
   try {
-    const message = JSON.parse(text) as unknown;
-    const keys = message && typeof message === 'object' ? Object.keys(message) : [];
-    const n = keys.length === 1 ? (message as { ack?: unknown }).ack : undefined;
-    return Number.isInteger(n) && (n as number) > 0 && (n as number) <= MAX_ACK ? (n as number) : null;
+    return logAckFrames(JSON.parse(text));
   } catch {
     return null;
   }

@@ -20,7 +20,7 @@ class FakePort extends EventEmitter {
 
 describe('LogPorts (desktop log frames)', () => {
   it('sends a stream’s frames through its port, and holds them (false) until one is attached', () => {
-    const ports = new LogPorts();
+    const ports = new LogPorts(() => undefined);
     const frame = new ArrayBuffer(4);
     expect(ports.send('stream-0001', frame)).toBe(false);
     const port = new FakePort();
@@ -31,7 +31,7 @@ describe('LogPorts (desktop log frames)', () => {
   });
 
   it('replaces a stream’s port, forgets closed ones and refuses a malformed stream id', () => {
-    const ports = new LogPorts();
+    const ports = new LogPorts(() => undefined);
     const first = new FakePort();
     const second = new FakePort();
     ports.attach('stream-0001', first as never);
@@ -47,5 +47,27 @@ describe('LogPorts (desktop log frames)', () => {
     ports.attach('stream-0002', third as never);
     ports.close('stream-0002');
     expect(third.closed).toBe(true);
+  });
+
+  it('takes the worker’s acknowledgements from the port, and closes a port that sends anything else', () => {
+    const acks: [string, number][] = [];
+    const ports = new LogPorts((streamId, frames) => acks.push([streamId, frames]));
+    const port = new FakePort();
+    ports.attach('stream-0001', port as never);
+    port.emit('message', { data: { ack: 1 }, ports: [] });
+    port.emit('message', { data: { ack: 3 }, ports: [] });
+    expect(acks).toEqual([
+      ['stream-0001', 1],
+      ['stream-0001', 3],
+    ]);
+    for (const data of [{ ack: 0 }, { ack: 1.5 }, { ack: 1001 }, { ack: '2' }, { ack: 1, more: 1 }, 'ack', null, new ArrayBuffer(2)]) {
+      const other = new FakePort();
+      ports.attach('stream-0002', other as never);
+      other.emit('message', { data, ports: [] });
+      expect(other.closed).toBe(true);
+      expect(ports.send('stream-0002', new ArrayBuffer(1))).toBe(false);
+    }
+    expect(acks).toHaveLength(2);
+    expect(port.closed).toBe(false);
   });
 });

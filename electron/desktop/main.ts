@@ -68,7 +68,9 @@ void app.whenReady().then(async () => {
 
   const bus = createEventBus();
   const keyring = safeStorageWrapper();
-  const logPorts = new LogPorts();
+  // Each log stream's frames go to its worker over a port of its own; acknowledgements take the contract's path.
+  let ackLog: (streamId: string, frames: number) => void = () => undefined;
+  const logPorts = new LogPorts((streamId, frames) => ackLog(streamId, frames));
   const services = createServices({
     host: 'desktop',
     logFrames: logPorts,
@@ -92,6 +94,7 @@ void app.whenReady().then(async () => {
     },
   });
   const dispatch = createDispatcher(services);
+  ackLog = (streamId, frames) => void dispatch('logs.ack', { streamId, frames });
   for (const channel of channelNames) {
     ipcMain.handle(channel, async (event, request: unknown) => {
       if (!isTrustedSender(event.senderFrame, RENDERER_URL))

@@ -96,9 +96,6 @@ export class LogSession {
       });
     } else if (m.type === 'filtered') {
       this.state.setState({ filterMs: m.ms, filterError: m.error });
-    } else if (m.type === 'acked') {
-      // Lets the host send more; it holds lines back (and says how many) while these do not come.
-      if (m.streamId === this.streamId) void call('logs.ack', { streamId: m.streamId, frames: m.frames }).catch(() => undefined);
     } else if (m.type === 'frameError') {
       console.warn(`[logs] ${m.message}`);
     } else {

@@ -9,13 +9,13 @@ import type { FromWorker, ToWorker } from './worker-protocol';
 let store = new LogStore(1_000_000);
 let revision = 0;
 let scheduled = false;
-/** Where frames come from: the desktop's MessagePort, or browser mode's log socket (which takes the acks too). */
-let route: { close(): void; ack?(frames: number): void } | null = null;
+/** Where frames come from and acknowledgements go: the desktop's MessagePort, or browser mode's log socket. */
+let route: { close(): void; ack(frames: number): void } | null = null;
 
 const post = (message: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
 const intake = new FrameIntake(
   () => store,
-  (streamId, frames) => (route?.ack ? route.ack(frames) : post({ type: 'acked', streamId, frames })),
+  (_streamId, frames) => route?.ack(frames),
   (message) => post({ type: 'frameError', message }),
 );
 
@@ -77,7 +77,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       if (m.socket) route = openSocket(m.socket.url, m.socket.protocols);
       else if (port) {
         port.onmessage = (e: MessageEvent<unknown>) => take(e.data);
-        route = { close: () => port.close() };
+        route = { close: () => port.close(), ack: (frames) => port.postMessage({ ack: frames }) };
       }
       break;
     }

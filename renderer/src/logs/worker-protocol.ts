@@ -33,8 +33,6 @@ export interface StoreState {
 export type FromWorker =
   | ({ type: 'state' } & StoreState)
   | { type: 'filtered'; ms: number; error: string | null }
-  /** The worker took in `frames` more frames of the stream: the host may send more. */
-  | { type: 'acked'; streamId: string; frames: number }
   | { type: 'frameError'; message: string }
   | { type: 'rows'; id: number; rows: LogRow[] }
   | { type: 'found'; id: number; index: number }
