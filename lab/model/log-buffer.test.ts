@@ -15,6 +15,11 @@ describe('LogBuffer.readFrom', () => {
     const rest = log.readFrom(first.next, 1 << 20);
     expect(rest.text.split('\n').slice(0, -1)).toEqual(lines(8, 95));
     expect(rest.next).toBe(log.end);
+    // A position beyond the newest line reads from the next line written, skipping none.
+    const ahead = log.readFrom(log.end + 50, 1024);
+    expect(ahead).toEqual({ text: '', next: log.end });
+    log.append(['line 103']);
+    expect(log.readFrom(ahead.next, 1024).text).toBe('line 103\n');
   });
 
   it('sends a reader the writer has lapped to the oldest line still held', () => {

@@ -56,7 +56,7 @@ export class LogBuffer {
    * as in a node's ring buffer.
    */
   readFrom(from: number, maxBytes: number): { text: string; next: number } {
-    let at = Math.max(from, this.cut + this.start) - this.cut;
+    let at = Math.min(Math.max(from, this.cut + this.start), this.end) - this.cut;
     let text = '';
     while (at < this.lines.length && text.length < maxBytes) text += this.lines[at++] + '\n';
     return { text, next: at + this.cut };

@@ -204,8 +204,9 @@ export interface FollowedLog {
 /**
  * Sends a log's new lines from position `from` on, in 1 KiB chunks, until the call ends, reading only as
  * fast as the client takes them: a slow client leaves its lines in the log (where the writer may lap it)
- * instead of in a send queue that grows without bound. `tick` runs about every 50 ms (the lab writes its logs
- * lazily); a part chunk goes out once the reader has caught up.
+ * instead of in a send queue that grows without bound. `tick` runs about every 50 ms while the client takes
+ * lines (the lab writes its logs lazily, and catches up when it is asked again); a part chunk goes out once
+ * the reader has caught up.
  */
 export async function sendFollowed(
   log: FollowedLog,
@@ -224,7 +225,8 @@ export async function sendFollowed(
   let ticked = performance.now();
   try {
     while (!signal.aborted) {
-      if (performance.now() - ticked >= 50) {
+      // Timers may fire a millisecond early by this clock.
+      if (performance.now() - ticked >= 45) {
         ticked = performance.now();
         tick();
       }
@@ -237,8 +239,13 @@ export async function sendFollowed(
         if (chunked(buffer.subarray(0, whole), send, size)) await Promise.race([drained(), aborted]);
         continue;
       }
-      if (carry.length) chunked(carry, send, size);
-      carry = Buffer.alloc(0);
+      if (carry.length) {
+        const full = chunked(carry, send, size);
+        carry = Buffer.alloc(0);
+        // A trickle of lines goes out in part chunks: those too wait for a client that stopped taking them.
+        if (full) await Promise.race([drained(), aborted]);
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);

@@ -178,17 +178,20 @@ describe('practice cluster methods', () => {
     call.on('error', () => undefined);
     call.pause();
     const written = 200_000; // ~9 MB: nine times what the node's buffer holds
-    for (let i = 0; i < written; i += 1000) {
-      source.buffer.append(Array.from({ length: 1000 }, (_, j) => `followed line ${i + j}`));
-      await new Promise((resolve) => setImmediate(resolve));
+    try {
+      for (let i = 0; i < written; i += 1000) {
+        source.buffer.append(Array.from({ length: 1000 }, (_, j) => `followed line ${i + j}`));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      source.buffer.append(['last line']);
+      call.resume();
+      await lastArrived;
+    } finally {
+      call.cancel();
+      source.rate = saved.rate;
+      source.buffer = saved.buffer;
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    source.buffer.append(['last line']);
-    call.resume();
-    await lastArrived;
-    call.cancel();
-    source.rate = saved.rate;
-    source.buffer = saved.buffer;
     const got = text
       .split('\n')
       .slice(0, -2)
