@@ -1,14 +1,13 @@
 /// <reference lib="webworker" />
 import { FrameIntake } from './frame-intake';
 import { LogStore } from './log-store';
-import { LIVE_MS, nextUpdateDelay } from './update-pace';
+import { LIVE_MS, nextUpdateDelay, waitBeforeUpdate } from './update-pace';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 // The log store lives here, off the UI thread: appends, filters over a million lines and exports never block a frame.
 // Log frames from the host arrive on a MessagePort straight into this worker.
 let store = new LogStore(1_000_000);
 let revision = 0;
-let scheduled = false;
 /** Where frames come from and acknowledgements go: the desktop's MessagePort, or browser mode's log socket. */
 let route: { close(): void; ack(frames: number): void } | null = null;
 
@@ -38,29 +37,39 @@ function openSocket(url: string, protocols: string[]): NonNullable<typeof route>
 
 let postedReceived = 0;
 let postedAt = 0;
-let delay = LIVE_MS;
+let pace = LIVE_MS;
+let timer: ReturnType<typeof setTimeout> | null = null;
+let due = 0;
 
-function notify(): void {
+/** Tells the page that something changed, at the pace `waitBeforeUpdate` sets (`soon`: an operator's action). */
+function notify(soon = false): void {
   revision++;
-  if (scheduled) return;
-  scheduled = true;
-  setTimeout(() => {
-    scheduled = false;
-    const now = performance.now();
-    delay = nextUpdateDelay(store.received - postedReceived, now - postedAt);
-    postedReceived = store.received;
-    postedAt = now;
-    post({
-      type: 'state',
-      total: store.total,
-      view: store.viewLength,
-      matches: store.matchCount,
-      dropped: store.dropped,
-      received: store.received,
-      lostBehind: intake.lostBehind,
-      revision,
-    });
-  }, delay);
+  const now = performance.now();
+  const wait = waitBeforeUpdate(soon, now - postedAt, pace);
+  if (timer !== null) {
+    if (now + wait >= due) return;
+    clearTimeout(timer);
+  }
+  due = now + wait;
+  timer = setTimeout(postState, wait);
+}
+
+function postState(): void {
+  timer = null;
+  const now = performance.now();
+  pace = nextUpdateDelay(Math.max(0, store.received - postedReceived), now - postedAt);
+  postedReceived = store.received;
+  postedAt = now;
+  post({
+    type: 'state',
+    total: store.total,
+    view: store.viewLength,
+    matches: store.matchCount,
+    dropped: store.dropped,
+    received: store.received,
+    lostBehind: intake.lostBehind,
+    revision,
+  });
 }
 
 self.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -68,7 +77,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   switch (m.type) {
     case 'init':
       store = new LogStore(m.capacity);
-      notify();
+      notify(true);
       break;
     case 'attach': {
       route?.close();
@@ -88,11 +97,11 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'pause':
       intake.setPaused(m.paused);
-      notify();
+      notify(true);
       break;
     case 'mark':
       store.mark(m.source, m.text, m.at);
-      notify();
+      notify(true);
       break;
     case 'filter': {
       const started = performance.now();
@@ -102,7 +111,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       } catch (error) {
         post({ type: 'filtered', ms: 0, error: error instanceof Error ? error.message : String(error) });
       }
-      notify();
+      notify(true);
       break;
     }
     case 'rows':
@@ -126,7 +135,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'clear':
       store.clear();
-      notify();
+      notify(true);
       break;
   }
 };

@@ -13,3 +13,12 @@ export const FLOOD_RATE = 10_000;
 export function nextUpdateDelay(lines: number, ms: number): number {
   return ms > 0 && (lines * 1000) / ms > FLOOD_RATE ? FLOOD_MS : LIVE_MS;
 }
+
+/**
+ * How long a change waits before the page hears of it: new lines wait for the pace of the last update
+ * (measured from that update, so the first lines after a quiet spell show at once); an operator's action
+ * (`soon`: a filter, pause, mark or clear) shows within a frame even during a flood.
+ */
+export function waitBeforeUpdate(soon: boolean, sinceLastUpdate: number, pace: number): number {
+  return soon ? LIVE_MS : Math.max(LIVE_MS, pace - sinceLastUpdate);
+}
