@@ -169,6 +169,22 @@ export function chunked(text: string | Buffer, send: (bytes: Buffer) => boolean 
 }
 
 /**
+ * Sends `text` after the `carry` left from the last call in whole 1 KiB chunks (all of it when `all`); returns
+ * what is left for the next call and whether the client's buffer filled.
+ */
+function sendWhole(
+  carry: Buffer,
+  text: string,
+  all: boolean,
+  send: (bytes: Buffer) => boolean,
+  size: number,
+): { carry: Buffer; full: boolean } {
+  const buffer = carry.length ? Buffer.concat([carry, Buffer.from(text)]) : Buffer.from(text);
+  const whole = all ? buffer.length : buffer.length - (buffer.length % size);
+  return { carry: buffer.subarray(whole), full: chunked(buffer.subarray(0, whole), send, size) };
+}
+
+/**
  * Sends lines as 1 KiB chunks (not aligned to lines) the way a node reads a log file out: as the client takes
  * them, so the first bytes leave at once and a million lines never wait in memory as one answer.
  */
@@ -180,18 +196,16 @@ export async function sendLines(
   size = 1024,
 ): Promise<void> {
   const PIECE = 64 * 1024;
-  let carry = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   let text = '';
   for (let i = 0; i < lines.length && !signal.aborted; i++) {
     text += lines[i] + '\n';
     const last = i + 1 === lines.length;
     if (text.length < PIECE && !last) continue;
-    const buffer = carry.length ? Buffer.concat([carry, Buffer.from(text)]) : Buffer.from(text);
+    const sent = sendWhole(carry, text, last, send, size);
     text = '';
-    const whole = last ? buffer.length : buffer.length - (buffer.length % size);
-    const full = chunked(buffer.subarray(0, whole), send, size);
-    carry = buffer.subarray(whole);
-    if (full) await drained();
+    carry = sent.carry;
+    if (sent.full) await drained();
   }
 }
 
@@ -218,10 +232,9 @@ export async function sendFollowed(
   size = 1024,
 ): Promise<void> {
   let cursor = from;
-  let carry = Buffer.alloc(0);
+  let carry: Buffer = Buffer.alloc(0);
   let wake: (() => void) | null = null;
   const stop = log.follow(() => wake?.());
-  const aborted = waitForAbort(signal);
   let ticked = performance.now();
   try {
     while (!signal.aborted) {
@@ -232,18 +245,12 @@ export async function sendFollowed(
       }
       const { text, next } = log.readFrom(cursor, 64 * 1024);
       cursor = next;
-      if (text) {
-        const buffer = carry.length ? Buffer.concat([carry, Buffer.from(text)]) : Buffer.from(text);
-        const whole = buffer.length - (buffer.length % size);
-        carry = buffer.subarray(whole);
-        if (chunked(buffer.subarray(0, whole), send, size)) await Promise.race([drained(), aborted]);
-        continue;
-      }
-      if (carry.length) {
-        const full = chunked(carry, send, size);
-        carry = Buffer.alloc(0);
-        // A trickle of lines goes out in part chunks: those too wait for a client that stopped taking them.
-        if (full) await Promise.race([drained(), aborted]);
+      // Once caught up, the part chunk left goes out too: a trickle of lines also waits for a client that
+      // stopped taking them.
+      if (text || carry.length) {
+        const sent = sendWhole(carry, text, !text, send, size);
+        carry = sent.carry;
+        if (sent.full) await drained();
         continue;
       }
       await new Promise<void>((resolve) => {

@@ -4,7 +4,8 @@ import { sendFollowed } from './handler-kit';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function client(taking: boolean) {
+/** A gRPC client as a stream handler sees it: `drained` resolves when it took what was sent, or the call ended. */
+function client(taking: boolean, signal: AbortSignal) {
   const sent: string[] = [];
   let release: () => void = () => undefined;
   const waits: number[] = [];
@@ -12,7 +13,12 @@ function client(taking: boolean) {
     sent,
     waits,
     send: (bytes: Buffer) => (sent.push(bytes.toString()), taking),
-    drained: () => (waits.push(sent.length), new Promise<void>((resolve) => (release = resolve))),
+    drained: () =>
+      new Promise<void>((resolve) => {
+        waits.push(sent.length);
+        release = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      }),
     release: () => release(),
   };
 }
@@ -21,8 +27,8 @@ describe('sendFollowed', () => {
   it('sends new lines in 1 KiB chunks, and the rest once it has caught up', async () => {
     const log = new LogBuffer(1 << 20);
     log.append(['before']);
-    const c = client(true);
     const abort = new AbortController();
+    const c = client(true, abort.signal);
     const done = sendFollowed(log, log.end, c.send, c.drained, abort.signal);
     log.append(Array.from({ length: 100 }, (_, i) => `line ${i} ${'x'.repeat(20)}`));
     await sleep(120);
@@ -34,8 +40,8 @@ describe('sendFollowed', () => {
 
   it('waits for a client that stopped taking lines, even when they come a few at a time', async () => {
     const log = new LogBuffer(1 << 20);
-    const c = client(false);
     const abort = new AbortController();
+    const c = client(false, abort.signal);
     const done = sendFollowed(log, log.end, c.send, c.drained, abort.signal);
     log.append(['one short line']);
     await sleep(80);
@@ -54,8 +60,8 @@ describe('sendFollowed', () => {
 
   it('ends when the call ends, even while it waits for the client', async () => {
     const log = new LogBuffer(1 << 20);
-    const c = client(false);
     const abort = new AbortController();
+    const c = client(false, abort.signal);
     const done = sendFollowed(log, log.end, c.send, c.drained, abort.signal);
     log.append(['x']);
     await sleep(80);
