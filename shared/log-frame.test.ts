@@ -21,6 +21,15 @@ describe('log frames', () => {
     ]);
   });
 
+  it('writes a batch given in parts as the same bytes as the whole text', () => {
+    const whole = encodeLogFrame({ streamId: 's', batches: [{ key: 'k', arrivedAt: 5, lines: 3, dropped: 1, text: utf8('a\nbü\nc') }] });
+    const text = utf8('a\nbü\nc');
+    const parts = [text.subarray(0, 3), text.subarray(3, 3), text.subarray(3, 4), text.subarray(4)];
+    const inParts = encodeLogFrame({ streamId: 's', batches: [{ key: 'k', arrivedAt: 5, lines: 3, dropped: 1, text: parts }] });
+    expect(new Uint8Array(inParts)).toEqual(new Uint8Array(whole));
+    expect(new TextDecoder().decode(decodeLogFrame(inParts).batches[0]!.text)).toBe('a\nbü\nc');
+  });
+
   it('refuses what is not a whole frame', () => {
     const buffer = encodeLogFrame({ streamId: 's', batches: [{ key: 'k', arrivedAt: 0, lines: 1, dropped: 0, text: utf8('x') }] });
     expect(() => decodeLogFrame(buffer.slice(0, buffer.byteLength - 1))).toThrow(LogFrameError);

@@ -36,13 +36,21 @@ function short(text: string): Uint8Array {
   return bytes;
 }
 
+/** A batch to encode: its text may come in parts (the wire chunks it was held as), copied once into the frame. */
+export type LogBatchInput = Omit<LogBatch, 'text'> & { text: Uint8Array | readonly Uint8Array[] };
+
+const partsOf = (text: LogBatchInput['text']): readonly Uint8Array[] =>
+  ArrayBuffer.isView(text) ? [text as Uint8Array] : (text as readonly Uint8Array[]);
+const lengthOf = (parts: readonly Uint8Array[]) => parts.reduce((n, p) => n + p.length, 0);
+
 /** One frame in one ArrayBuffer, ready to be transferred. */
-export function encodeLogFrame(frame: LogFrame): ArrayBuffer {
+export function encodeLogFrame(frame: { streamId: string; batches: readonly LogBatchInput[] }): ArrayBuffer {
   const id = short(frame.streamId);
   const keys = frame.batches.map((b) => short(b.key));
+  const texts = frame.batches.map((b) => partsOf(b.text));
   if (frame.batches.length > MAX_SHORT) throw new RangeError('log frame: more than 65,535 batches');
   let size = 4 + 2 + id.length + 2;
-  frame.batches.forEach((b, i) => (size += 2 + keys[i]!.length + 8 + 4 + 4 + 4 + b.text.length));
+  texts.forEach((parts, i) => (size += 2 + keys[i]!.length + 8 + 4 + 4 + 4 + lengthOf(parts)));
   const buffer = new ArrayBuffer(size);
   const view = new DataView(buffer);
   const bytes = new Uint8Array(buffer);
@@ -62,9 +70,13 @@ export function encodeLogFrame(frame: LogFrame): ArrayBuffer {
     view.setFloat64(at, b.arrivedAt, true);
     view.setUint32(at + 8, b.lines, true);
     view.setUint32(at + 12, b.dropped, true);
-    view.setUint32(at + 16, b.text.length, true);
-    bytes.set(b.text, at + 20);
-    at += 20 + b.text.length;
+    at += 20;
+    const start = at;
+    for (const part of texts[i]!) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    view.setUint32(start - 4, at - start, true);
   });
   return buffer;
 }

@@ -44,6 +44,28 @@ export const PAGE_DRIVER = `(() => {
     /** Presses Enter in a box (a search applies at once). */
     enter: (label) => control(label).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })),
     text: (label) => control(label).textContent || '',
+    /**
+     * Watches a control's text from now on: \`window.__seen\` becomes the time (Date.now()) it first matches
+     * \`pattern\` after not matching. An observer sees the very update, and the bench need not poll the page
+     * many times a second while it measures (each poll costs the page, the browser and the host).
+     */
+    watch: (label, pattern) => {
+      const el = control(label);
+      const re = new RegExp(pattern);
+      let armed = false;
+      window.__seen = null;
+      const check = () => {
+        const matches = re.test(el.textContent || '');
+        if (!matches) armed = true;
+        else if (armed) {
+          window.__seen = Date.now();
+          observer.disconnect();
+        }
+      };
+      const observer = new MutationObserver(check);
+      observer.observe(el, { childList: true, subtree: true, characterData: true });
+      check();
+    },
   };
   return true;
 })()`;

@@ -133,4 +133,18 @@ describe('LogFlow: back-pressure between host and viewer', () => {
     expect(frames).toHaveLength(5);
     expect(f.behind).toBe(201);
   });
+
+  it('copies a batch that was held as many wire chunks into the frame as one text', () => {
+    const { f, frames } = flow(1000, 2);
+    f.push('a', chunk(0, 1));
+    f.push('b', chunk(50, 1));
+    f.push('a', { bytes: utf8('line 1\nline 2\n'), lines: 2 });
+    f.push('a', chunk(3, 1));
+    f.flush();
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.batches.map((b) => [b.key, b.lines, new TextDecoder().decode(b.text)])).toEqual([
+      ['a', 4, 'line 0\nline 1\nline 2\nline 3'],
+      ['b', 1, 'line 50'],
+    ]);
+  });
 });

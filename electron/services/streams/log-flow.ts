@@ -1,4 +1,4 @@
-import { encodeLogFrame, type LogBatch } from '../../../shared/log-frame';
+import { encodeLogFrame, type LogBatchInput } from '../../../shared/log-frame';
 import type { LineBytesChunk } from '../../talos/line-bytes';
 
 export interface LogFlowOptions {
@@ -98,7 +98,10 @@ export class LogFlow {
     this.report();
   }
 
-  /** One frame with one batch per part, its chunks joined in arrival order; parts that only lost lines say so. */
+  /**
+   * One frame with one batch per part, its chunks in arrival order (copied once, straight into the frame);
+   * parts that only lost lines say so.
+   */
   private frame(held: Held[]): { frame: ArrayBuffer; lines: number } {
     const byKey = new Map<string, Held[]>();
     for (const h of held) {
@@ -106,19 +109,15 @@ export class LogFlow {
       if (parts) parts.push(h);
       else byKey.set(h.key, [h]);
     }
-    const batches: LogBatch[] = [];
+    const batches: LogBatchInput[] = [];
     let total = 0;
     for (const [key, parts] of byKey) {
-      const joined = new Uint8Array(parts.reduce((n, p) => n + p.chunk.bytes.length, 0));
-      let at = 0;
-      let lines = 0;
-      for (const p of parts) {
-        joined.set(p.chunk.bytes, at);
-        at += p.chunk.bytes.length;
-        lines += p.chunk.lines;
-      }
+      const text = parts.map((p) => p.chunk.bytes);
+      const last = text[text.length - 1]!;
+      text[text.length - 1] = last.subarray(0, last.length - 1); // the batch's text has no final "\n"
+      const lines = parts.reduce((n, p) => n + p.chunk.lines, 0);
       const dropped = this.droppedBy.get(key) ?? 0;
-      batches.push({ key, arrivedAt: parts[0]!.arrivedAt, lines, dropped, text: joined.subarray(0, joined.length - 1) });
+      batches.push({ key, arrivedAt: parts[0]!.arrivedAt, lines, dropped, text });
       total += lines;
     }
     const now = (this.o.now ?? Date.now)();
