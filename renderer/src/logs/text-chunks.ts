@@ -33,12 +33,22 @@ export class TextChunks {
     readonly smallBatch = Math.ceil(blockLines / 16),
   ) {}
 
+  /** Where lines start while a batch is split (one pass over the text), grown as needed and reused. */
+  private lineStarts = new Uint32Array(4096);
+
   /** Splits `text` at "\n" into a new chunk; returns its id. */
   add(text: string): number {
     let count = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
-    const starts = new Uint32Array(count);
-    for (let line = 1, i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[line++] = i + 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+      if (count === this.lineStarts.length) {
+        const grown = new Uint32Array(count * 2);
+        grown.set(this.lineStarts);
+        this.lineStarts = grown;
+      }
+      this.lineStarts[count++] = i + 1;
+    }
+    const starts = this.lineStarts.slice(0, count);
+    starts[0] = 0;
     return this.put({ text, starts, slots: new Int32Array(count).fill(-1), count, live: count, small: false });
   }
 
