@@ -14,20 +14,22 @@ describe('kubelet log lines', () => {
     const rng = new Rng(1);
     const lines = Array.from({ length: 200 }, (_, i) => make(1_758_106_668_000 + i * 10, rng));
     lines.forEach((line, i) => {
-      expect(line.startsWith('{"ts":')).toBe(true);
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      expect(Object.keys(parsed)[0]).toBe('ts');
-      expect(parsed.ts).toBe(1_758_106_668_000 + i * 10 + ((i + 1) % 1000) / 1000);
-      expect(typeof parsed.msg).toBe('string');
+      const { ts, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      expect(ts).toBe(1_758_106_668_000 + i * 10 + ((i + 1) % 1000) / 1000);
+      expect(typeof rest.msg).toBe('string');
+      expect(line).toBe(JSON.stringify({ ts, ...rest }));
     });
     const errors = lines.filter((l) => 'err' in (JSON.parse(l) as object));
     expect(errors.length).toBe(4); // one line in 50
     expect(errors.map((l) => (JSON.parse(l) as { msg: string }).msg)).toContain('Unable to fetch pod log stats');
   });
 
-  it('replay the real start-up with only the timestamps moved', () => {
-    const lines = kubeletBootLines(1000).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toEqual(sample.map((template, i) => ({ ...template, ts: 1000 + i + 0.5 })));
-    for (const line of kubeletBootLines(1000)) expect(line.startsWith('{"ts":')).toBe(true);
+  it('replay the real start-up with only the timestamps moved, byte for byte', () => {
+    expect(kubeletBootLines(1000)).toEqual(
+      sample.map((template, i) => {
+        const { ts: _ts, ...rest } = template;
+        return JSON.stringify({ ts: 1000 + i + 0.5, ...rest });
+      }),
+    );
   });
 });

@@ -117,6 +117,7 @@ export async function logViewerBench(figure: (f: FigureInput) => void): Promise<
       await ng(page, 'watch', 'Buffer status', `(^|\\D)${LINES.toLocaleString('en-US')} buffered`);
       const started = Date.now();
       await ng(page, 'click', /^(Start|Restart)$/);
+      await until(page, 'window.__armed', 60_000);
       await until(page, 'window.__seen', 600_000, 500);
       const e2eMs = (await page.evaluate<number>('window.__seen')) - started;
       const rawAfter = await readRaw(reader, NODE, 'kubelet');

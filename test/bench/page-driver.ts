@@ -45,19 +45,20 @@ export const PAGE_DRIVER = `(() => {
     enter: (label) => control(label).dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })),
     text: (label) => control(label).textContent || '',
     /**
-     * Watches a control's text from now on: \`window.__seen\` becomes the time (Date.now()) it first matches
-     * \`pattern\` after not matching. An observer sees the very update, and the bench need not poll the page
-     * many times a second while it measures (each poll costs the page, the browser and the host).
+     * Watches a control's text from now on: \`window.__armed\` becomes true once it does not match \`pattern\`,
+     * and \`window.__seen\` the time (Date.now()) it first matches after that. An observer sees the very
+     * update, and the bench need not poll the page many times a second while it measures (each poll costs
+     * the page, the browser and the host).
      */
     watch: (label, pattern) => {
       const el = control(label);
       const re = new RegExp(pattern);
-      let armed = false;
+      window.__armed = false;
       window.__seen = null;
       const check = () => {
         const matches = re.test(el.textContent || '');
-        if (!matches) armed = true;
-        else if (armed) {
+        if (!matches) window.__armed = true;
+        else if (window.__armed) {
           window.__seen = Date.now();
           observer.disconnect();
         }

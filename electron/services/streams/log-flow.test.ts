@@ -147,4 +147,14 @@ describe('LogFlow: back-pressure between host and viewer', () => {
       ['b', 1, 'line 50'],
     ]);
   });
+
+  it('keeps empty lines at the end of a batch held in parts, and what the cap left of a chunk', () => {
+    const { f, frames } = flow(3, 1);
+    f.push('a', { bytes: utf8('x\n'), lines: 1 });
+    f.push('a', { bytes: utf8('y\nz\n\n'), lines: 3 }); // 4 lines held, 3 kept: "x" goes
+    f.push('a', { bytes: utf8('\n'), lines: 1 }); // "y" goes
+    f.flush();
+    expect(frames[0]!.batches.map((b) => [b.lines, b.dropped, new TextDecoder().decode(b.text)])).toEqual([[3, 2, 'z\n\n']]);
+    expect(linesOf(frames, 'a')).toEqual(['z', '', '']);
+  });
 });

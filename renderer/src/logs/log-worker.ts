@@ -12,22 +12,9 @@ let revision = 0;
 let route: { close(): void; ack(frames: number): void } | null = null;
 
 const post = (message: FromWorker) => (self as unknown as DedicatedWorkerGlobalScope).postMessage(message);
-
-// Acknowledgements go out once the frames that were already waiting here are taken in: one message for a
-// run of frames instead of one per frame, which the host and this thread each pay for.
-let unacked = 0;
-const ackTurn = new MessageChannel();
-ackTurn.port1.onmessage = () => {
-  const frames = unacked;
-  unacked = 0;
-  if (frames > 0) route?.ack(frames);
-};
 const intake = new FrameIntake(
   () => store,
-  (_streamId, frames) => {
-    if (unacked === 0) ackTurn.port2.postMessage(null);
-    unacked += frames;
-  },
+  (_streamId, frames) => route?.ack(frames),
   (message) => post({ type: 'frameError', message }),
 );
 
@@ -94,7 +81,6 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'attach': {
       route?.close();
-      unacked = 0;
       intake.attach(m.streamId, m.keys);
       const port = m.port;
       if (m.socket) route = openSocket(m.socket.url, m.socket.protocols);
@@ -106,7 +92,6 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
     }
     case 'detach':
       route?.close();
-      unacked = 0;
       route = null;
       intake.detach();
       break;
