@@ -1,21 +1,10 @@
 import { parseAllDocuments } from 'yaml';
 import { isSecretField, REDACTED } from '../config/redact';
+import { hasBase64PrivateKey, hasPemPrivateKey } from '../secrets/private-keys';
 
 export interface SecretFinding {
   file: string;
   what: string;
-}
-
-const PEM_PRIVATE = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-/** base64 of "-----BEGIN " as Talos embeds PEM blocks in configs and talosconfigs. */
-const PEM_BASE64 = /LS0tLS1CRUdJTi[A-Za-z0-9+/=]{20,}/g;
-
-function base64PrivateKey(text: string): boolean {
-  for (const match of text.matchAll(PEM_BASE64)) {
-    const head = Buffer.from(match[0].slice(0, 80), 'base64').toString('latin1');
-    if (/PRIVATE KEY/.test(head)) return true;
-  }
-  return false;
 }
 
 /** What redaction leaves in place of a secret: the config redactor's marker, the audit trail's, or nothing. */
@@ -53,8 +42,8 @@ export function scanForSecrets(files: ReadonlyMap<string, Uint8Array>): SecretFi
   for (const [file, data] of files) {
     if (file.endsWith('.pdf')) continue; // printed from report.html, which is scanned
     const text = Buffer.from(data).toString('utf8');
-    if (PEM_PRIVATE.test(text)) findings.push({ file, what: 'a PEM private key block' });
-    if (base64PrivateKey(text)) findings.push({ file, what: 'a base64-encoded PEM private key' });
+    if (hasPemPrivateKey(text)) findings.push({ file, what: 'a PEM private key block' });
+    if (hasBase64PrivateKey(text)) findings.push({ file, what: 'a base64-encoded PEM private key' });
     for (const path of structuredSecrets(file, text)) findings.push({ file, what: `an unredacted secret at ${path}` });
   }
   return findings;

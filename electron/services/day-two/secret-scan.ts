@@ -1,14 +1,13 @@
+import { BASE64_PEM, isBase64PrivateKey, PEM_PRIVATE_KEY } from '../secrets/private-keys';
+
 /**
  * What a support bundle must never hold. Talos only redacts sensitive resource types; logs and other specs can
  * still carry keys (a PEM block in a log line, a base64 PEM in a config dump, a bootstrap token), so every file is
  * scanned and scrubbed before it goes into the zip, and the finished zip is scanned once more.
  */
-const isBase64Key = (run: string) => Buffer.from(run, 'base64').toString('latin1').includes('PRIVATE KEY');
-
 const PATTERNS: { name: string; re: RegExp; when?: (match: string) => boolean }[] = [
-  { name: 'PEM private key', re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g },
-  // base64 of "-----BEGIN " followed by a key type, as talosconfig and machine configs embed keys.
-  { name: 'base64 PEM private key', re: /LS0tLS1CRUdJTi[A-Za-z0-9+/]*={0,2}/g, when: isBase64Key },
+  { name: 'PEM private key', re: PEM_PRIVATE_KEY },
+  { name: 'base64 PEM private key', re: BASE64_PEM, when: isBase64PrivateKey },
   { name: 'Kubernetes bootstrap token', re: /\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g },
   { name: 'bearer token', re: /\b(Bearer|token:?)\s+[A-Za-z0-9\-_.=]{20,}/gi },
   { name: 'secretbox/aescbc key', re: /\b(secret|aescbcEncryptionSecret|secretboxEncryptionSecret)\s*:\s*[A-Za-z0-9+/]{32,}={0,2}/g },
